@@ -1,0 +1,101 @@
+package io.nexus.protocol;
+
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * The lifecycle of a task, with the one transition table that every part of Nexus obeys.
+ *
+ * <pre>
+ * pending ──► queued ──► assigned ──► in_progress ──► completed | failed | cancelled
+ *                ▲           │              │
+ *                └───────────┴──────────────┘  (ack timeout, lost agent, retry with backoff)
+ * </pre>
+ *
+ * Any task that is not terminal may also be closed by hand ({@code completed},
+ * {@code failed}, {@code cancelled}). Terminal states are final.
+ */
+public enum TaskStatus {
+
+	/** Waiting for its dependencies to complete. */
+	PENDING,
+	/** Ready to run; waiting for an eligible agent. */
+	QUEUED,
+	/** Sent to an agent that has not yet accepted it. */
+	ASSIGNED,
+	/** Accepted by an agent and running. */
+	IN_PROGRESS,
+	/** Finished successfully. */
+	COMPLETED,
+	/** Finished unsuccessfully, with a reason. */
+	FAILED,
+	/** Stopped by an operator or because a dependency did not complete. */
+	CANCELLED;
+
+	private static final Set<TaskStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED);
+
+	/**
+	 * Whether the table allows a move from this state to {@code target}.
+	 * @param target the state to move to
+	 * @return {@code true} if the transition is legal
+	 */
+	public boolean canTransitionTo(TaskStatus target) {
+		return allowedTargets().contains(target);
+	}
+
+	/**
+	 * The states this one may move to; empty for terminal states.
+	 * @return the legal targets
+	 */
+	public Set<TaskStatus> allowedTargets() {
+		return switch (this) {
+			case PENDING -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
+			case QUEUED -> EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED);
+			case ASSIGNED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
+			case IN_PROGRESS -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
+			case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(TaskStatus.class);
+		};
+	}
+
+	/**
+	 * Whether this state is final.
+	 * @return {@code true} for completed, failed and cancelled
+	 */
+	public boolean isTerminal() {
+		return TERMINAL.contains(this);
+	}
+
+	/**
+	 * The wire name, as in the seed: {@code in_progress}.
+	 * @return the lower-case name
+	 */
+	@JsonValue
+	public String wireName() {
+		return name().toLowerCase(Locale.ROOT);
+	}
+
+	/**
+	 * Parses a wire name.
+	 * @param value the wire name, such as {@code queued}
+	 * @return the status
+	 * @throws IllegalArgumentException if the value names no status
+	 */
+	@JsonCreator
+	public static TaskStatus fromWireName(String value) {
+		return Arrays.stream(values())
+			.filter((status) -> status.wireName().equals(value))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException(
+					"Unknown task status '" + value + "'; expected one of " + Arrays.toString(wireNames())));
+	}
+
+	static String[] wireNames() {
+		return Arrays.stream(values()).map(TaskStatus::wireName).toArray(String[]::new);
+	}
+
+}

@@ -1,0 +1,147 @@
+package io.nexus.server.agents;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.persistence.AgentRepository;
+import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.Page;
+import io.nexus.server.shared.PageRequest;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The agent registry's façade: registration, lookup, updates and removal.
+ */
+@Service
+public class AgentRegistry {
+
+	private final AgentRepository agents;
+
+	private final ApplicationEventPublisher events;
+
+	private final Clock clock;
+
+	AgentRegistry(AgentRepository agents, ApplicationEventPublisher events, Clock clock) {
+		this.agents = agents;
+		this.events = events;
+		this.clock = clock;
+	}
+
+	/**
+	 * Registers an agent and issues its token.
+	 * @param request what to register
+	 * @return the agent and its one-time token
+	 * @throws ConflictException if the chosen id is taken
+	 */
+	@Transactional
+	public AgentRegistration register(NewAgent request) {
+		AgentId id = (request.id() != null) ? request.id() : AgentId.generate();
+		if (this.agents.exists(id)) {
+			throw agentExists(id);
+		}
+		Instant now = this.clock.instant();
+		Agent agent = new Agent(id, request.name(), AgentStatus.ACTIVE, normalize(request.capabilities()),
+				request.priorityScore(), request.maxConcurrency(), request.labels(), false, null, null, null, now, now,
+				0);
+		String token = AgentTokens.newToken();
+		try {
+			this.agents.insert(agent, AgentTokens.hash(token));
+		}
+		catch (DuplicateKeyException ex) {
+			throw agentExists(id);
+		}
+		return new AgentRegistration(this.agents.findById(id).orElseThrow(), token);
+	}
+
+	@Transactional(readOnly = true)
+	public Agent get(AgentId id) {
+		return this.agents.findById(id).orElseThrow(() -> new AgentNotFoundException(id));
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<Agent> find(AgentId id) {
+		return this.agents.findById(id);
+	}
+
+	@Transactional(readOnly = true)
+	public Page<Agent> list(AgentQuery query, PageRequest page) {
+		List<Agent> rows = this.agents.find(query, page);
+		if (rows.size() > page.limit()) {
+			List<Agent> items = rows.subList(0, page.limit());
+			return new Page<>(List.copyOf(items), PageRequest.cursorAfter(items.get(items.size() - 1).seq()));
+		}
+		return new Page<>(rows, null);
+	}
+
+	/**
+	 * Applies a partial update.
+	 * @param id the agent
+	 * @param changes what to change; {@code null} fields stay as they are
+	 * @return the agent as it is now
+	 */
+	@Transactional
+	public Agent update(AgentId id, AgentChanges changes) {
+		Agent current = get(id);
+		Instant now = this.clock.instant();
+		Agent updated = new Agent(id, orElse(changes.name(), current.name()),
+				orElse(changes.status(), current.status()),
+				(changes.capabilities() != null) ? normalize(changes.capabilities()) : current.capabilities(),
+				orElse(changes.priorityScore(), current.priorityScore()),
+				orElse(changes.maxConcurrency(), current.maxConcurrency()), orElse(changes.labels(), current.labels()),
+				current.online(), orElse(changes.cpuUsage(), current.cpuUsage()),
+				orElse(changes.memoryUsage(), current.memoryUsage()),
+				changes.reportsPerformance() ? now : current.lastSeenAt(), current.createdAt(), now, current.seq());
+		this.agents.update(updated);
+		if (changes.capabilities() != null) {
+			this.agents.replaceCapabilities(id, updated.capabilities());
+		}
+		return updated;
+	}
+
+	/**
+	 * Removes an agent; its unfinished tasks return to the queue in the same transaction.
+	 * @param id the agent
+	 * @param actor who removes it
+	 */
+	@Transactional
+	public void delete(AgentId id, String actor) {
+		if (!this.agents.delete(id)) {
+			throw new AgentNotFoundException(id);
+		}
+		this.events.publishEvent(new AgentDeleted(id, actor));
+	}
+
+	/**
+	 * Counts agents that are connected and in all.
+	 * @return {@code online} and {@code total}
+	 */
+	@Transactional(readOnly = true)
+	public Map<String, Long> counts() {
+		Map<String, Long> byOnline = this.agents.countByOnline();
+		long online = byOnline.getOrDefault("online", 0L);
+		return Map.of("online", online, "total", online + byOnline.getOrDefault("offline", 0L));
+	}
+
+	private static List<String> normalize(List<String> capabilities) {
+		return List.copyOf(new TreeSet<>(capabilities));
+	}
+
+	private static <T> T orElse(T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static ConflictException agentExists(AgentId id) {
+		return new ConflictException("agent_exists", "An agent with id '" + id + "' is already registered",
+				Map.of("agent_id", id.value()));
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * The agent registry: who the agents are, what they can do, their credentials and their
+ * reported condition.
+ */
+@NullMarked
+package io.nexus.server.agents;
+
+import org.jspecify.annotations.NullMarked;

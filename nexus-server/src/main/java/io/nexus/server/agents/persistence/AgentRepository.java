@@ -1,0 +1,200 @@
+package io.nexus.server.agents.persistence;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentQuery;
+import io.nexus.server.shared.PageRequest;
+import io.nexus.server.shared.SqlTimes;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Stores agents and their capabilities with plain SQL that runs on H2 and PostgreSQL.
+ */
+@Repository
+public class AgentRepository {
+
+	private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {
+	};
+
+	private static final String COLUMNS = "a.seq, a.id, a.name, a.status, a.priority_score, a.max_concurrency, "
+			+ "a.labels, a.online, a.cpu_usage, a.memory_usage, a.last_seen_at, a.created_at, a.updated_at";
+
+	private final JdbcClient jdbc;
+
+	private final JsonMapper json;
+
+	public AgentRepository(JdbcClient jdbc, JsonMapper json) {
+		this.jdbc = jdbc;
+		this.json = json;
+	}
+
+	public void insert(Agent agent, String tokenHash) {
+		this.jdbc.sql("""
+				INSERT INTO agents (id, name, status, priority_score, max_concurrency, labels, token_hash, online,
+				                    created_at, updated_at)
+				VALUES (:id, :name, :status, :priorityScore, :maxConcurrency, :labels, :tokenHash, FALSE,
+				        :createdAt, :updatedAt)
+				""")
+			.param("id", agent.id().value())
+			.param("name", agent.name())
+			.param("status", agent.status().wireName())
+			.param("priorityScore", agent.priorityScore())
+			.param("maxConcurrency", agent.maxConcurrency())
+			.param("labels", this.json.writeValueAsString(agent.labels()))
+			.param("tokenHash", tokenHash)
+			.param("createdAt", SqlTimes.toDb(agent.createdAt()))
+			.param("updatedAt", SqlTimes.toDb(agent.updatedAt()))
+			.update();
+		replaceCapabilities(agent.id(), agent.capabilities());
+	}
+
+	public void update(Agent agent) {
+		this.jdbc.sql("""
+				UPDATE agents SET name = :name, status = :status, priority_score = :priorityScore,
+				       max_concurrency = :maxConcurrency, labels = :labels, cpu_usage = :cpuUsage,
+				       memory_usage = :memoryUsage, last_seen_at = :lastSeenAt, updated_at = :updatedAt
+				WHERE id = :id
+				""")
+			.param("id", agent.id().value())
+			.param("name", agent.name())
+			.param("status", agent.status().wireName())
+			.param("priorityScore", agent.priorityScore())
+			.param("maxConcurrency", agent.maxConcurrency())
+			.param("labels", this.json.writeValueAsString(agent.labels()))
+			.param("cpuUsage", agent.cpuUsage())
+			.param("memoryUsage", agent.memoryUsage())
+			.param("lastSeenAt", SqlTimes.toDb(agent.lastSeenAt()))
+			.param("updatedAt", SqlTimes.toDb(agent.updatedAt()))
+			.update();
+	}
+
+	public void replaceCapabilities(AgentId id, Collection<String> capabilities) {
+		this.jdbc.sql("DELETE FROM agent_capabilities WHERE agent_id = :id").param("id", id.value()).update();
+		for (String capability : capabilities) {
+			this.jdbc.sql("INSERT INTO agent_capabilities (agent_id, capability) VALUES (:id, :capability)")
+				.param("id", id.value())
+				.param("capability", capability)
+				.update();
+		}
+	}
+
+	public boolean delete(AgentId id) {
+		return this.jdbc.sql("DELETE FROM agents WHERE id = :id").param("id", id.value()).update() > 0;
+	}
+
+	public boolean exists(AgentId id) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM agents WHERE id = :id")
+			.param("id", id.value())
+			.query(Long.class)
+			.single() > 0;
+	}
+
+	public Optional<Agent> findById(AgentId id) {
+		List<Agent> found = load("SELECT " + COLUMNS + " FROM agents a WHERE a.id = :id", Map.of("id", id.value()));
+		return found.stream().findFirst();
+	}
+
+	public List<Agent> find(AgentQuery query, PageRequest page) {
+		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM agents a WHERE 1 = 1");
+		Map<String, Object> params = new HashMap<>();
+		if (query.status() != null) {
+			sql.append(" AND a.status = :status");
+			params.put("status", query.status().wireName());
+		}
+		if (query.online() != null) {
+			sql.append(" AND a.online = :online");
+			params.put("online", query.online());
+		}
+		if (query.capability() != null) {
+			sql.append(" AND EXISTS (SELECT 1 FROM agent_capabilities c WHERE c.agent_id = a.id"
+					+ " AND c.capability = :capability)");
+			params.put("capability", query.capability());
+		}
+		if (page.afterSeq() != null) {
+			sql.append(" AND a.seq < :afterSeq");
+			params.put("afterSeq", page.afterSeq());
+		}
+		sql.append(" ORDER BY a.seq DESC LIMIT :limit");
+		params.put("limit", page.limit() + 1);
+		return load(sql.toString(), params);
+	}
+
+	public Map<String, Long> countByOnline() {
+		Map<String, Long> counts = new HashMap<>();
+		this.jdbc.sql("SELECT online, COUNT(*) AS n FROM agents GROUP BY online").query((rs) -> {
+			counts.put(rs.getBoolean("online") ? "online" : "offline", rs.getLong("n"));
+		});
+		return counts;
+	}
+
+	private List<Agent> load(String sql, Map<String, Object> params) {
+		List<Row> rows = this.jdbc.sql(sql).params(params).query(this::row).list();
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		Map<String, List<String>> capabilities = capabilitiesOf(rows.stream().map(Row::id).toList());
+		List<Agent> agents = new ArrayList<>(rows.size());
+		for (Row row : rows) {
+			agents.add(row.toAgent(capabilities.getOrDefault(row.id(), List.of()),
+					this.json.readValue(row.labels(), LABELS)));
+		}
+		return agents;
+	}
+
+	private Map<String, List<String>> capabilitiesOf(List<String> ids) {
+		Map<String, List<String>> result = new LinkedHashMap<>();
+		this.jdbc
+			.sql("SELECT agent_id, capability FROM agent_capabilities WHERE agent_id IN (:ids) "
+					+ "ORDER BY agent_id, capability")
+			.param("ids", ids)
+			.query((rs) -> {
+				result.computeIfAbsent(rs.getString("agent_id"), (key) -> new ArrayList<>())
+					.add(rs.getString("capability"));
+			});
+		return result;
+	}
+
+	private Row row(ResultSet rs, int rowNum) throws SQLException {
+		return new Row(rs.getLong("seq"), rs.getString("id"), rs.getString("name"), rs.getString("status"),
+				rs.getInt("priority_score"), rs.getInt("max_concurrency"), rs.getString("labels"),
+				rs.getBoolean("online"), nullableDouble(rs, "cpu_usage"), nullableDouble(rs, "memory_usage"),
+				SqlTimes.fromDb(rs, "last_seen_at"), SqlTimes.requiredFromDb(rs, "created_at"),
+				SqlTimes.requiredFromDb(rs, "updated_at"));
+	}
+
+	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
+		double value = rs.getDouble(column);
+		return rs.wasNull() ? null : value;
+	}
+
+	private record Row(long seq, String id, String name, String status, int priorityScore, int maxConcurrency,
+			String labels, boolean online, @Nullable Double cpuUsage, @Nullable Double memoryUsage,
+			@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt) {
+
+		Agent toAgent(List<String> capabilities, Map<String, String> parsedLabels) {
+			return new Agent(new AgentId(this.id), this.name, AgentStatus.fromWireName(this.status), capabilities,
+					this.priorityScore, this.maxConcurrency, parsedLabels, this.online, this.cpuUsage, this.memoryUsage,
+					this.lastSeenAt, this.createdAt, this.updatedAt, this.seq);
+		}
+
+	}
+
+}

@@ -1,0 +1,93 @@
+package io.nexus.server.agents.web;
+
+import java.net.URI;
+import java.security.Principal;
+
+import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentQuery;
+import io.nexus.server.agents.AgentRegistration;
+import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.shared.Page;
+import io.nexus.server.shared.PageRequest;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The agents API of the seed: register, list, read, update, remove.
+ */
+@RestController
+@RequestMapping("/api/agents")
+@Tag(name = "Agents", description = "Register and manage agents")
+@Validated
+class AgentController {
+
+	private final AgentRegistry registry;
+
+	AgentController(AgentRegistry registry) {
+		this.registry = registry;
+	}
+
+	@PostMapping
+	@Operation(summary = "Register an agent", description = "The answer carries the agent's token, shown once.")
+	ResponseEntity<AgentResponse> register(@Valid @RequestBody RegisterAgentRequest request) {
+		AgentRegistration registration = this.registry.register(request.toNewAgent());
+		return ResponseEntity.created(URI.create("/api/agents/" + registration.agent().id()))
+			.body(AgentResponse.of(registration.agent(), registration.token()));
+	}
+
+	@GetMapping
+	@Operation(summary = "List agents, newest first")
+	Page<AgentResponse> list(@RequestParam(required = false) @Nullable String status,
+			@RequestParam(required = false) @Nullable String capability,
+			@RequestParam(required = false) @Nullable Boolean online,
+			@RequestParam(required = false) @Nullable Integer limit,
+			@RequestParam(required = false) @Nullable String cursor) {
+		AgentQuery query = new AgentQuery((status != null) ? parseStatus(status) : null, capability, online);
+		return this.registry.list(query, PageRequest.of(limit, cursor)).map(AgentResponse::of);
+	}
+
+	@GetMapping("/{id}")
+	@Operation(summary = "Read an agent")
+	AgentResponse get(@PathVariable String id) {
+		return AgentResponse.of(this.registry.get(new AgentId(id)));
+	}
+
+	@PutMapping("/{id}")
+	@Operation(summary = "Update an agent's status, performance, capabilities or settings")
+	AgentResponse update(@PathVariable String id, @Valid @RequestBody UpdateAgentRequest request) {
+		return AgentResponse.of(this.registry.update(new AgentId(id), request.toChanges()));
+	}
+
+	@DeleteMapping("/{id}")
+	@Operation(summary = "Remove an agent; its unfinished tasks go back to the queue")
+	ResponseEntity<Void> delete(@PathVariable String id, Principal principal) {
+		this.registry.delete(new AgentId(id), principal.getName());
+		return ResponseEntity.noContent().build();
+	}
+
+	private static AgentStatus parseStatus(String status) {
+		try {
+			return AgentStatus.fromWireName(status);
+		}
+		catch (IllegalArgumentException ex) {
+			throw InvalidRequestException.badRequest("invalid_filter", ex.getMessage());
+		}
+	}
+
+}

@@ -1,0 +1,46 @@
+package io.nexus.server.agents.web;
+
+import java.util.List;
+import java.util.Map;
+
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.NewAgent;
+import io.nexus.server.shared.Limits;
+import io.nexus.server.shared.PlainText;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of {@code POST /api/agents}.
+ *
+ * @param id an id of the agent's choosing; made by Nexus when absent
+ * @param name a human name
+ * @param capabilities what the agent can do
+ * @param priorityScore preference among eligible agents, 0 to 1000 (default 0)
+ * @param maxConcurrency tasks it may run at once, 1 to 1000 (default 1)
+ * @param labels free-form labels
+ */
+record RegisterAgentRequest(@Nullable @Pattern(regexp = AgentId.PATTERN) String id,
+		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String name,
+		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@NotNull @Pattern(
+				regexp = Limits.NAME_PATTERN) String> capabilities,
+		@Nullable @Min(0) @Max(Limits.MAX_PRIORITY_SCORE) Integer priorityScore,
+		@Nullable @Min(1) @Max(Limits.MAX_CONCURRENCY) Integer maxConcurrency,
+		@Nullable @Size(max = Limits.MAX_LABELS) Map<@NotNull @Pattern(
+				regexp = Limits.LABEL_KEY_PATTERN) String, @NotNull @Size(
+						max = Limits.MAX_LABEL_VALUE) @PlainText String> labels) {
+
+	NewAgent toNewAgent() {
+		return new NewAgent((this.id != null) ? new AgentId(this.id) : null, this.name.strip(),
+				(this.capabilities != null) ? this.capabilities : List.of(),
+				(this.priorityScore != null) ? this.priorityScore : 0,
+				(this.maxConcurrency != null) ? this.maxConcurrency : 1,
+				(this.labels != null) ? this.labels : Map.of());
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.nexus.server.agents.web;
+
+import java.util.List;
+import java.util.Map;
+
+import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.AgentChanges;
+import io.nexus.server.shared.Limits;
+import io.nexus.server.shared.PlainText;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The body of {@code PUT /api/agents/{id}}; absent fields stay as they are.
+ *
+ * @param name a new name
+ * @param status a new operational status
+ * @param performance reported resource use
+ * @param capabilities a new set of capabilities
+ * @param priorityScore a new priority score
+ * @param maxConcurrency a new concurrency limit
+ * @param labels new labels, replacing the old
+ */
+record UpdateAgentRequest(
+		@Nullable @Pattern(regexp = "(?s).*\\S.*",
+				message = "must not be blank") @Size(max = Limits.MAX_TITLE) @PlainText String name,
+		@Nullable AgentStatus status, @Nullable @Valid Performance performance,
+		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@NotNull @Pattern(
+				regexp = Limits.NAME_PATTERN) String> capabilities,
+		@Nullable @Min(0) @Max(Limits.MAX_PRIORITY_SCORE) Integer priorityScore,
+		@Nullable @Min(1) @Max(Limits.MAX_CONCURRENCY) Integer maxConcurrency,
+		@Nullable @Size(max = Limits.MAX_LABELS) Map<@NotNull @Pattern(
+				regexp = Limits.LABEL_KEY_PATTERN) String, @NotNull @Size(
+						max = Limits.MAX_LABEL_VALUE) @PlainText String> labels) {
+
+	/**
+	 * Resource use as the agent reports it.
+	 *
+	 * @param cpuUsage CPU use in percent, 0 to 100
+	 * @param memoryUsage memory use in percent, 0 to 100
+	 */
+	record Performance(@Nullable @DecimalMin("0.0") @DecimalMax("100.0") Double cpuUsage,
+			@Nullable @DecimalMin("0.0") @DecimalMax("100.0") Double memoryUsage) {
+
+	}
+
+	AgentChanges toChanges() {
+		return new AgentChanges((this.name != null) ? this.name.strip() : null, this.status, this.capabilities,
+				this.priorityScore, this.maxConcurrency, this.labels,
+				(this.performance != null) ? this.performance.cpuUsage() : null,
+				(this.performance != null) ? this.performance.memoryUsage() : null);
+	}
+
+}

@@ -1,0 +1,54 @@
+package io.nexus.server.shared;
+
+import java.util.Map;
+
+/**
+ * A failure that a caller caused and can correct. Each carries a stable code (the tail of
+ * the problem type URN) and a kind; it knows nothing of HTTP.
+ */
+public abstract class NexusException extends RuntimeException {
+
+	/** What sort of failure this is; the HTTP edge maps it to a status. */
+	public enum Kind {
+
+		/** The request is malformed. */
+		BAD_REQUEST,
+		/** The thing named does not exist. */
+		NOT_FOUND,
+		/** The thing exists but its current state forbids the change. */
+		CONFLICT,
+		/** The request is well-formed but makes no sense. */
+		UNPROCESSABLE
+
+	}
+
+	private final Kind kind;
+
+	private final String code;
+
+	private final Map<String, Object> properties;
+
+	protected NexusException(Kind kind, String code, String message, Map<String, Object> properties) {
+		super(message);
+		this.kind = kind;
+		this.code = code;
+		this.properties = Map.copyOf(properties);
+	}
+
+	public Kind kind() {
+		return this.kind;
+	}
+
+	public String code() {
+		return this.code;
+	}
+
+	/**
+	 * Extra facts for the caller, such as the id that was not found.
+	 * @return the properties, never {@code null}
+	 */
+	public Map<String, Object> properties() {
+		return this.properties;
+	}
+
+}

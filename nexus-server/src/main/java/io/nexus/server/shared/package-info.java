@@ -1,0 +1,10 @@
+/**
+ * Small value types and error kinds that every module shares: ids, pages, and the problem
+ * mapping at the HTTP edge.
+ */
+@NullMarked
+@ApplicationModule(type = ApplicationModule.Type.OPEN)
+package io.nexus.server.shared;
+
+import org.jspecify.annotations.NullMarked;
+import org.springframework.modulith.ApplicationModule;

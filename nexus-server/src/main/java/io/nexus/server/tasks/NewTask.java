@@ -1,0 +1,41 @@
+package io.nexus.server.tasks;
+
+import java.util.List;
+
+import io.nexus.protocol.TaskPriority;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What it takes to create a task.
+ *
+ * @param id a chosen id, or {@code null} to have one made
+ * @param title a short title
+ * @param description what to do
+ * @param priority how urgent it is
+ * @param category what kind of work it is
+ * @param requiredCapabilities what an agent must be able to do; when {@code null}, the
+ * category (if any) is the one requirement
+ * @param dependencies tasks that must complete first
+ * @param payloadJson the input, as JSON text
+ * @param estimatedDuration the estimate, minutes
+ * @param maxAttempts how many times it may be tried
+ * @param timeoutSeconds how long one attempt may run
+ * @param idempotencyKey a key that makes a repeated request return the same task
+ */
+public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
+		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
+		@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
+		@Nullable String idempotencyKey) {
+
+	/**
+	 * The capabilities an agent needs: those given, or else the category.
+	 * @return the effective requirements, without duplicates
+	 */
+	public List<String> effectiveCapabilities() {
+		if (this.requiredCapabilities != null) {
+			return this.requiredCapabilities.stream().distinct().sorted().toList();
+		}
+		return (this.category != null) ? List.of(this.category) : List.of();
+	}
+
+}

@@ -1,0 +1,51 @@
+package io.nexus.server.tasks;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.nexus.protocol.TaskPriority;
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task as stored.
+ *
+ * @param id its id
+ * @param title a short title
+ * @param description what to do
+ * @param priority how urgent it is
+ * @param category what kind of work it is
+ * @param status where it is in its lifecycle
+ * @param statusReason why it reached its status
+ * @param requiredCapabilities what an agent must be able to do to run it
+ * @param dependencies tasks that must complete first
+ * @param payloadJson the input, as JSON text
+ * @param resultJson the output, as JSON text
+ * @param estimatedDuration the estimate, minutes
+ * @param actualDuration how long it took, minutes
+ * @param maxAttempts how many times it may be tried
+ * @param attempts how many times it has been tried
+ * @param timeoutSeconds how long one attempt may run
+ * @param idempotencyKey the client's key, if any
+ * @param assignedAgent the agent that holds it
+ * @param leaseEpoch the fencing number of the current assignment
+ * @param retryOf the task this one retries
+ * @param createdBy who created it
+ * @param createdAt when it was created
+ * @param updatedAt when it last changed
+ * @param queuedAt when it last became ready
+ * @param assignedAt when it was last assigned
+ * @param startedAt when an agent last accepted it
+ * @param finishedAt when it reached a terminal state
+ * @param seq the storage order, for paging
+ */
+public record Task(TaskId id, String title, @Nullable String description, TaskPriority priority,
+		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
+		List<TaskId> dependencies, @Nullable String payloadJson, @Nullable String resultJson,
+		@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
+		int timeoutSeconds, @Nullable String idempotencyKey, @Nullable AgentId assignedAgent, long leaseEpoch,
+		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
+		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long seq) {
+
+}

@@ -1,0 +1,214 @@
+package io.nexus.server.tasks;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.shared.NotFoundException;
+import io.nexus.server.tasks.persistence.TaskRepository;
+import io.nexus.server.tasks.persistence.TaskRepository.IdempotentMatch;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates tasks, alone or in all-or-nothing batches: checks dependencies (they must
+ * exist, form no cycle and not have failed), honours idempotency keys, and decides
+ * whether each new task starts {@code pending} or {@code queued}. Callers hold the
+ * transaction.
+ */
+@Component
+class TaskIntake {
+
+	private final TaskRepository tasks;
+
+	private final TaskTransitions transitions;
+
+	private final JsonMapper json;
+
+	private final Clock clock;
+
+	TaskIntake(TaskRepository tasks, TaskTransitions transitions, JsonMapper json, Clock clock) {
+		this.tasks = tasks;
+		this.transitions = transitions;
+		this.json = json;
+		this.clock = clock;
+	}
+
+	/**
+	 * Creates the given tasks in dependency order.
+	 * @param requests the tasks to create
+	 * @param actor who creates them
+	 * @param retryOf the task these retry, if any
+	 * @return one outcome per request, in request order
+	 */
+	List<CreatedTask> createAll(List<NewTask> requests, String actor, @Nullable TaskId retryOf) {
+		Map<Integer, CreatedTask> outcomes = new HashMap<>();
+		Map<TaskId, NewTask> fresh = new LinkedHashMap<>();
+		Map<TaskId, Integer> positions = new HashMap<>();
+		for (int i = 0; i < requests.size(); i++) {
+			NewTask request = requests.get(i);
+			Optional<Task> replay = replayed(request);
+			if (replay.isPresent()) {
+				outcomes.put(i, new CreatedTask(replay.get(), false));
+				continue;
+			}
+			TaskId id = (request.id() != null) ? request.id() : TaskId.generate();
+			if (fresh.containsKey(id)) {
+				throw InvalidRequestException.unprocessable("duplicate_task_id",
+						"Task id '" + id + "' appears twice in the request", Map.of("task_id", id.value()));
+			}
+			fresh.put(id, request);
+			positions.put(id, i);
+		}
+		Map<TaskId, TaskStatus> external = checkDependencies(fresh);
+		for (TaskId id : inDependencyOrder(fresh)) {
+			NewTask request = fresh.get(id);
+			Task task = insert(id, request, actor, retryOf, external);
+			outcomes.put(positions.get(id), new CreatedTask(task, true));
+		}
+		List<CreatedTask> ordered = new ArrayList<>(requests.size());
+		for (int i = 0; i < requests.size(); i++) {
+			ordered.add(outcomes.get(i));
+		}
+		return ordered;
+	}
+
+	private Optional<Task> replayed(NewTask request) {
+		if (request.idempotencyKey() == null) {
+			return Optional.empty();
+		}
+		Optional<IdempotentMatch> match = this.tasks.findByIdempotencyKey(request.idempotencyKey());
+		if (match.isEmpty()) {
+			return Optional.empty();
+		}
+		if (!Objects.equals(match.get().requestHash(), hash(request))) {
+			throw new ConflictException("idempotency_key_reused",
+					"Idempotency key '" + request.idempotencyKey() + "' was used for a different request",
+					Map.of("task_id", match.get().id().value()));
+		}
+		return this.tasks.findById(match.get().id());
+	}
+
+	private Map<TaskId, TaskStatus> checkDependencies(Map<TaskId, NewTask> fresh) {
+		Set<TaskId> outside = new LinkedHashSet<>();
+		for (Map.Entry<TaskId, NewTask> entry : fresh.entrySet()) {
+			for (TaskId dependency : entry.getValue().dependencies()) {
+				if (dependency.equals(entry.getKey())) {
+					throw cycle(List.of(dependency, dependency));
+				}
+				if (!fresh.containsKey(dependency)) {
+					outside.add(dependency);
+				}
+			}
+		}
+		Map<TaskId, TaskStatus> statuses = this.tasks.lockStatuses(outside);
+		List<String> missing = outside.stream().filter((id) -> !statuses.containsKey(id)).map(TaskId::value).toList();
+		if (!missing.isEmpty()) {
+			throw new NotFoundException("dependency_not_found", "Unknown dependencies: " + String.join(", ", missing),
+					Map.of("missing", missing));
+		}
+		List<String> failed = statuses.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue() == TaskStatus.FAILED || entry.getValue() == TaskStatus.CANCELLED)
+			.map((entry) -> entry.getKey().value())
+			.toList();
+		if (!failed.isEmpty()) {
+			throw InvalidRequestException.unprocessable("dependency_failed",
+					"Dependencies that can never complete: " + String.join(", ", failed), Map.of("failed", failed));
+		}
+		for (TaskId id : fresh.keySet()) {
+			if (this.tasks.exists(id)) {
+				throw new ConflictException("task_exists", "A task with id '" + id + "' already exists",
+						Map.of("task_id", id.value()));
+			}
+		}
+		return statuses;
+	}
+
+	/**
+	 * Orders new tasks so that each comes after the new tasks it depends on (Kahn's
+	 * algorithm); whatever cannot be ordered lies on a cycle.
+	 */
+	private static List<TaskId> inDependencyOrder(Map<TaskId, NewTask> fresh) {
+		Map<TaskId, Integer> waitingOn = new LinkedHashMap<>();
+		Map<TaskId, List<TaskId>> dependents = new HashMap<>();
+		for (Map.Entry<TaskId, NewTask> entry : fresh.entrySet()) {
+			Set<TaskId> inside = new HashSet<>();
+			for (TaskId dependency : entry.getValue().dependencies()) {
+				if (fresh.containsKey(dependency) && inside.add(dependency)) {
+					dependents.computeIfAbsent(dependency, (key) -> new ArrayList<>()).add(entry.getKey());
+				}
+			}
+			waitingOn.put(entry.getKey(), inside.size());
+		}
+		List<TaskId> order = new ArrayList<>();
+		List<TaskId> ready = new ArrayList<>(
+				waitingOn.entrySet().stream().filter((entry) -> entry.getValue() == 0).map(Map.Entry::getKey).toList());
+		while (!ready.isEmpty()) {
+			TaskId next = ready.remove(ready.size() - 1);
+			order.add(next);
+			for (TaskId dependent : dependents.getOrDefault(next, List.of())) {
+				if (waitingOn.merge(dependent, -1, Integer::sum) == 0) {
+					ready.add(dependent);
+				}
+			}
+		}
+		if (order.size() < fresh.size()) {
+			throw cycle(waitingOn.keySet().stream().filter((id) -> !order.contains(id)).toList());
+		}
+		return order;
+	}
+
+	private Task insert(TaskId id, NewTask request, String actor, @Nullable TaskId retryOf,
+			Map<TaskId, TaskStatus> external) {
+		boolean ready = request.dependencies()
+			.stream()
+			.allMatch((dependency) -> external.get(dependency) == TaskStatus.COMPLETED);
+		Instant now = this.clock.instant();
+		TaskStatus status = ready ? TaskStatus.QUEUED : TaskStatus.PENDING;
+		Task task = new Task(id, request.title(), request.description(), request.priority(), request.category(), status,
+				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
+				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
+				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
+				ready ? now : null, null, null, null, 0);
+		this.tasks.insert(task, (request.idempotencyKey() != null) ? hash(request) : null);
+		this.transitions.created(task, actor,
+				(retryOf != null) ? "retry of " + retryOf : ready ? "created" : "created; waiting for dependencies");
+		return this.tasks.findById(id).orElseThrow();
+	}
+
+	private String hash(NewTask request) {
+		try {
+			byte[] canonical = this.json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
+			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
+		}
+	}
+
+	private static InvalidRequestException cycle(List<TaskId> members) {
+		List<String> ids = members.stream().map(TaskId::value).distinct().toList();
+		return InvalidRequestException.unprocessable("dependency_cycle",
+				"Dependencies form a cycle through: " + String.join(", ", ids), Map.of("cycle", ids));
+	}
+
+}

@@ -1,0 +1,258 @@
+package io.nexus.server.tasks;
+
+import java.time.Clock;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentDeleted;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.Page;
+import io.nexus.server.shared.PageRequest;
+import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskRepository;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The tasks façade: create, read, and the operator's actions on a task (close, assign,
+ * cancel, retry). Every state change goes through {@link TaskTransitions}.
+ */
+@Service
+public class TaskService {
+
+	private final TaskRepository tasks;
+
+	private final TaskEventRepository history;
+
+	private final TaskIntake intake;
+
+	private final TaskTransitions transitions;
+
+	private final AgentRegistry agents;
+
+	private final TransactionTemplate transaction;
+
+	private final Clock clock;
+
+	TaskService(TaskRepository tasks, TaskEventRepository history, TaskIntake intake, TaskTransitions transitions,
+			AgentRegistry agents, TransactionTemplate transaction, Clock clock) {
+		this.clock = clock;
+		this.tasks = tasks;
+		this.history = history;
+		this.intake = intake;
+		this.transitions = transitions;
+		this.agents = agents;
+		this.transaction = transaction;
+	}
+
+	/**
+	 * Creates one task, or returns the earlier one with the same idempotency key.
+	 * @param request the task
+	 * @param actor who creates it
+	 * @return the task and whether it is new
+	 */
+	public CreatedTask create(NewTask request, String actor) {
+		return createAll(List.of(request), actor).get(0);
+	}
+
+	/**
+	 * Creates tasks all together or not at all.
+	 * @param requests the tasks
+	 * @param actor who creates them
+	 * @return one outcome per request, in order
+	 */
+	public List<CreatedTask> createAll(List<NewTask> requests, String actor) {
+		try {
+			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null));
+		}
+		catch (DuplicateKeyException ex) {
+			// Two requests with one idempotency key raced; the loser replays the winner.
+			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null));
+		}
+	}
+
+	@Transactional(readOnly = true)
+	public Task get(TaskId id) {
+		return this.tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	@Transactional(readOnly = true)
+	public Page<Task> list(TaskQuery query, PageRequest page) {
+		List<Task> rows = this.tasks.find(query, page);
+		if (rows.size() > page.limit()) {
+			List<Task> items = List.copyOf(rows.subList(0, page.limit()));
+			return new Page<>(items, PageRequest.cursorAfter(items.get(items.size() - 1).seq()));
+		}
+		return new Page<>(rows, null);
+	}
+
+	@Transactional(readOnly = true)
+	public List<TaskEvent> history(TaskId id) {
+		get(id);
+		return this.history.historyOf(id);
+	}
+
+	/**
+	 * Applies an operator's update: edits of the definition and, optionally, closing the
+	 * task as completed, failed or cancelled.
+	 * @param id the task
+	 * @param changes the update
+	 * @param actor who makes it
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task update(TaskId id, TaskChanges changes, String actor) {
+		Task task = lock(id);
+		TaskStatus target = changes.status();
+		if (target != null && target != task.status() && !target.isTerminal()) {
+			throw new IllegalTransitionException(id, task.status(), target,
+					"operators may set only completed, failed or cancelled; " + target.wireName()
+							+ " is reached through dependencies, dispatch and agents");
+		}
+		boolean closing = target != null && target != task.status();
+		if (task.status().isTerminal() && (changes.editsDefinition() || closing)) {
+			if (closing) {
+				throw new IllegalTransitionException(id, task.status(), target, "terminal states are final");
+			}
+			throw new ConflictException("task_finished",
+					"Task '" + id + "' is " + task.status().wireName() + "; a finished task cannot be edited");
+		}
+		if (changes.editsDefinition() || (changes.actualDuration() != null && !closing)) {
+			this.tasks.updateDefinition(id, orElse(changes.title(), task.title()),
+					orElse(changes.description(), task.description()), orElse(changes.priority(), task.priority()),
+					orElse(changes.estimatedDuration(), task.estimatedDuration()),
+					orElse(changes.actualDuration(), task.actualDuration()), this.clock.instant());
+			task = lock(id);
+		}
+		if (closing) {
+			String reason = (changes.reason() != null) ? changes.reason() : target.wireName() + " by " + actor;
+			return this.transitions.toTerminal(task, target, actor, reason, changes.actualDuration(),
+					changes.resultJson());
+		}
+		return task;
+	}
+
+	/**
+	 * Assigns a queued task to an agent by hand.
+	 * @param id the task
+	 * @param agentId the agent
+	 * @param force assign even if the agent lacks a capability, is paused or is full
+	 * @param actor who assigns it
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task assign(TaskId id, AgentId agentId, boolean force, String actor) {
+		Task task = lock(id);
+		Agent agent = this.agents.get(agentId);
+		switch (task.status()) {
+			case QUEUED -> {
+			}
+			case PENDING -> throw new ConflictException("task_not_ready",
+					"Task '" + id + "' is waiting for its dependencies", Map.of("task_id", id.value()));
+			case ASSIGNED,
+					IN_PROGRESS ->
+				throw new ConflictException("task_already_assigned", "Task '" + id + "' is already held by agent '"
+						+ task.assignedAgent() + "'; cancel it or wait for it to return to the queue",
+						Map.of("task_id", id.value()));
+			default -> throw new IllegalTransitionException(id, task.status(), TaskStatus.ASSIGNED,
+					"terminal states are final");
+		}
+		if (!force) {
+			checkEligible(task, agent);
+		}
+		return this.transitions.toAssigned(task, agentId, actor,
+				force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor);
+	}
+
+	/**
+	 * Cancels a task that has not finished; its dependents are cancelled too.
+	 * @param id the task
+	 * @param reason why, or {@code null}
+	 * @param actor who cancels it
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task cancel(TaskId id, @Nullable String reason, String actor) {
+		Task task = lock(id);
+		return this.transitions.toTerminal(task, TaskStatus.CANCELLED, actor,
+				(reason != null) ? reason : "cancelled by " + actor, null, null);
+	}
+
+	/**
+	 * Runs a failed or cancelled task again as a new task that names the old one in
+	 * {@code retry_of}; the old task keeps its final state and history.
+	 * @param id the task to retry
+	 * @param actor who retries it
+	 * @return the new task
+	 */
+	public Task retry(TaskId id, String actor) {
+		return this.transaction.execute((status) -> {
+			Task task = lock(id);
+			if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
+				throw new ConflictException("task_not_retryable", "Task '" + id + "' is " + task.status().wireName()
+						+ "; only failed or cancelled tasks can be retried", Map.of("task_id", id.value()));
+			}
+			NewTask again = new NewTask(null, task.title(), task.description(), task.priority(), task.category(),
+					task.requiredCapabilities(), task.dependencies(), task.payloadJson(), task.estimatedDuration(),
+					task.maxAttempts(), task.timeoutSeconds(), null);
+			return this.intake.createAll(List.of(again), actor, id).get(0).task();
+		});
+	}
+
+	/**
+	 * Returns the unfinished tasks of a removed agent to the queue.
+	 * @param event the removal
+	 */
+	@EventListener
+	void onAgentDeleted(AgentDeleted event) {
+		for (TaskId id : this.tasks.activeTasksOf(event.agentId())) {
+			this.transitions.toQueued(lock(id), event.actor(), "agent_deleted");
+		}
+	}
+
+	@Transactional(readOnly = true)
+	public Map<TaskStatus, Long> countByStatus() {
+		return new EnumMap<>(this.tasks.countByStatus());
+	}
+
+	private void checkEligible(Task task, Agent agent) {
+		List<String> missing = agent.missingCapabilities(task.requiredCapabilities());
+		if (!missing.isEmpty()) {
+			throw new ConflictException("capability_mismatch",
+					"Agent '" + agent.id() + "' lacks required capabilities " + missing
+							+ "; pass \"force\": true to assign anyway",
+					Map.of("agent_id", agent.id().value(), "missing", missing));
+		}
+		if (!agent.status().acceptsNewWork()) {
+			throw new ConflictException("agent_unavailable",
+					"Agent '" + agent.id() + "' is " + agent.status().wireName()
+							+ " and takes no new work; pass \"force\": true to assign anyway",
+					Map.of("agent_id", agent.id().value()));
+		}
+		if (this.tasks.countActive(agent.id()) >= agent.maxConcurrency()) {
+			throw new ConflictException("agent_full",
+					"Agent '" + agent.id() + "' already runs " + agent.maxConcurrency()
+							+ " task(s), its limit; pass \"force\": true to assign anyway",
+					Map.of("agent_id", agent.id().value()));
+		}
+	}
+
+	private Task lock(TaskId id) {
+		return this.tasks.lockById(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	private static <T> T orElse(@Nullable T value, T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+}

@@ -1,0 +1,121 @@
+package io.nexus.server.tasks;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.ConflictException;
+import io.nexus.server.tasks.persistence.StatusChange;
+import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskRepository;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place where a task changes state. Each change is checked against
+ * {@link TaskStatus#canTransitionTo}, written only if the row still has the status it was
+ * read with, recorded in {@code task_events} in the same transaction, and followed by its
+ * consequences for dependent tasks. Callers hold the transaction.
+ */
+@Component
+class TaskTransitions {
+
+	/** The actor of changes that Nexus makes by itself. */
+	static final String SYSTEM = "system";
+
+	private final TaskRepository tasks;
+
+	private final TaskEventRepository history;
+
+	private final Clock clock;
+
+	TaskTransitions(TaskRepository tasks, TaskEventRepository history, Clock clock) {
+		this.tasks = tasks;
+		this.history = history;
+		this.clock = clock;
+	}
+
+	/**
+	 * Records the creation of a task in its history.
+	 * @param task the new task
+	 * @param actor who created it
+	 * @param reason why it has its first status
+	 */
+	void created(Task task, String actor, String reason) {
+		this.history.append(new TaskEvent(0, task.id(), null, task.status(), actor, reason, null, 0, task.createdAt()));
+	}
+
+	Task toQueued(Task task, String actor, String reason) {
+		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null,
+				task.leaseEpoch(), null, null, now()), actor, task.assignedAgent());
+	}
+
+	Task toAssigned(Task task, AgentId agent, String actor, String reason) {
+		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.ASSIGNED, reason, agent,
+				task.leaseEpoch() + 1, null, null, now()), actor, agent);
+	}
+
+	Task toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
+			@Nullable String resultJson) {
+		Task finished = apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(),
+				task.leaseEpoch(), actualDuration, resultJson, now()), actor, task.assignedAgent());
+		settleDependents(finished);
+		return finished;
+	}
+
+	private Task apply(Task task, StatusChange change, String actor, @Nullable AgentId agent) {
+		if (!task.status().canTransitionTo(change.to())) {
+			throw new IllegalTransitionException(task.id(), task.status(), change.to(),
+					task.status().isTerminal()
+							? "the task is " + task.status().wireName() + " and terminal states are final"
+							: "not a step of the lifecycle");
+		}
+		if (!this.tasks.applyTransition(change)) {
+			throw new ConflictException("concurrent_update",
+					"Task '" + task.id() + "' changed while this request ran; read it again and retry");
+		}
+		this.history.append(new TaskEvent(0, task.id(), change.from(), change.to(), actor, change.reason(),
+				(agent != null) ? agent.value() : null, change.leaseEpoch(), change.now()));
+		return this.tasks.findById(task.id()).orElseThrow();
+	}
+
+	/**
+	 * Releases or cancels the dependents of a task that just finished: all dependencies
+	 * completed makes a pending task queued; a failed or cancelled dependency cancels its
+	 * dependents, and theirs in turn.
+	 */
+	private void settleDependents(Task finished) {
+		Deque<Task> work = new ArrayDeque<>();
+		work.add(finished);
+		while (!work.isEmpty()) {
+			Task done = work.poll();
+			for (TaskId dependentId : this.tasks.dependentsOf(done.id())) {
+				Task dependent = this.tasks.lockById(dependentId).orElseThrow();
+				if (dependent.status().isTerminal()) {
+					continue;
+				}
+				if (done.status() == TaskStatus.COMPLETED) {
+					if (dependent.status() == TaskStatus.PENDING
+							&& this.tasks.unfinishedDependencies(dependentId) == 0) {
+						toQueued(dependent, SYSTEM, "dependencies_completed");
+					}
+				}
+				else {
+					work.add(apply(dependent,
+							new StatusChange(dependentId, dependent.status(), TaskStatus.CANCELLED, "dependency_failed",
+									dependent.assignedAgent(), dependent.leaseEpoch(), null, null, now()),
+							SYSTEM, dependent.assignedAgent()));
+				}
+			}
+		}
+	}
+
+	private Instant now() {
+		return this.clock.instant();
+	}
+
+}

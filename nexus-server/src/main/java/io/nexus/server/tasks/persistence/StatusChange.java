@@ -1,0 +1,26 @@
+package io.nexus.server.tasks.persistence;
+
+import java.time.Instant;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One conditional status change of a task row.
+ *
+ * @param id the task
+ * @param from the status it must still have
+ * @param to the new status
+ * @param reason why
+ * @param agent the agent that holds it afterwards ({@code null} for none)
+ * @param leaseEpoch the lease epoch afterwards
+ * @param actualDuration how long it took, minutes, if known
+ * @param resultJson its output, if any
+ * @param now when
+ */
+public record StatusChange(TaskId id, TaskStatus from, TaskStatus to, @Nullable String reason, @Nullable AgentId agent,
+		long leaseEpoch, @Nullable Integer actualDuration, @Nullable String resultJson, Instant now) {
+
+}

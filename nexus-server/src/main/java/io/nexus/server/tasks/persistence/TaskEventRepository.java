@@ -1,0 +1,55 @@
+package io.nexus.server.tasks.persistence;
+
+import java.util.List;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.shared.SqlTimes;
+import io.nexus.server.tasks.TaskEvent;
+import io.nexus.server.tasks.TaskId;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The append-only history of task state changes.
+ */
+@Repository
+public class TaskEventRepository {
+
+	private final JdbcClient jdbc;
+
+	public TaskEventRepository(JdbcClient jdbc) {
+		this.jdbc = jdbc;
+	}
+
+	public void append(TaskEvent event) {
+		this.jdbc.sql("""
+				INSERT INTO task_events (task_id, from_status, to_status, actor, reason, agent_id, lease_epoch,
+				                         occurred_at)
+				VALUES (:taskId, :from, :to, :actor, :reason, :agentId, :leaseEpoch, :occurredAt)
+				""")
+			.param("taskId", event.taskId().value())
+			.param("from", (event.fromStatus() != null) ? event.fromStatus().wireName() : null)
+			.param("to", event.toStatus().wireName())
+			.param("actor", event.actor())
+			.param("reason", event.reason())
+			.param("agentId", event.agentId())
+			.param("leaseEpoch", event.leaseEpoch())
+			.param("occurredAt", SqlTimes.toDb(event.occurredAt()))
+			.update();
+	}
+
+	public List<TaskEvent> historyOf(TaskId id) {
+		return this.jdbc.sql("""
+				SELECT seq, task_id, from_status, to_status, actor, reason, agent_id, lease_epoch, occurred_at
+				FROM task_events WHERE task_id = :id ORDER BY seq
+				""").param("id", id.value()).query((rs, rowNum) -> {
+			String from = rs.getString("from_status");
+			return new TaskEvent(rs.getLong("seq"), new TaskId(rs.getString("task_id")),
+					(from != null) ? TaskStatus.fromWireName(from) : null,
+					TaskStatus.fromWireName(rs.getString("to_status")), rs.getString("actor"), rs.getString("reason"),
+					rs.getString("agent_id"), rs.getLong("lease_epoch"), SqlTimes.requiredFromDb(rs, "occurred_at"));
+		}).list();
+	}
+
+}

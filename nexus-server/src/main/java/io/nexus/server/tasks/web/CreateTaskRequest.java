@@ -1,0 +1,61 @@
+package io.nexus.server.tasks.web;
+
+import java.util.List;
+
+import io.nexus.protocol.TaskPriority;
+import io.nexus.server.shared.Limits;
+import io.nexus.server.shared.PlainText;
+import io.nexus.server.tasks.NewTask;
+import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.TaskProperties;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The body of {@code POST /api/tasks} (and one item of a batch).
+ *
+ * @param id an id of the client's choosing, so that tasks of one batch can depend on each
+ * other; made by Nexus when absent
+ * @param title a short title (required)
+ * @param description what to do
+ * @param priority low, medium (default), high or critical
+ * @param category what kind of work it is; also the required capability unless
+ * {@code required_capabilities} is given
+ * @param estimatedDuration the estimate, minutes
+ * @param requiredCapabilities what an agent must be able to do
+ * @param dependencies ids of tasks that must complete first
+ * @param payload free-form JSON input for the agent
+ * @param maxAttempts how many times it may be tried (default 3)
+ * @param timeoutSeconds how long one attempt may run (default 3600)
+ * @param idempotencyKey repeating a request with the same key returns the same task
+ */
+record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
+		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
+		@Nullable @Size(max = Limits.MAX_DESCRIPTION) @PlainText(multiline = true) String description,
+		@Nullable TaskPriority priority, @Nullable @Pattern(regexp = Limits.NAME_PATTERN) String category,
+		@Nullable @Min(0) @Max(Limits.MAX_DURATION_MINUTES) Integer estimatedDuration,
+		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@NotNull @Pattern(
+				regexp = Limits.NAME_PATTERN) String> requiredCapabilities,
+		@Nullable @Size(
+				max = Limits.MAX_DEPENDENCIES) List<@NotNull @Pattern(regexp = TaskId.PATTERN) String> dependencies,
+		@Nullable JsonNode payload, @Nullable @Min(1) @Max(Limits.MAX_ATTEMPTS) Integer maxAttempts,
+		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
+		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey) {
+
+	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
+		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
+				(this.priority != null) ? this.priority : TaskPriority.MEDIUM, this.category, this.requiredCapabilities,
+				(this.dependencies != null) ? this.dependencies.stream().map(TaskId::new).toList() : List.of(),
+				payloads.toText(this.payload, "payload"), this.estimatedDuration,
+				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
+				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
+				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey);
+	}
+
+}

@@ -1,0 +1,63 @@
+package io.nexus.server.tasks.web;
+
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.nexus.protocol.TaskPriority;
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task as the API shows it.
+ *
+ * @param id its id
+ * @param title its title
+ * @param description what to do
+ * @param priority how urgent it is
+ * @param category what kind of work it is
+ * @param status where it is in its lifecycle
+ * @param statusReason why it reached that status
+ * @param requiredCapabilities what an agent must be able to do
+ * @param dependencies tasks that must complete first
+ * @param payload its input
+ * @param result its output
+ * @param estimatedDuration the estimate, minutes
+ * @param actualDuration how long it took, minutes
+ * @param maxAttempts how many times it may be tried
+ * @param attempts how many times it has been tried
+ * @param timeoutSeconds how long one attempt may run
+ * @param idempotencyKey the client's key
+ * @param assignedAgentId the agent that holds or held it
+ * @param leaseEpoch the fencing number of the current assignment
+ * @param retryOf the task this one retries
+ * @param createdBy who created it
+ * @param createdAt when
+ * @param updatedAt when it last changed
+ * @param queuedAt when it last became ready
+ * @param assignedAt when it was last assigned
+ * @param startedAt when an agent last accepted it
+ * @param finishedAt when it finished
+ */
+record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
+		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
+		List<String> dependencies, @JsonRawValue @Nullable String payload, @JsonRawValue @Nullable String result,
+		@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
+		int timeoutSeconds, @Nullable String idempotencyKey, @Nullable String assignedAgentId, long leaseEpoch,
+		@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
+		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+
+	static TaskResponse of(Task task) {
+		return new TaskResponse(task.id().value(), task.title(), task.description(), task.priority(), task.category(),
+				task.status(), task.statusReason(), task.requiredCapabilities(),
+				task.dependencies().stream().map(TaskId::value).toList(), task.payloadJson(), task.resultJson(),
+				task.estimatedDuration(), task.actualDuration(), task.maxAttempts(), task.attempts(),
+				task.timeoutSeconds(), task.idempotencyKey(),
+				(task.assignedAgent() != null) ? task.assignedAgent().value() : null, task.leaseEpoch(),
+				(task.retryOf() != null) ? task.retryOf().value() : null, task.createdBy(), task.createdAt(),
+				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt());
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.nexus.server.support;
+
+import org.junit.jupiter.api.BeforeEach;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Base of tests that drive a real Nexus on a random port over real HTTP. By default the
+ * server runs on embedded H2; subclasses marked {@link PostgresDatabase} run the same
+ * tests on PostgreSQL.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "nexus.security.admin-password=" + ApiIntegrationTest.ADMIN_PASSWORD,
+				"spring.datasource.url=jdbc:h2:mem:nexus-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+						+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
+public abstract class ApiIntegrationTest {
+
+	/** The admin password of test servers. */
+	public static final String ADMIN_PASSWORD = "test-admin-password";
+
+	@LocalServerPort
+	protected int port;
+
+	@Autowired
+	protected JdbcClient jdbc;
+
+	/** A client logged in as admin. */
+	protected ApiClient api;
+
+	@BeforeEach
+	void logIn() {
+		this.api = new ApiClient(this.port).login("admin", ADMIN_PASSWORD);
+	}
+
+	protected long rows(String table) {
+		return this.jdbc.sql("SELECT COUNT(*) FROM " + table).query(Long.class).single();
+	}
+
+}
