@@ -34,8 +34,8 @@ class StartupReport {
 		String base = (tls ? "https" : "http") + "://localhost:" + port;
 		String generated = this.admin.generatedPassword();
 		String password = (generated != null) ? generated + "   (generated now and shown only this once)"
-				: "the one set at first start (NEXUS_ADMIN_PASSWORD)";
-		String passwordArg = (generated != null) ? generated : "$NEXUS_ADMIN_PASSWORD";
+				: "the one chosen at first start (NEXUS_ADMIN_PASSWORD, or the generated one printed then)";
+		String passwordArg = (generated != null) ? generated : "<password>";
 		logger.info("""
 
 				================================================================

@@ -11,6 +11,7 @@ import io.nexus.server.agents.AgentDeleted;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
@@ -120,6 +121,12 @@ public class TaskService {
 							+ " is reached through dependencies, dispatch and agents");
 		}
 		boolean closing = target != null && target != task.status();
+		if (!closing && (changes.reason() != null || changes.resultJson() != null)) {
+			throw InvalidRequestException.unprocessable("status_required",
+					"'reason' and 'result' apply only when closing the task with a status of completed, failed "
+							+ "or cancelled",
+					Map.of("task_id", id.value()));
+		}
 		if (task.status().isTerminal() && (changes.editsDefinition() || closing)) {
 			if (closing) {
 				throw new IllegalTransitionException(id, task.status(), target, "terminal states are final");

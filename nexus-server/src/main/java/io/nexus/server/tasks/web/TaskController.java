@@ -79,7 +79,8 @@ class TaskController {
 		List<CreatedTask> outcomes = this.tasks.createAll(
 				request.tasks().stream().map((item) -> item.toNewTask(this.defaults, this.payloads, null)).toList(),
 				principal.getName());
-		return ResponseEntity.status(HttpStatus.CREATED)
+		boolean anyCreated = outcomes.stream().anyMatch(CreatedTask::created);
+		return ResponseEntity.status(anyCreated ? HttpStatus.CREATED : HttpStatus.OK)
 			.body(Map.of("tasks", outcomes.stream().map((outcome) -> TaskResponse.of(outcome.task())).toList()));
 	}
 

@@ -29,7 +29,7 @@ class TaskPayloads {
 		}
 		String text = this.json.writeValueAsString(node);
 		if (text.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_PAYLOAD_BYTES) {
-			throw InvalidRequestException.badRequest("payload_too_large",
+			throw InvalidRequestException.badRequest("field_too_large",
 					field + " is larger than " + Limits.MAX_PAYLOAD_BYTES + " bytes of JSON");
 		}
 		return text;
