@@ -1,5 +1,7 @@
 package io.nexus.server.agents;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -12,6 +14,8 @@ import io.nexus.server.agents.persistence.AgentRepository;
 import io.nexus.server.shared.ConflictException;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DuplicateKeyException;
@@ -104,7 +108,71 @@ public class AgentRegistry {
 		if (changes.capabilities() != null) {
 			this.agents.replaceCapabilities(id, updated.capabilities());
 		}
+		this.events.publishEvent(new AgentChanged(updated));
 		return updated;
+	}
+
+	/**
+	 * Checks an agent's token.
+	 * @param id the agent
+	 * @param token the token it presents
+	 * @return the agent
+	 * @throws AgentAuthenticationException if the agent is unknown or the token is wrong
+	 */
+	@Transactional(readOnly = true)
+	public Agent authenticate(AgentId id, String token) {
+		String presented = AgentTokens.hash(token);
+		String stored = this.agents.tokenHash(id).orElse(null);
+		if (stored == null || !MessageDigest.isEqual(stored.getBytes(StandardCharsets.US_ASCII),
+				presented.getBytes(StandardCharsets.US_ASCII))) {
+			throw new AgentAuthenticationException("unknown agent or wrong token");
+		}
+		return get(id);
+	}
+
+	/**
+	 * Sets an agent's operational status (pause, resume, drain, or a status the agent
+	 * reports).
+	 * @param id the agent
+	 * @param status the new status
+	 * @return the agent as it is now
+	 */
+	@Transactional
+	public Agent setStatus(AgentId id, AgentStatus status) {
+		get(id);
+		this.agents.setStatus(id, status, this.clock.instant());
+		Agent updated = get(id);
+		this.events.publishEvent(new AgentChanged(updated));
+		return updated;
+	}
+
+	@Transactional
+	public void markOnline(AgentId id) {
+		this.agents.setOnline(id, true, this.clock.instant());
+	}
+
+	@Transactional
+	public void markOffline(AgentId id) {
+		this.agents.setOnline(id, false, this.clock.instant());
+	}
+
+	/**
+	 * Marks every agent offline, as at the start of a node that holds no connections yet.
+	 * @return how many were online
+	 */
+	@Transactional
+	public int markAllOffline() {
+		return this.agents.setAllOffline(this.clock.instant());
+	}
+
+	@Transactional
+	public void recordHeartbeat(AgentId id, @Nullable Double cpuUsage, @Nullable Double memoryUsage) {
+		this.agents.recordHeartbeat(id, cpuUsage, memoryUsage, this.clock.instant());
+	}
+
+	@Transactional(readOnly = true)
+	public List<AgentId> offlineSince(Instant before) {
+		return this.agents.offlineSince(before);
 	}
 
 	/**

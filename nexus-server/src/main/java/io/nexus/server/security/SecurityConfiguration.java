@@ -84,7 +84,7 @@ class SecurityConfiguration {
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, "/api/auth/login")
 				.permitAll()
-				.requestMatchers("/api/users", "/api/users/**")
+				.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys", "/api/enrollment-keys/**")
 				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasAnyRole(READERS)
@@ -109,11 +109,11 @@ class SecurityConfiguration {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
 				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"));
-		http.authorizeHttpRequests(
-				(requests) -> requests.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico")
-					.permitAll()
-					.anyRequest()
-					.hasAnyRole(READERS))
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/ws")
+			.permitAll()
+			.anyRequest()
+			.hasAnyRole(READERS))
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())

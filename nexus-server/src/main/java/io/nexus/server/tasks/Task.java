@@ -38,6 +38,11 @@ import org.jspecify.annotations.Nullable;
  * @param assignedAt when it was last assigned
  * @param startedAt when an agent last accepted it
  * @param finishedAt when it reached a terminal state
+ * @param notBefore when a queued task may be dispatched again (retry backoff)
+ * @param deadlineAt when the running attempt times out
+ * @param progress percent done, as last reported
+ * @param progressMessage the last progress note
+ * @param reservedFor the disconnected agent this task waits for, if any
  * @param seq the storage order, for paging
  */
 public record Task(TaskId id, String title, @Nullable String description, TaskPriority priority,
@@ -46,6 +51,16 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
 		int timeoutSeconds, @Nullable String idempotencyKey, @Nullable AgentId assignedAgent, long leaseEpoch,
 		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
-		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt, long seq) {
+		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
+		@Nullable String progressMessage, @Nullable AgentId reservedFor, long seq) {
+
+	/**
+	 * The lease under which the assigned agent holds this task.
+	 * @return the lease, or {@code null} if no agent holds it
+	 */
+	public @Nullable Lease lease() {
+		return (this.assignedAgent != null) ? new Lease(this.id, this.assignedAgent, this.leaseEpoch) : null;
+	}
 
 }

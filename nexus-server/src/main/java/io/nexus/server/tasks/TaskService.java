@@ -45,9 +45,12 @@ public class TaskService {
 
 	private final Clock clock;
 
+	private final AgentPresence presence;
+
 	TaskService(TaskRepository tasks, TaskEventRepository history, TaskIntake intake, TaskTransitions transitions,
-			AgentRegistry agents, TransactionTemplate transaction, Clock clock) {
+			AgentRegistry agents, TransactionTemplate transaction, Clock clock, AgentPresence presence) {
 		this.clock = clock;
+		this.presence = presence;
 		this.tasks = tasks;
 		this.history = history;
 		this.intake = intake;
@@ -177,8 +180,15 @@ public class TaskService {
 		if (!force) {
 			checkEligible(task, agent);
 		}
-		return this.transitions.toAssigned(task, agentId, actor,
-				force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor);
+		boolean connected = this.presence.isConnected(agentId);
+		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
+				+ (connected ? "" : "; reserved until agent " + agentId + " connects");
+		Task assigned = this.transitions.toAssigned(task, agentId, actor, reason);
+		if (!connected) {
+			this.tasks.reserve(id, agentId);
+			return lock(id);
+		}
+		return assigned;
 	}
 
 	/**

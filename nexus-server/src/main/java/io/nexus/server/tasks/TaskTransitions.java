@@ -13,6 +13,7 @@ import io.nexus.server.tasks.persistence.TaskEventRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,11 +32,14 @@ class TaskTransitions {
 
 	private final TaskEventRepository history;
 
+	private final ApplicationEventPublisher events;
+
 	private final Clock clock;
 
-	TaskTransitions(TaskRepository tasks, TaskEventRepository history, Clock clock) {
+	TaskTransitions(TaskRepository tasks, TaskEventRepository history, ApplicationEventPublisher events, Clock clock) {
 		this.tasks = tasks;
 		this.history = history;
+		this.events = events;
 		this.clock = clock;
 	}
 
@@ -47,22 +51,35 @@ class TaskTransitions {
 	 */
 	void created(Task task, String actor, String reason) {
 		this.history.append(new TaskEvent(0, task.id(), null, task.status(), actor, reason, null, 0, task.createdAt()));
+		this.events.publishEvent(
+				new TaskStatusChanged(task.id(), null, task.status(), null, null, 0, 0, reason, actor, false));
 	}
 
 	Task toQueued(Task task, String actor, String reason) {
+		return toQueued(task, actor, reason, null);
+	}
+
+	Task toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {
 		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null,
-				task.leaseEpoch(), null, null, now()), actor, task.assignedAgent());
+				task.leaseEpoch(), null, null, notBefore, null, now()), actor, task.assignedAgent());
 	}
 
 	Task toAssigned(Task task, AgentId agent, String actor, String reason) {
 		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.ASSIGNED, reason, agent,
-				task.leaseEpoch() + 1, null, null, now()), actor, agent);
+				task.leaseEpoch() + 1, null, null, null, null, now()), actor, agent);
+	}
+
+	Task toInProgress(Task task, String actor, Instant deadline) {
+		return apply(task,
+				new StatusChange(task.id(), task.status(), TaskStatus.IN_PROGRESS, "accepted by agent",
+						task.assignedAgent(), task.leaseEpoch(), null, null, null, deadline, now()),
+				actor, task.assignedAgent());
 	}
 
 	Task toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
 			@Nullable String resultJson) {
 		Task finished = apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(),
-				task.leaseEpoch(), actualDuration, resultJson, now()), actor, task.assignedAgent());
+				task.leaseEpoch(), actualDuration, resultJson, null, null, now()), actor, task.assignedAgent());
 		settleDependents(finished);
 		return finished;
 	}
@@ -80,6 +97,8 @@ class TaskTransitions {
 		}
 		this.history.append(new TaskEvent(0, task.id(), change.from(), change.to(), actor, change.reason(),
 				(agent != null) ? agent.value() : null, change.leaseEpoch(), change.now()));
+		this.events.publishEvent(new TaskStatusChanged(task.id(), change.from(), change.to(), change.agent(),
+				task.assignedAgent(), change.leaseEpoch(), task.leaseEpoch(), change.reason(), actor, false));
 		return this.tasks.findById(task.id()).orElseThrow();
 	}
 
@@ -107,7 +126,7 @@ class TaskTransitions {
 				else {
 					work.add(apply(dependent,
 							new StatusChange(dependentId, dependent.status(), TaskStatus.CANCELLED, "dependency_failed",
-									dependent.assignedAgent(), dependent.leaseEpoch(), null, null, now()),
+									dependent.assignedAgent(), dependent.leaseEpoch(), null, null, null, null, now()),
 							SYSTEM, dependent.assignedAgent()));
 				}
 			}

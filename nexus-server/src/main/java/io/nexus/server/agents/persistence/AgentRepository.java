@@ -86,6 +86,76 @@ public class AgentRepository {
 			.update();
 	}
 
+	public Optional<String> tokenHash(AgentId id) {
+		return this.jdbc.sql("SELECT token_hash FROM agents WHERE id = :id")
+			.param("id", id.value())
+			.query(String.class)
+			.optional();
+	}
+
+	public void updateTokenHash(AgentId id, String tokenHash) {
+		this.jdbc.sql("UPDATE agents SET token_hash = :hash WHERE id = :id")
+			.param("id", id.value())
+			.param("hash", tokenHash)
+			.update();
+	}
+
+	public void setEnrollmentKey(AgentId id, String keyId) {
+		this.jdbc.sql("UPDATE agents SET enrollment_key_id = :key WHERE id = :id")
+			.param("id", id.value())
+			.param("key", keyId)
+			.update();
+	}
+
+	public void setStatus(AgentId id, AgentStatus status, Instant now) {
+		this.jdbc.sql("UPDATE agents SET status = :status, updated_at = :now WHERE id = :id")
+			.param("id", id.value())
+			.param("status", status.wireName())
+			.param("now", SqlTimes.toDb(now))
+			.update();
+	}
+
+	public void setOnline(AgentId id, boolean online, Instant now) {
+		this.jdbc.sql("""
+				UPDATE agents SET online = :online, last_seen_at = :now,
+				       disconnected_at = CASE WHEN :online THEN NULL ELSE CAST(:now AS TIMESTAMP WITH TIME ZONE) END
+				WHERE id = :id
+				""").param("id", id.value()).param("online", online).param("now", SqlTimes.toDb(now)).update();
+	}
+
+	public int setAllOffline(Instant now) {
+		return this.jdbc.sql("UPDATE agents SET online = FALSE, disconnected_at = :now WHERE online = TRUE")
+			.param("now", SqlTimes.toDb(now))
+			.update();
+	}
+
+	public void recordHeartbeat(AgentId id, @Nullable Double cpuUsage, @Nullable Double memoryUsage, Instant now) {
+		this.jdbc.sql("""
+				UPDATE agents SET cpu_usage = COALESCE(:cpu, cpu_usage), memory_usage = COALESCE(:memory, memory_usage),
+				       last_seen_at = :now
+				WHERE id = :id
+				""")
+			.param("id", id.value())
+			.param("cpu", cpuUsage)
+			.param("memory", memoryUsage)
+			.param("now", SqlTimes.toDb(now))
+			.update();
+	}
+
+	/**
+	 * Agents that are not connected and have been away since before the given time.
+	 * @param before the cut-off
+	 * @return their ids
+	 */
+	public List<AgentId> offlineSince(Instant before) {
+		return this.jdbc
+			.sql("SELECT id FROM agents WHERE online = FALSE AND disconnected_at IS NOT NULL "
+					+ "AND disconnected_at < :before")
+			.param("before", SqlTimes.toDb(before))
+			.query((rs, rowNum) -> new AgentId(rs.getString("id")))
+			.list();
+	}
+
 	public void replaceCapabilities(AgentId id, Collection<String> capabilities) {
 		this.jdbc.sql("DELETE FROM agent_capabilities WHERE agent_id = :id").param("id", id.value()).update();
 		for (String capability : capabilities) {

@@ -81,6 +81,24 @@ class AgentController {
 		return ResponseEntity.noContent().build();
 	}
 
+	@PostMapping("/{id}/pause")
+	@Operation(summary = "Pause an agent: it gets no new tasks and keeps its running ones")
+	AgentResponse pause(@PathVariable String id) {
+		return AgentResponse.of(this.registry.setStatus(new AgentId(id), AgentStatus.PAUSED));
+	}
+
+	@PostMapping("/{id}/resume")
+	@Operation(summary = "Resume a paused or draining agent")
+	AgentResponse resume(@PathVariable String id) {
+		return AgentResponse.of(this.registry.setStatus(new AgentId(id), AgentStatus.ACTIVE));
+	}
+
+	@PostMapping("/{id}/drain")
+	@Operation(summary = "Drain an agent: it finishes its running tasks, gets no new ones, then pauses")
+	AgentResponse drain(@PathVariable String id) {
+		return AgentResponse.of(this.registry.setStatus(new AgentId(id), AgentStatus.DRAINING));
+	}
+
 	private static AgentStatus parseStatus(String status) {
 		try {
 			return AgentStatus.fromWireName(status);

@@ -18,9 +18,12 @@ import org.jspecify.annotations.Nullable;
  * @param leaseEpoch the lease epoch afterwards
  * @param actualDuration how long it took, minutes, if known
  * @param resultJson its output, if any
+ * @param notBefore when a queued task may be dispatched again (retry backoff)
+ * @param deadline when a running task times out
  * @param now when
  */
 public record StatusChange(TaskId id, TaskStatus from, TaskStatus to, @Nullable String reason, @Nullable AgentId agent,
-		long leaseEpoch, @Nullable Integer actualDuration, @Nullable String resultJson, Instant now) {
+		long leaseEpoch, @Nullable Integer actualDuration, @Nullable String resultJson, @Nullable Instant notBefore,
+		@Nullable Instant deadline, Instant now) {
 
 }

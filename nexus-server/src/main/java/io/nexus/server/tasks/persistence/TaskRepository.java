@@ -35,7 +35,8 @@ public class TaskRepository {
 	private static final String COLUMNS = "t.seq, t.id, t.title, t.description, t.priority, t.category, t.status, "
 			+ "t.status_reason, t.payload, t.result, t.estimated_duration, t.actual_duration, t.max_attempts, "
 			+ "t.attempts, t.timeout_seconds, t.idempotency_key, t.assigned_agent_id, t.lease_epoch, t.retry_of, "
-			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at";
+			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at, "
+			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for";
 
 	private final JdbcClient jdbc;
 
@@ -220,7 +221,11 @@ public class TaskRepository {
 				       assigned_agent_id = :agent, lease_epoch = :leaseEpoch,
 				       queued_at = COALESCE(:queuedAt, queued_at), assigned_at = COALESCE(:assignedAt, assigned_at),
 				       started_at = COALESCE(:startedAt, started_at), finished_at = COALESCE(:finishedAt, finished_at),
-				       actual_duration = COALESCE(:actualDuration, actual_duration), result = COALESCE(:result, result)
+				       actual_duration = COALESCE(:actualDuration, actual_duration), result = COALESCE(:result, result),
+				       not_before = :notBefore, deadline_at = :deadline,
+				       reserved_for = CASE WHEN :to = 'assigned' THEN reserved_for ELSE NULL END,
+				       progress = CASE WHEN :to IN ('queued', 'assigned') THEN NULL ELSE progress END,
+				       progress_message = CASE WHEN :to IN ('queued', 'assigned') THEN NULL ELSE progress_message END
 				WHERE id = :id AND status = :from
 				""")
 			.param("id", change.id().value())
@@ -236,7 +241,137 @@ public class TaskRepository {
 			.param("finishedAt", SqlTimes.toDb(change.to().isTerminal() ? change.now() : null))
 			.param("actualDuration", change.actualDuration())
 			.param("result", change.resultJson())
+			.param("notBefore", SqlTimes.toDb(change.notBefore()))
+			.param("deadline", SqlTimes.toDb(change.deadline()))
 			.update() == 1;
+	}
+
+	/**
+	 * Queued tasks that may run now and that the offered capabilities cover, most urgent
+	 * first, then oldest first.
+	 * @param now the current time (retry backoff)
+	 * @param limit how many
+	 * @param oldestFirst order by age alone (for aging) instead of priority
+	 * @param offered the capabilities that available agents have
+	 * @return the tasks
+	 */
+	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered) {
+		Map<String, Object> params = new HashMap<>();
+		params.put("now", SqlTimes.toDb(now));
+		params.put("limit", limit);
+		String covered;
+		if (offered.isEmpty()) {
+			covered = "NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id)";
+		}
+		else {
+			covered = "NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id "
+					+ "AND c.capability NOT IN (:offered))";
+			params.put("offered", List.copyOf(offered));
+		}
+		return load("SELECT " + COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
+				+ "t.not_before <= :now) AND " + covered + " ORDER BY "
+				+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit", params);
+	}
+
+	/**
+	 * Claims a queued task for an agent, if it is still queued: the lease epoch and the
+	 * attempt count grow by one.
+	 * @param id the task
+	 * @param agent the agent
+	 * @param reason why this agent
+	 * @param now when
+	 * @return {@code true} if this call won the task
+	 */
+	public boolean claim(TaskId id, AgentId agent, String reason, Instant now) {
+		return this.jdbc.sql("""
+				UPDATE tasks SET status = 'assigned', assigned_agent_id = :agent, lease_epoch = lease_epoch + 1,
+				       attempts = attempts + 1, assigned_at = :now, updated_at = :now, status_reason = :reason,
+				       not_before = NULL, deadline_at = NULL, progress = NULL, progress_message = NULL,
+				       reserved_for = NULL
+				WHERE id = :id AND status = 'queued'
+				""")
+			.param("id", id.value())
+			.param("agent", agent.value())
+			.param("reason", reason)
+			.param("now", SqlTimes.toDb(now))
+			.update() == 1;
+	}
+
+	public void reserve(TaskId id, AgentId agent) {
+		this.jdbc.sql("UPDATE tasks SET reserved_for = :agent WHERE id = :id")
+			.param("id", id.value())
+			.param("agent", agent.value())
+			.update();
+	}
+
+	public void clearReservation(TaskId id) {
+		this.jdbc.sql("UPDATE tasks SET reserved_for = NULL WHERE id = :id AND reserved_for IS NOT NULL")
+			.param("id", id.value())
+			.update();
+	}
+
+	public void incrementAttempts(TaskId id) {
+		this.jdbc.sql("UPDATE tasks SET attempts = attempts + 1 WHERE id = :id").param("id", id.value()).update();
+	}
+
+	/**
+	 * Stores the progress of a task if the lease is still current.
+	 * @param id the task
+	 * @param agent the agent that reports
+	 * @param epoch the lease it reports under
+	 * @param progress percent done
+	 * @param message a note
+	 * @param now when
+	 * @return {@code true} if the lease was current
+	 */
+	public boolean updateProgress(TaskId id, AgentId agent, long epoch, @Nullable Double progress,
+			@Nullable String message, Instant now) {
+		return this.jdbc
+			.sql("""
+					UPDATE tasks SET progress = COALESCE(:progress, progress), progress_message = :message, updated_at = :now
+					WHERE id = :id AND assigned_agent_id = :agent AND lease_epoch = :epoch
+					  AND status IN ('assigned', 'in_progress')
+					""")
+			.param("id", id.value())
+			.param("agent", agent.value())
+			.param("epoch", epoch)
+			.param("progress", progress)
+			.param("message", message)
+			.param("now", SqlTimes.toDb(now))
+			.update() == 1;
+	}
+
+	/**
+	 * Tasks held by an agent (assigned or in progress).
+	 * @param agent the agent
+	 * @return the tasks
+	 */
+	public List<Task> heldBy(AgentId agent) {
+		return load("SELECT " + COLUMNS + " FROM tasks t WHERE t.assigned_agent_id = :agent AND t.status IN "
+				+ "('assigned', 'in_progress') ORDER BY t.seq", Map.of("agent", agent.value()));
+	}
+
+	/**
+	 * Running tasks whose deadline has passed.
+	 * @param now the current time
+	 * @param limit how many at most
+	 * @return the tasks
+	 */
+	public List<Task> pastDeadline(Instant now, int limit) {
+		return load("SELECT " + COLUMNS + " FROM tasks t WHERE t.status = 'in_progress' AND t.deadline_at < :now "
+				+ "ORDER BY t.deadline_at LIMIT :limit", Map.of("now", SqlTimes.toDb(now), "limit", limit));
+	}
+
+	/**
+	 * Whether some queued task waits for its backoff to end.
+	 * @param now the current time
+	 * @return the earliest such time, if any
+	 */
+	public Optional<Instant> earliestDeferred(Instant now) {
+		return this.jdbc.sql("SELECT MIN(not_before) AS t FROM tasks WHERE status = 'queued' AND not_before > :now")
+			.param("now", SqlTimes.toDb(now))
+			.query((rs, rowNum) -> Optional.ofNullable(SqlTimes.fromDb(rs, "t")))
+			.single();
 	}
 
 	public void updateDefinition(TaskId id, String title, @Nullable String description, TaskPriority priority,
@@ -295,7 +430,14 @@ public class TaskRepository {
 				rs.getLong("lease_epoch"), rs.getString("retry_of"), rs.getString("created_by"),
 				SqlTimes.requiredFromDb(rs, "created_at"), SqlTimes.requiredFromDb(rs, "updated_at"),
 				SqlTimes.fromDb(rs, "queued_at"), SqlTimes.fromDb(rs, "assigned_at"), SqlTimes.fromDb(rs, "started_at"),
-				SqlTimes.fromDb(rs, "finished_at"));
+				SqlTimes.fromDb(rs, "finished_at"), SqlTimes.fromDb(rs, "not_before"),
+				SqlTimes.fromDb(rs, "deadline_at"), nullableDouble(rs, "progress"), rs.getString("progress_message"),
+				rs.getString("reserved_for"));
+	}
+
+	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
+		double value = rs.getDouble(column);
+		return rs.wasNull() ? null : value;
 	}
 
 	private static @Nullable Integer nullableInt(ResultSet rs, String column) throws SQLException {
@@ -319,7 +461,9 @@ public class TaskRepository {
 			int maxAttempts, int attempts, int timeoutSeconds, @Nullable String idempotencyKey,
 			@Nullable String assignedAgent, long leaseEpoch, @Nullable String retryOf, String createdBy,
 			Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt, @Nullable Instant assignedAt,
-			@Nullable Instant startedAt, @Nullable Instant finishedAt) {
+			@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant notBefore,
+			@Nullable Instant deadlineAt, @Nullable Double progress, @Nullable String progressMessage,
+			@Nullable String reservedFor) {
 
 		Task toTask(List<String> capabilities, List<TaskId> dependencies) {
 			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
@@ -328,7 +472,9 @@ public class TaskRepository {
 					this.attempts, this.timeoutSeconds, this.idempotencyKey,
 					(this.assignedAgent != null) ? new AgentId(this.assignedAgent) : null, this.leaseEpoch,
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
-					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.seq);
+					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
+					this.deadlineAt, this.progress, this.progressMessage,
+					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.seq);
 		}
 
 	}

@@ -13,6 +13,7 @@ import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
+import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.CreatedTask;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
@@ -49,7 +50,10 @@ class TaskController {
 
 	private final TaskPayloads payloads;
 
-	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads) {
+	private final AgentPresence presence;
+
+	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence) {
+		this.presence = presence;
 		this.tasks = tasks;
 		this.defaults = defaults;
 		this.payloads = payloads;
@@ -99,9 +103,9 @@ class TaskController {
 	}
 
 	@GetMapping("/{id}")
-	@Operation(summary = "Read a task")
+	@Operation(summary = "Read a task, with why it waits if it is not running yet")
 	TaskResponse get(@PathVariable String id) {
-		return TaskResponse.of(this.tasks.get(new TaskId(id)));
+		return TaskResponse.of(this.tasks.get(new TaskId(id)), this.presence);
 	}
 
 	@PutMapping("/{id}")

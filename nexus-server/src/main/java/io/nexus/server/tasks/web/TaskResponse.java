@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
+import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
@@ -40,6 +41,11 @@ import org.jspecify.annotations.Nullable;
  * @param assignedAt when it was last assigned
  * @param startedAt when an agent last accepted it
  * @param finishedAt when it finished
+ * @param progress percent done, as last reported by the agent
+ * @param progressMessage the agent's last progress note
+ * @param notBefore when a task waiting for a retry may run again
+ * @param reservedFor the disconnected agent a manual assignment waits for
+ * @param waitingReason why a task that is not running yet waits
  */
 record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -47,9 +53,15 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
 		int timeoutSeconds, @Nullable String idempotencyKey, @Nullable String assignedAgentId, long leaseEpoch,
 		@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
-		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
+		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
+		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
+		@Nullable String reservedFor, @Nullable String waitingReason) {
 
 	static TaskResponse of(Task task) {
+		return of(task, null);
+	}
+
+	static TaskResponse of(Task task, @Nullable AgentPresence presence) {
 		return new TaskResponse(task.id().value(), task.title(), task.description(), task.priority(), task.category(),
 				task.status(), task.statusReason(), task.requiredCapabilities(),
 				task.dependencies().stream().map(TaskId::value).toList(), task.payloadJson(), task.resultJson(),
@@ -57,7 +69,19 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				task.timeoutSeconds(), task.idempotencyKey(),
 				(task.assignedAgent() != null) ? task.assignedAgent().value() : null, task.leaseEpoch(),
 				(task.retryOf() != null) ? task.retryOf().value() : null, task.createdBy(), task.createdAt(),
-				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt());
+				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt(),
+				task.progress(), task.progressMessage(), task.notBefore(),
+				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence));
+	}
+
+	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {
+		return switch (task.status()) {
+			case PENDING -> "waiting for dependencies to complete";
+			case QUEUED -> (presence != null) ? presence.whyWaiting(task) : null;
+			case ASSIGNED -> (task.reservedFor() != null) ? "reserved until agent " + task.reservedFor() + " connects"
+					: "waiting for agent " + task.assignedAgent() + " to accept";
+			default -> null;
+		};
 	}
 
 }

@@ -1,0 +1,21 @@
+package io.nexus.protocol.frames;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task finished successfully.
+ *
+ * @param type always {@value #TYPE}
+ * @param id optional frame id
+ * @param taskId the task
+ * @param leaseEpoch the lease epoch
+ * @param result free-form JSON output
+ * @param traceparent the W3C trace context of the agent's work, if any
+ */
+public record TaskComplete(String type, @Nullable String id, String taskId, long leaseEpoch, @Nullable Object result,
+		@Nullable String traceparent) implements AgentFrame {
+
+	/** The wire name. */
+	public static final String TYPE = "task_complete";
+
+}

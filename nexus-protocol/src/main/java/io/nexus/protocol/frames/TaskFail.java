@@ -1,0 +1,21 @@
+package io.nexus.protocol.frames;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task failed on the agent.
+ *
+ * @param type always {@value #TYPE}
+ * @param id optional frame id
+ * @param taskId the task
+ * @param leaseEpoch the lease epoch
+ * @param error what went wrong
+ * @param retryable whether another attempt may succeed (default true)
+ */
+public record TaskFail(String type, @Nullable String id, String taskId, long leaseEpoch, @Nullable String error,
+		@Nullable Boolean retryable) implements AgentFrame {
+
+	/** The wire name. */
+	public static final String TYPE = "task_fail";
+
+}

@@ -1,0 +1,118 @@
+package io.nexus.server.dispatch;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.tasks.AgentPresence;
+import io.nexus.server.tasks.Task;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * The agents connected to this node, and the answer to "why is this task waiting?".
+ */
+@Component
+public class AgentConnections implements AgentPresence {
+
+	private final Map<AgentId, ConnectedAgent> connected = new ConcurrentHashMap<>();
+
+	private final Clock clock;
+
+	AgentConnections(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Records a new connection; a previous connection of the same agent is returned so
+	 * that the caller can close it.
+	 * @param channel the connection
+	 * @param agent the agent
+	 * @param held how many tasks it holds
+	 * @return the new entry and the replaced one, if any
+	 */
+	Replacement connect(AgentChannel channel, Agent agent, int held) {
+		ConnectedAgent entry = new ConnectedAgent(channel, agent, held, this.clock.instant());
+		ConnectedAgent previous = this.connected.put(agent.id(), entry);
+		return new Replacement(entry, Optional.ofNullable(previous));
+	}
+
+	/**
+	 * Forgets a connection if it is still the agent's current one.
+	 * @param agentId the agent
+	 * @param channel the connection that closed
+	 * @return {@code true} if it was current
+	 */
+	boolean disconnect(AgentId agentId, AgentChannel channel) {
+		ConnectedAgent entry = this.connected.get(agentId);
+		return entry != null && entry.channel() == channel && this.connected.remove(agentId, entry);
+	}
+
+	public Optional<ConnectedAgent> get(AgentId agentId) {
+		return Optional.ofNullable(this.connected.get(agentId));
+	}
+
+	public Collection<ConnectedAgent> all() {
+		return this.connected.values();
+	}
+
+	public int count() {
+		return this.connected.size();
+	}
+
+	@Override
+	public boolean isConnected(AgentId agentId) {
+		return this.connected.containsKey(agentId);
+	}
+
+	@Override
+	public String whyWaiting(Task task) {
+		Instant now = this.clock.instant();
+		if (task.notBefore() != null && task.notBefore().isAfter(now)) {
+			return "waiting for its retry backoff until " + task.notBefore();
+		}
+		List<ConnectedAgent> agents = List.copyOf(this.connected.values());
+		if (agents.isEmpty()) {
+			return "no agent is connected";
+		}
+		List<ConnectedAgent> capable = agents.stream()
+			.filter((agent) -> agent.agent().hasCapabilities(task.requiredCapabilities()))
+			.toList();
+		if (capable.isEmpty()) {
+			List<String> missing = task.requiredCapabilities()
+				.stream()
+				.filter((capability) -> agents.stream()
+					.noneMatch((agent) -> agent.agent().capabilities().contains(capability)))
+				.toList();
+			return missing.isEmpty() ? "no connected agent has all of the capabilities " + task.requiredCapabilities()
+					: "no connected agent has capability " + String.join(", ", missing);
+		}
+		List<ConnectedAgent> operational = capable.stream()
+			.filter((agent) -> agent.agent().status().acceptsNewWork())
+			.toList();
+		if (operational.isEmpty()) {
+			return "all " + capable.size() + " capable agent(s) take no new work (paused, draining or in maintenance)";
+		}
+		if (operational.stream().noneMatch((agent) -> agent.freeSlots() > 0)) {
+			return "all " + operational.size() + " eligible agent(s) are full";
+		}
+		return "an eligible agent is free; dispatch is imminent";
+	}
+
+	/**
+	 * The outcome of a connection.
+	 *
+	 * @param current the new connection
+	 * @param replaced the connection it replaced, if any
+	 */
+	record Replacement(ConnectedAgent current, Optional<ConnectedAgent> replaced) {
+
+	}
+
+}

@@ -1,0 +1,277 @@
+package io.nexus.server.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.TaskStatus;
+import io.nexus.protocol.frames.AgentMessage;
+import io.nexus.protocol.frames.AgentRegister;
+import io.nexus.protocol.frames.Heartbeat;
+import io.nexus.protocol.frames.Registered;
+import io.nexus.protocol.frames.TaskCancel;
+import io.nexus.protocol.frames.TaskLease;
+import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentAuthenticationException;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentRegistration;
+import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.agents.EnrollmentKeys;
+import io.nexus.server.agents.NewAgent;
+import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.tasks.Lease;
+import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskLeases;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What happens when agents connect, report and leave. The WebSocket gateway decodes
+ * frames and calls these methods; each state change is committed before the answering
+ * frame is sent.
+ */
+@Component
+public class AgentSessions {
+
+	private static final Logger logger = LoggerFactory.getLogger(AgentSessions.class);
+
+	/** Statuses an agent may report about itself; paused belongs to operators. */
+	private static final Set<AgentStatus> SELF_REPORTED = Set.of(AgentStatus.ACTIVE, AgentStatus.IDLE, AgentStatus.BUSY,
+			AgentStatus.MAINTENANCE, AgentStatus.ERROR, AgentStatus.DRAINING);
+
+	private final AgentRegistry registry;
+
+	private final EnrollmentKeys enrollment;
+
+	private final AgentConnections connections;
+
+	private final TaskLeases leases;
+
+	private final Delivery delivery;
+
+	private final Dispatcher dispatcher;
+
+	private final DispatchProperties properties;
+
+	private final Clock clock;
+
+	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
+			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, Clock clock) {
+		this.registry = registry;
+		this.enrollment = enrollment;
+		this.connections = connections;
+		this.leases = leases;
+		this.delivery = delivery;
+		this.dispatcher = dispatcher;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * Authenticates and registers a connection, reconciles the tasks the agent says it
+	 * runs with those Nexus thinks it holds, and resends assignments it has not accepted.
+	 * @param channel the connection
+	 * @param frame the {@code agent_register} frame
+	 * @param handshakeToken the bearer token of the WebSocket handshake, if any
+	 * @return the agent, now connected
+	 * @throws AgentAuthenticationException if the credentials do not hold
+	 */
+	public AgentId register(AgentChannel channel, AgentRegister frame, @Nullable String handshakeToken) {
+		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
+		if (secret == null || secret.isBlank()) {
+			throw new AgentAuthenticationException("a token is required (agent_register.token or Authorization)");
+		}
+		AgentId agentId = new AgentId(frame.agentId());
+		String issuedToken = null;
+		Agent agent;
+		if (EnrollmentKeys.isEnrollmentKey(secret)) {
+			AgentRegistration registration = this.enrollment.enroll(secret, newAgent(agentId, frame));
+			agent = registration.agent();
+			issuedToken = registration.token();
+		}
+		else {
+			agent = this.registry.authenticate(agentId, secret);
+		}
+		List<TaskLease> resumed = new ArrayList<>();
+		List<Task> toResend = new ArrayList<>();
+		int held = reconcile(agent, frame, resumed, toResend);
+		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, held);
+		replacement.replaced().ifPresent((old) -> old.channel().close(4409, "replaced by a new connection"));
+		this.registry.markOnline(agentId);
+		channel.send(new Registered(agentId.value(), (int) this.properties.heartbeatInterval().toSeconds(), issuedToken,
+				resumed));
+		for (Task task : toResend) {
+			this.leases.delivered(task.id());
+			this.delivery.deliver(replacement.current(), task);
+		}
+		logger.info("Agent {} connected from {} holding {} task(s)", agentId, channel.describe(), held);
+		this.dispatcher.wake();
+		return agentId;
+	}
+
+	private int reconcile(Agent agent, AgentRegister frame, List<TaskLease> resumed, List<Task> toResend) {
+		Map<String, Long> running = new HashMap<>();
+		if (frame.runningTasks() != null) {
+			frame.runningTasks().forEach((lease) -> running.put(lease.taskId(), lease.leaseEpoch()));
+		}
+		int held = 0;
+		for (Task task : this.leases.heldBy(agent.id())) {
+			Long epoch = running.remove(task.id().value());
+			if (epoch != null && epoch == task.leaseEpoch()) {
+				if (task.status() == TaskStatus.ASSIGNED) {
+					this.leases.accept(task.lease());
+				}
+				resumed.add(new TaskLease(task.id().value(), task.leaseEpoch()));
+				held++;
+			}
+			else if (task.status() == TaskStatus.ASSIGNED) {
+				toResend.add(task);
+				held++;
+			}
+			else {
+				this.leases.revoke(task.lease(), "agent reconnected without the task");
+			}
+		}
+		return held;
+	}
+
+	private static NewAgent newAgent(AgentId agentId, AgentRegister frame) {
+		if (frame.capabilities() == null || frame.capabilities().isEmpty()) {
+			throw new AgentAuthenticationException("enrollment needs the agent's capabilities");
+		}
+		String name = (frame.agentName() != null && !frame.agentName().isBlank()) ? frame.agentName().strip()
+				: agentId.value();
+		int concurrency = (frame.maxConcurrency() != null) ? frame.maxConcurrency() : 1;
+		if (concurrency < 1 || concurrency > 1000 || name.length() > 200) {
+			throw InvalidRequestException.badRequest("invalid_frame", "max_concurrency must be 1-1000, name ≤ 200");
+		}
+		return new NewAgent(agentId, name, frame.capabilities(), 0, concurrency, Map.of());
+	}
+
+	/**
+	 * Forgets a closed connection; the agent keeps its tasks for the reconnect grace
+	 * period.
+	 * @param agentId the agent
+	 * @param channel the connection that closed
+	 */
+	public void disconnected(AgentId agentId, AgentChannel channel) {
+		if (this.connections.disconnect(agentId, channel)) {
+			this.registry.markOffline(agentId);
+			logger.info("Agent {} disconnected; its tasks wait {} for it to return", agentId,
+					this.properties.reconnectGrace());
+		}
+	}
+
+	public void heartbeat(AgentId agentId, Heartbeat frame) {
+		touch(agentId);
+		if (frame.sentAt() != null) {
+			long rtt = this.clock.millis() - frame.sentAt();
+			if (rtt >= 0 && rtt < Duration.ofMinutes(1).toMillis()) {
+				this.connections.get(agentId).ifPresent((agent) -> agent.recordLatency(rtt));
+			}
+		}
+		this.registry.recordHeartbeat(agentId, clampPercent(frame.cpuUsage()), clampPercent(frame.memoryUsage()));
+	}
+
+	public void touch(AgentId agentId) {
+		this.connections.get(agentId).ifPresent((agent) -> agent.touch(this.clock.instant()));
+	}
+
+	public void accept(Lease lease) {
+		this.leases.accept(lease);
+		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.accepted(lease.taskId()));
+	}
+
+	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
+		this.leases.progress(lease, clampPercent(progress), message);
+	}
+
+	public void complete(Lease lease, @Nullable String resultJson) {
+		this.leases.complete(lease, resultJson);
+		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(true));
+	}
+
+	public void fail(Lease lease, String error, boolean retryable) {
+		this.leases.fail(lease, error, retryable);
+		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(false));
+	}
+
+	/**
+	 * Applies a status the agent reports about itself; it cannot leave {@code paused},
+	 * which only an operator can.
+	 * @param agentId the agent
+	 * @param status the reported status
+	 */
+	public void statusUpdate(AgentId agentId, String status) {
+		AgentStatus reported;
+		try {
+			reported = AgentStatus.fromWireName(status);
+		}
+		catch (IllegalArgumentException ex) {
+			throw InvalidRequestException.badRequest("invalid_frame", ex.getMessage());
+		}
+		if (!SELF_REPORTED.contains(reported)) {
+			throw InvalidRequestException.badRequest("invalid_frame",
+					"an agent may report only active, idle, busy, maintenance, error or draining");
+		}
+		Agent current = this.registry.get(agentId);
+		if (current.status() != AgentStatus.PAUSED && current.status() != reported) {
+			this.registry.setStatus(agentId, reported);
+		}
+	}
+
+	/**
+	 * Delivers a message to one agent or to every connected agent with a capability.
+	 * @param from the sender
+	 * @param message the message
+	 * @return how many agents received it
+	 */
+	public int message(AgentId from, AgentMessage message) {
+		AgentMessage delivered = message.deliveredFrom(from.value());
+		if (message.toAgent() != null) {
+			ConnectedAgent recipient = this.connections.get(new AgentId(message.toAgent()))
+				.orElseThrow(() -> InvalidRequestException.badRequest("unknown_recipient",
+						"agent '" + message.toAgent() + "' is not connected"));
+			recipient.channel().send(delivered);
+			return 1;
+		}
+		if (message.toCapability() != null) {
+			int count = 0;
+			for (ConnectedAgent agent : this.connections.all()) {
+				if (!agent.id().equals(from) && agent.agent().capabilities().contains(message.toCapability())) {
+					agent.channel().send(delivered);
+					count++;
+				}
+			}
+			return count;
+		}
+		throw InvalidRequestException.badRequest("invalid_frame", "a message needs to_agent or to_capability");
+	}
+
+	/**
+	 * Tells an agent to stop work on a lease it no longer holds.
+	 * @param agentId the agent
+	 * @param taskId the task
+	 * @param epoch the lease epoch
+	 * @param reason why
+	 */
+	void cancelOnAgent(AgentId agentId, String taskId, long epoch, String reason) {
+		this.connections.get(agentId).ifPresent((agent) -> agent.channel().send(new TaskCancel(taskId, epoch, reason)));
+	}
+
+	private static @Nullable Double clampPercent(@Nullable Double value) {
+		if (value == null || value.isNaN()) {
+			return null;
+		}
+		return Math.max(0, Math.min(100, value));
+	}
+
+}

@@ -1,0 +1,136 @@
+package io.nexus.server.dispatch;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.tasks.TaskId;
+
+/**
+ * A connected agent with what dispatch tracks in memory: its settings, the tasks it
+ * holds, assignments it has not yet accepted, and its recent track record.
+ */
+public final class ConnectedAgent {
+
+	private final AgentChannel channel;
+
+	private volatile Agent agent;
+
+	private final AtomicInteger held = new AtomicInteger();
+
+	private final Map<TaskId, Instant> awaitingAccept = new ConcurrentHashMap<>();
+
+	private volatile Instant lastSeen;
+
+	private volatile double successRate = 1.0;
+
+	private volatile double latencyMillis;
+
+	ConnectedAgent(AgentChannel channel, Agent agent, int held, Instant now) {
+		this.channel = channel;
+		this.agent = agent;
+		this.held.set(held);
+		this.lastSeen = now;
+	}
+
+	public AgentId id() {
+		return this.agent.id();
+	}
+
+	public Agent agent() {
+		return this.agent;
+	}
+
+	public AgentChannel channel() {
+		return this.channel;
+	}
+
+	void refresh(Agent updated) {
+		this.agent = updated;
+	}
+
+	int held() {
+		return this.held.get();
+	}
+
+	int freeSlots() {
+		return Math.max(0, this.agent.maxConcurrency() - this.held.get());
+	}
+
+	boolean takesWork() {
+		return this.agent.status().acceptsNewWork() && freeSlots() > 0;
+	}
+
+	/**
+	 * Reserves a slot if one is free.
+	 * @return {@code true} if reserved
+	 */
+	boolean reserveSlot() {
+		while (true) {
+			int current = this.held.get();
+			if (current >= this.agent.maxConcurrency()) {
+				return false;
+			}
+			if (this.held.compareAndSet(current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	void addHeld() {
+		this.held.incrementAndGet();
+	}
+
+	void releaseSlot() {
+		this.held.updateAndGet((value) -> Math.max(0, value - 1));
+	}
+
+	void awaitAccept(TaskId taskId, Instant sentAt) {
+		this.awaitingAccept.put(taskId, sentAt);
+	}
+
+	void accepted(TaskId taskId) {
+		this.awaitingAccept.remove(taskId);
+	}
+
+	List<TaskId> unacceptedSince(Instant before) {
+		return this.awaitingAccept.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().isBefore(before))
+			.map(Map.Entry::getKey)
+			.toList();
+	}
+
+	void touch(Instant now) {
+		this.lastSeen = now;
+	}
+
+	Instant lastSeen() {
+		return this.lastSeen;
+	}
+
+	/**
+	 * Feeds an outcome into the moving success rate (weight 0.1 per outcome).
+	 * @param success whether the task succeeded
+	 */
+	void recordOutcome(boolean success) {
+		this.successRate = this.successRate * 0.9 + (success ? 0.1 : 0.0);
+	}
+
+	double successRate() {
+		return this.successRate;
+	}
+
+	void recordLatency(double millis) {
+		this.latencyMillis = (this.latencyMillis == 0) ? millis : this.latencyMillis * 0.8 + millis * 0.2;
+	}
+
+	double latencyMillis() {
+		return this.latencyMillis;
+	}
+
+}

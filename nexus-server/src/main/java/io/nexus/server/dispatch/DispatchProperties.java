@@ -1,0 +1,32 @@
+package io.nexus.server.dispatch;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Dispatch and agent-protocol settings ({@code nexus.dispatch.*}).
+ *
+ * @param heartbeatInterval how often agents send heartbeats (and Nexus pings them)
+ * @param heartbeatTimeout silence after which a connection is considered dead and closed
+ * @param reconnectGrace how long a disconnected agent keeps its tasks, waiting for it to
+ * reconnect
+ * @param ackTimeout how long an agent has to accept an assigned task
+ * @param registerTimeout how long a new connection has to send {@code agent_register}
+ * @param agingMinutes minutes of waiting that raise a task's priority by one step
+ * @param batchSize how many tasks one dispatch round considers
+ * @param reaperInterval how often timers are checked
+ * @param maxFrameSize the largest frame an agent may send
+ * @param maxViolations protocol errors after which a connection is closed
+ */
+@ConfigurationProperties("nexus.dispatch")
+public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval,
+		@DefaultValue("30s") Duration heartbeatTimeout, @DefaultValue("30s") Duration reconnectGrace,
+		@DefaultValue("30s") Duration ackTimeout, @DefaultValue("10s") Duration registerTimeout,
+		@DefaultValue("5") int agingMinutes, @DefaultValue("200") int batchSize,
+		@DefaultValue("1s") Duration reaperInterval, @DefaultValue("512KB") DataSize maxFrameSize,
+		@DefaultValue("20") int maxViolations) {
+
+}

@@ -1,0 +1,130 @@
+package io.nexus.server.dispatch;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.tasks.Lease;
+import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.TaskLeases;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * The timers of dispatch, checked every {@code reaper-interval}: silent connections are
+ * closed, unaccepted assignments and timed-out tasks are taken back, and the tasks of
+ * agents gone longer than the reconnect grace return to the queue. None of this is on the
+ * path of a task that goes well.
+ */
+@Component
+class LeaseReaper {
+
+	private static final Logger logger = LoggerFactory.getLogger(LeaseReaper.class);
+
+	private final AgentConnections connections;
+
+	private final TaskLeases leases;
+
+	private final AgentRegistry registry;
+
+	private final DispatchProperties properties;
+
+	private final Clock clock;
+
+	private volatile Instant lastPing = Instant.EPOCH;
+
+	LeaseReaper(AgentConnections connections, TaskLeases leases, AgentRegistry registry, DispatchProperties properties,
+			Clock clock) {
+		this.connections = connections;
+		this.leases = leases;
+		this.registry = registry;
+		this.properties = properties;
+		this.clock = clock;
+	}
+
+	/**
+	 * At start this node holds no connections: agents the database still shows as online
+	 * (a crash) are marked offline, which starts their reconnect grace.
+	 */
+	@EventListener(ApplicationReadyEvent.class)
+	void markStaleConnectionsOffline() {
+		int stale = this.registry.markAllOffline();
+		if (stale > 0) {
+			logger.info("{} agent(s) were online when Nexus last stopped; they have {} to reconnect", stale,
+					this.properties.reconnectGrace());
+		}
+	}
+
+	@Scheduled(fixedDelayString = "${nexus.dispatch.reaper-interval:1s}")
+	void reap() {
+		Instant now = this.clock.instant();
+		try {
+			checkConnections(now);
+			takeBackUnaccepted(now);
+			takeBackTimedOut();
+			takeBackFromLostAgents(now);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Lease reaper round failed; it runs again shortly", ex);
+		}
+	}
+
+	private void checkConnections(Instant now) {
+		boolean pingDue = !now.isBefore(this.lastPing.plus(this.properties.heartbeatInterval()));
+		Instant silentSince = now.minus(this.properties.heartbeatTimeout());
+		for (ConnectedAgent agent : this.connections.all()) {
+			if (agent.lastSeen().isBefore(silentSince)) {
+				agent.channel().close(4408, "no heartbeat for " + this.properties.heartbeatTimeout().toSeconds() + "s");
+			}
+			else if (pingDue) {
+				agent.channel().ping();
+			}
+		}
+		if (pingDue) {
+			this.lastPing = now;
+		}
+	}
+
+	private void takeBackUnaccepted(Instant now) {
+		Instant sentBefore = now.minus(this.properties.ackTimeout());
+		for (ConnectedAgent agent : this.connections.all()) {
+			for (TaskId taskId : agent.unacceptedSince(sentBefore)) {
+				agent.accepted(taskId);
+				this.leases.find(taskId)
+					.filter((task) -> task.status() == TaskStatus.ASSIGNED && agent.id().equals(task.assignedAgent()))
+					.ifPresent((task) -> this.leases.revoke(task.lease(),
+							"not accepted within " + this.properties.ackTimeout().toSeconds() + "s"));
+			}
+		}
+	}
+
+	private void takeBackTimedOut() {
+		for (Task task : this.leases.pastDeadline(100)) {
+			this.leases.revoke(task.lease(), "timed out after " + task.timeoutSeconds() + "s");
+		}
+	}
+
+	private void takeBackFromLostAgents(Instant now) {
+		for (AgentId agentId : this.registry.offlineSince(now.minus(this.properties.reconnectGrace()))) {
+			if (this.connections.isConnected(agentId)) {
+				continue;
+			}
+			for (Task task : this.leases.heldBy(agentId)) {
+				if (task.reservedFor() == null) {
+					Lease lease = task.lease();
+					this.leases.revoke(lease, "agent lost: disconnected for more than "
+							+ this.properties.reconnectGrace().toSeconds() + "s");
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,8 @@
+/**
+ * Dispatch: which connected agent gets which task, leases and their fencing, and the
+ * timers that take work back from agents that are gone, slow or stuck.
+ */
+@NullMarked
+package io.nexus.server.dispatch;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,290 @@
+package io.nexus.server.realtime;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.nexus.protocol.frames.Ack;
+import io.nexus.protocol.frames.AgentFrame;
+import io.nexus.protocol.frames.AgentMessage;
+import io.nexus.protocol.frames.AgentRegister;
+import io.nexus.protocol.frames.ErrorFrame;
+import io.nexus.protocol.frames.Frame;
+import io.nexus.protocol.frames.Heartbeat;
+import io.nexus.protocol.frames.StatusUpdate;
+import io.nexus.protocol.frames.TaskAccept;
+import io.nexus.protocol.frames.TaskComplete;
+import io.nexus.protocol.frames.TaskFail;
+import io.nexus.protocol.frames.TaskProgress;
+import io.nexus.server.agents.AgentAuthenticationException;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.dispatch.AgentSessions;
+import io.nexus.server.dispatch.DispatchProperties;
+import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.shared.NexusException;
+import io.nexus.server.tasks.Lease;
+import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.exc.InvalidTypeIdException;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The agent protocol over one WebSocket: the first frame must register within the
+ * registration timeout; every later frame is decoded, checked and handed to
+ * {@link AgentSessions}. A bad frame gets an {@code error} frame and changes nothing; bad
+ * credentials and repeated violations close the connection with a 4xxx code.
+ */
+@Component
+class AgentSocketHandler extends TextWebSocketHandler {
+
+	private static final Logger logger = LoggerFactory.getLogger(AgentSocketHandler.class);
+
+	static final int CLOSE_PROTOCOL_ERROR = 4400;
+
+	static final int CLOSE_UNAUTHORIZED = 4401;
+
+	static final int CLOSE_TOO_LARGE = 4413;
+
+	private final AgentSessions sessions;
+
+	private final DispatchProperties properties;
+
+	private final JsonMapper reader;
+
+	private final JsonMapper writer;
+
+	private final Clock clock;
+
+	private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+	AgentSocketHandler(AgentSessions sessions, DispatchProperties properties, JsonMapper json, Clock clock) {
+		this.sessions = sessions;
+		this.properties = properties;
+		this.writer = json;
+		this.reader = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+		this.clock = clock;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		String bearer = (String) session.getAttributes().get(WebSocketConfiguration.BEARER_ATTRIBUTE);
+		this.connections.put(session.getId(),
+				new Connection(new SocketChannel(session, this.writer), bearer, this.clock.instant()));
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		Connection connection = this.connections.get(session.getId());
+		if (connection == null) {
+			return;
+		}
+		if (message.getPayloadLength() > this.properties.maxFrameSize().toBytes()) {
+			violation(connection, null, "frame_too_large",
+					"frames are limited to " + this.properties.maxFrameSize().toBytes() + " bytes");
+			return;
+		}
+		Frame frame;
+		try {
+			frame = this.reader.readValue(message.getPayload(), Frame.class);
+		}
+		catch (InvalidTypeIdException ex) {
+			violation(connection, null, "unknown_type", "unknown or missing frame type; see docs/protocol.md");
+			return;
+		}
+		catch (JacksonException ex) {
+			boolean notJson = ex instanceof StreamReadException;
+			violation(connection, null, notJson ? "invalid_json" : "invalid_frame",
+					notJson ? "the frame is not valid JSON" : "the frame has a field of the wrong type or shape");
+			return;
+		}
+		if (!(frame instanceof AgentFrame agentFrame)) {
+			violation(connection, null, "invalid_frame", "'" + frame.type() + "' is a frame only Nexus sends");
+			return;
+		}
+		handle(connection, agentFrame);
+	}
+
+	private void handle(Connection connection, AgentFrame frame) {
+		try {
+			if (connection.agentId == null) {
+				if (!(frame instanceof AgentRegister register)) {
+					connection.channel
+						.send(new ErrorFrame(frame.id(), "not_registered", "the first frame must be agent_register"));
+					connection.channel.close(CLOSE_UNAUTHORIZED, "not registered");
+					return;
+				}
+				require(register.agentId(), "agent_id");
+				connection.agentId = this.sessions.register(connection.channel, register, connection.bearer);
+				return;
+			}
+			AgentId agentId = connection.agentId;
+			this.sessions.touch(agentId);
+			route(connection, agentId, frame);
+		}
+		catch (AgentAuthenticationException ex) {
+			connection.channel.send(new ErrorFrame(frame.id(), "unauthorized", ex.getMessage()));
+			connection.channel.close(CLOSE_UNAUTHORIZED, "unauthorized");
+		}
+		catch (NexusException ex) {
+			String code = switch (ex.code()) {
+				case "task_not_found" -> "unknown_task";
+				case "invalid_task_id", "invalid_agent_id" -> "invalid_frame";
+				default -> ex.code();
+			};
+			boolean violation = "invalid_frame".equals(code);
+			if (violation) {
+				violation(connection, frame.id(), code, ex.getMessage());
+			}
+			else {
+				connection.channel.send(new ErrorFrame(frame.id(), code, ex.getMessage()));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("Failed to handle {} from {}", frame.type(), connection.channel.describe(), ex);
+			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to handle the frame"));
+		}
+	}
+
+	private void route(Connection connection, AgentId agentId, AgentFrame frame) {
+		if (frame instanceof Heartbeat heartbeat) {
+			this.sessions.heartbeat(agentId, heartbeat);
+		}
+		else if (frame instanceof TaskAccept accept) {
+			this.sessions.accept(lease(agentId, accept.taskId(), accept.leaseEpoch()));
+			ack(connection, accept.id(), accept.taskId());
+		}
+		else if (frame instanceof TaskProgress progress) {
+			this.sessions.progress(lease(agentId, progress.taskId(), progress.leaseEpoch()), progress.progress(),
+					truncate(progress.message(), 500));
+			if (progress.id() != null) {
+				ack(connection, progress.id(), progress.taskId());
+			}
+		}
+		else if (frame instanceof TaskComplete complete) {
+			this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
+					(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null);
+			ack(connection, complete.id(), complete.taskId());
+		}
+		else if (frame instanceof TaskFail fail) {
+			this.sessions.fail(lease(agentId, fail.taskId(), fail.leaseEpoch()),
+					(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
+					!Boolean.FALSE.equals(fail.retryable()));
+			ack(connection, fail.id(), fail.taskId());
+		}
+		else if (frame instanceof StatusUpdate update) {
+			this.sessions.statusUpdate(agentId, require(update.status(), "status"));
+			ack(connection, update.id(), null);
+		}
+		else if (frame instanceof AgentMessage agentMessage) {
+			this.sessions.message(agentId, agentMessage);
+			if (agentMessage.id() != null) {
+				ack(connection, agentMessage.id(), null);
+			}
+		}
+		else {
+			connection.channel
+				.send(new ErrorFrame(frame.id(), "already_registered", "this connection is already registered"));
+		}
+	}
+
+	private static Lease lease(AgentId agentId, @Nullable String taskId, long epoch) {
+		return new Lease(new TaskId(require(taskId, "task_id")), agentId, epoch);
+	}
+
+	private static String require(@Nullable String value, String field) {
+		if (value == null || value.isBlank()) {
+			throw InvalidRequestException.badRequest("invalid_frame", field + " is required");
+		}
+		return value;
+	}
+
+	private static @Nullable String truncate(@Nullable String value, int max) {
+		return (value != null && value.length() > max) ? value.substring(0, max) : value;
+	}
+
+	private void ack(Connection connection, @Nullable String id, @Nullable String taskId) {
+		connection.channel.send(new Ack(id, taskId));
+	}
+
+	private void violation(Connection connection, @Nullable String id, String code, String message) {
+		connection.channel.send(new ErrorFrame(id, code, message));
+		if (++connection.violations >= this.properties.maxViolations()) {
+			connection.channel.close(CLOSE_PROTOCOL_ERROR, "too many protocol errors");
+		}
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		Connection connection = this.connections.get(session.getId());
+		if (connection != null && connection.agentId != null) {
+			this.sessions.touch(connection.agentId);
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		logger.debug("Transport error on {}: {}", session.getId(), exception.getMessage());
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		Connection connection = this.connections.remove(session.getId());
+		if (connection != null && connection.agentId != null) {
+			this.sessions.disconnected(connection.agentId, connection.channel);
+		}
+	}
+
+	/**
+	 * Closes connections that did not register in time.
+	 */
+	@Scheduled(fixedDelayString = "${nexus.dispatch.reaper-interval:1s}")
+	void closeUnregistered() {
+		Instant deadline = this.clock.instant().minus(this.properties.registerTimeout());
+		this.connections.values()
+			.stream()
+			.filter((connection) -> connection.agentId == null && connection.openedAt.isBefore(deadline))
+			.forEach((connection) -> connection.channel.close(CLOSE_UNAUTHORIZED, "no agent_register in time"));
+	}
+
+	int openConnections() {
+		return this.connections.size();
+	}
+
+	/**
+	 * What the handler knows about one connection.
+	 */
+	private static final class Connection {
+
+		final SocketChannel channel;
+
+		final @Nullable String bearer;
+
+		final Instant openedAt;
+
+		volatile @Nullable AgentId agentId;
+
+		int violations;
+
+		Connection(SocketChannel channel, @Nullable String bearer, Instant openedAt) {
+			this.channel = channel;
+			this.bearer = bearer;
+			this.openedAt = openedAt;
+		}
+
+	}
+
+}

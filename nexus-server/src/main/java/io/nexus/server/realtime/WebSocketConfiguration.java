@@ -1,0 +1,75 @@
+package io.nexus.server.realtime;
+
+import java.util.Map;
+
+import io.nexus.server.dispatch.DispatchProperties;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+
+/**
+ * Mounts the agent protocol at {@code /ws}. Origins are not restricted: agents
+ * authenticate with tokens in the protocol, never with cookies, so a foreign page gains
+ * nothing.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableWebSocket
+class WebSocketConfiguration implements WebSocketConfigurer {
+
+	static final String BEARER_ATTRIBUTE = "nexus.bearer";
+
+	private final AgentSocketHandler handler;
+
+	WebSocketConfiguration(AgentSocketHandler handler) {
+		this.handler = handler;
+	}
+
+	@Override
+	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
+		registry.addHandler(this.handler, "/ws").addInterceptors(new BearerCapture()).setAllowedOriginPatterns("*");
+	}
+
+	@Bean
+	ServletServerContainerFactoryBean webSocketContainer(DispatchProperties properties) {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		// Twice our own limit, so that an oversized frame reaches the handler and gets a
+		// clear error.
+		int buffer = (int) Math.min(Integer.MAX_VALUE, properties.maxFrameSize().toBytes() * 2);
+		container.setMaxTextMessageBufferSize(buffer);
+		container.setMaxBinaryMessageBufferSize(1024);
+		container.setMaxSessionIdleTimeout(properties.heartbeatTimeout().toMillis() * 4);
+		return container;
+	}
+
+	/**
+	 * Keeps the handshake's {@code Authorization: Bearer} token for the registration.
+	 */
+	private static final class BearerCapture implements HandshakeInterceptor {
+
+		@Override
+		public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+				WebSocketHandler wsHandler, Map<String, Object> attributes) {
+			String header = request.getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+			if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+				attributes.put(BEARER_ATTRIBUTE, header.substring(7).strip());
+			}
+			return true;
+		}
+
+		@Override
+		public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+				Exception exception) {
+		}
+
+	}
+
+}

@@ -1,0 +1,287 @@
+package io.nexus.server.tasks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskRepository;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The tasks façade for dispatch and agents: which tasks are ready, claims, and everything
+ * an agent reports under a lease. Every report is fenced: it must name the agent that
+ * holds the task and the current lease epoch, or it is refused with
+ * {@link StaleLeaseException} and changes nothing.
+ */
+@Service
+public class TaskLeases {
+
+	private final TaskRepository tasks;
+
+	private final TaskEventRepository history;
+
+	private final TaskTransitions transitions;
+
+	private final ApplicationEventPublisher events;
+
+	private final RetryPolicy retries;
+
+	private final Clock clock;
+
+	TaskLeases(TaskRepository tasks, TaskEventRepository history, TaskTransitions transitions,
+			ApplicationEventPublisher events, TaskProperties properties, Clock clock) {
+		this.tasks = tasks;
+		this.history = history;
+		this.transitions = transitions;
+		this.events = events;
+		this.retries = new RetryPolicy(properties.retryBackoff(), properties.maxRetryBackoff());
+		this.clock = clock;
+	}
+
+	/**
+	 * Queued tasks that may run now, in dispatch order: higher priority first, first in
+	 * first out within a priority, and each minute of waiting worth one step of priority
+	 * per {@code agingMinutes}, so that nothing starves.
+	 * @param limit how many
+	 * @param agingMinutes minutes of waiting that count as one priority step
+	 * @param offered the capabilities available agents have; tasks that need others are
+	 * skipped
+	 * @return the tasks in order
+	 */
+	@Transactional(readOnly = true)
+	public List<Task> dispatchable(int limit, int agingMinutes, Set<String> offered) {
+		Instant now = this.clock.instant();
+		Map<TaskId, Task> candidates = new LinkedHashMap<>();
+		this.tasks.dispatchable(now, limit, false, offered).forEach((task) -> candidates.put(task.id(), task));
+		this.tasks.dispatchable(now, Math.max(1, limit / 4), true, offered)
+			.forEach((task) -> candidates.put(task.id(), task));
+		List<Task> ordered = new ArrayList<>(candidates.values());
+		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
+			.thenComparingLong(Task::seq));
+		return (ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered;
+	}
+
+	private static double effectivePriority(Task task, Instant now, int agingMinutes) {
+		Instant since = (task.queuedAt() != null) ? task.queuedAt() : task.createdAt();
+		double waitedMinutes = Math.max(0, Duration.between(since, now).toMillis() / 60_000.0);
+		return task.priority().rank() + waitedMinutes / Math.max(1, agingMinutes);
+	}
+
+	/**
+	 * Claims queued tasks for agents, all in one transaction; a task that is no longer
+	 * queued is skipped.
+	 * @param claims which task goes to which agent, and why
+	 * @return the tasks won, as they are now
+	 */
+	@Transactional
+	public List<Task> claim(List<Claim> claims) {
+		Instant now = this.clock.instant();
+		List<Task> won = new ArrayList<>(claims.size());
+		for (Claim claim : claims) {
+			if (this.tasks.claim(claim.taskId(), claim.agentId(), claim.reason(), now)) {
+				Task task = this.tasks.findById(claim.taskId()).orElseThrow();
+				this.history.append(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, "dispatcher",
+						claim.reason(), claim.agentId().value(), task.leaseEpoch(), now));
+				this.events.publishEvent(
+						new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, claim.agentId(), null,
+								task.leaseEpoch(), task.leaseEpoch() - 1, claim.reason(), "dispatcher", true));
+				won.add(task);
+			}
+		}
+		return won;
+	}
+
+	/**
+	 * The agent starts the task; accepting twice under the same lease is harmless.
+	 * @param lease the lease
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task accept(Lease lease) {
+		Task task = current(lease);
+		if (task.status() == TaskStatus.IN_PROGRESS) {
+			return task;
+		}
+		return this.transitions.toInProgress(task, actor(lease),
+				this.clock.instant().plusSeconds(task.timeoutSeconds()));
+	}
+
+	/**
+	 * Stores progress; only the latest value is kept.
+	 * @param lease the lease
+	 * @param progress percent done
+	 * @param message a note
+	 */
+	@Transactional
+	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
+		if (!this.tasks.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message,
+				this.clock.instant())) {
+			current(lease);
+			throw new StaleLeaseException(lease, "the task is not running");
+		}
+	}
+
+	/**
+	 * The agent finished the task. Completing again under the same lease returns the task
+	 * unchanged, so that an agent may resend a completion whose acknowledgement it
+	 * missed.
+	 * @param lease the lease
+	 * @param resultJson the output
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task complete(Lease lease, @Nullable String resultJson) {
+		Task task = lockTask(lease.taskId());
+		if (task.status() == TaskStatus.COMPLETED && lease.agentId().equals(task.assignedAgent())
+				&& lease.epoch() == task.leaseEpoch()) {
+			return task;
+		}
+		checkCurrent(task, lease);
+		return this.transitions.toTerminal(task, TaskStatus.COMPLETED, actor(lease), "completed by agent", null,
+				resultJson);
+	}
+
+	/**
+	 * The agent failed the task: it is retried with backoff while attempts remain and the
+	 * failure is retryable, and fails for good otherwise.
+	 * @param lease the lease
+	 * @param error what went wrong
+	 * @param retryable whether another attempt may succeed
+	 * @return the task as it is now
+	 */
+	@Transactional
+	public Task fail(Lease lease, String error, boolean retryable) {
+		Task task = lockTask(lease.taskId());
+		if (task.status() == TaskStatus.FAILED && lease.agentId().equals(task.assignedAgent())
+				&& lease.epoch() == task.leaseEpoch()) {
+			return task;
+		}
+		checkCurrent(task, lease);
+		if (!retryable) {
+			return this.transitions.toTerminal(task, TaskStatus.FAILED, actor(lease), "failed: " + error, null, null);
+		}
+		return retryOrFail(task, actor(lease), "failed: " + error);
+	}
+
+	/**
+	 * Takes a task away from its agent (ack timeout, lost agent, timeout) and retries it,
+	 * or fails it if no attempts remain. Does nothing if the lease is no longer current.
+	 * @param lease the lease to end
+	 * @param reason why
+	 * @return the task as it is now, if the lease was current
+	 */
+	@Transactional
+	public Optional<Task> revoke(Lease lease, String reason) {
+		Task task = lockTask(lease.taskId());
+		if (!isCurrent(task, lease)) {
+			return Optional.empty();
+		}
+		return Optional.of(retryOrFail(task, "system", reason));
+	}
+
+	private Task retryOrFail(Task task, String actor, String reason) {
+		if (task.attempts() >= task.maxAttempts()) {
+			return this.transitions.toTerminal(task, TaskStatus.FAILED, actor,
+					"gave up after " + task.attempts() + " attempt(s); last: " + reason, null, null);
+		}
+		Duration backoff = this.retries.backoff(task.attempts(), ThreadLocalRandom.current().nextDouble());
+		return this.transitions.toQueued(task, actor, reason + "; retry " + (task.attempts() + 1) + "/"
+				+ task.maxAttempts() + " in " + backoff.toMillis() + " ms", this.clock.instant().plus(backoff));
+	}
+
+	/**
+	 * Marks a manual assignment to a disconnected agent as a reservation: it waits for
+	 * that agent and is not taken away while the agent is away.
+	 * @param taskId the task
+	 * @param agentId the agent
+	 */
+	@Transactional
+	public void reserve(TaskId taskId, AgentId agentId) {
+		this.tasks.reserve(taskId, agentId);
+	}
+
+	/**
+	 * The task reached its agent; from now on it is an ordinary lease.
+	 * @param taskId the task
+	 */
+	@Transactional
+	public void delivered(TaskId taskId) {
+		this.tasks.clearReservation(taskId);
+	}
+
+	@Transactional(readOnly = true)
+	public List<Task> heldBy(AgentId agentId) {
+		return this.tasks.heldBy(agentId);
+	}
+
+	@Transactional(readOnly = true)
+	public List<Task> pastDeadline(int limit) {
+		return this.tasks.pastDeadline(this.clock.instant(), limit);
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<Instant> earliestDeferred() {
+		return this.tasks.earliestDeferred(this.clock.instant());
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<Task> find(TaskId id) {
+		return this.tasks.findById(id);
+	}
+
+	private Task current(Lease lease) {
+		Task task = lockTask(lease.taskId());
+		checkCurrent(task, lease);
+		return task;
+	}
+
+	private void checkCurrent(Task task, Lease lease) {
+		if (!isCurrent(task, lease)) {
+			String why = !Objects.equals(task.assignedAgent(), lease.agentId()) ? "the task is held by another agent"
+					: (task.leaseEpoch() != lease.epoch()) ? "the current lease epoch is " + task.leaseEpoch()
+							: "the task is " + task.status().wireName();
+			throw new StaleLeaseException(lease, why);
+		}
+	}
+
+	private static boolean isCurrent(Task task, Lease lease) {
+		return lease.agentId().equals(task.assignedAgent()) && task.leaseEpoch() == lease.epoch()
+				&& (task.status() == TaskStatus.ASSIGNED || task.status() == TaskStatus.IN_PROGRESS);
+	}
+
+	private Task lockTask(TaskId id) {
+		return this.tasks.lockById(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	private static String actor(Lease lease) {
+		return "agent:" + lease.agentId();
+	}
+
+	/**
+	 * A dispatcher's decision to give a task to an agent.
+	 *
+	 * @param taskId the task
+	 * @param agentId the agent
+	 * @param reason why this agent (score and factors)
+	 */
+	public record Claim(TaskId taskId, AgentId agentId, String reason) {
+
+	}
+
+}
