@@ -78,6 +78,21 @@ class SecurityConfiguration {
 		return new ProviderManager(provider);
 	}
 
+	/**
+	 * The agent WebSocket authenticates in its own protocol (an agent token or enrollment
+	 * key in the handshake or in {@code agent_register}), so HTTP security steps aside.
+	 */
+	@Bean
+	@Order(0)
+	SecurityFilterChain agentSocketSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher("/ws")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.csrf((csrf) -> csrf.disable());
+		return http.build();
+	}
+
 	@Bean
 	@Order(1)
 	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
@@ -109,11 +124,11 @@ class SecurityConfiguration {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
 				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"));
-		http.authorizeHttpRequests((requests) -> requests
-			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/ws")
-			.permitAll()
-			.anyRequest()
-			.hasAnyRole(READERS))
+		http.authorizeHttpRequests(
+				(requests) -> requests.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico")
+					.permitAll()
+					.anyRequest()
+					.hasAnyRole(READERS))
 			.formLogin(Customizer.withDefaults())
 			.logout(Customizer.withDefaults())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
