@@ -151,14 +151,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return cast(response(problem));
 	}
 
+	/**
+	 * Gives the problems of Spring's own exceptions (415, 405, 404 for no handler...) a
+	 * Nexus type. Their bodies are made inside {@code handleExceptionInternal}, so this
+	 * is the first place that sees them.
+	 */
 	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
+	protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+			WebRequest request) {
 		if (body instanceof ProblemDetail problem) {
 			problem.setType(URI.create(TYPE_PREFIX + codeFor(statusCode)));
 			problem.setInstance(URI.create(path(request)));
 		}
-		return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
 	private static String codeFor(HttpStatusCode status) {
