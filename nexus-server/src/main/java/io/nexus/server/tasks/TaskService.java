@@ -120,8 +120,9 @@ public class TaskService {
 							+ " is reached through dependencies, dispatch and agents");
 		}
 		boolean closing = target != null && target != task.status();
-		if (task.status().isTerminal() && (changes.editsDefinition() || closing)) {
-			if (closing) {
+		if (task.status().isTerminal()
+				&& (changes.editsDefinition() || changes.actualDuration() != null || target != null)) {
+			if (target != null) {
 				throw new IllegalTransitionException(id, task.status(), target, "terminal states are final");
 			}
 			throw new ConflictException("task_finished",
