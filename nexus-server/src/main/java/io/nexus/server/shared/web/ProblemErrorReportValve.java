@@ -1,19 +1,33 @@
 package io.nexus.server.shared.web;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.Writer;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 
 /**
- * Answers the errors that Tomcat raises before a request reaches Spring (a malformed URL,
- * an oversized header) with a problem document instead of Tomcat's HTML page, and never
- * with server details or a stack trace.
+ * Tomcat's last word on an error that no servlet answered, such as a URI with an encoded
+ * NUL or slash that Tomcat refuses before any filter runs: an RFC 9457 problem in place
+ * of Tomcat's HTML page.
  */
-public class ProblemErrorReportValve extends ErrorReportValve {
+class ProblemErrorReportValve extends ErrorReportValve {
+
+	private final JsonMapper json;
+
+	ProblemErrorReportValve(JsonMapper json) {
+		this.json = json;
+	}
 
 	@Override
 	protected void report(Request request, Response response, Throwable throwable) {
@@ -21,30 +35,31 @@ public class ProblemErrorReportValve extends ErrorReportValve {
 		if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
 			return;
 		}
-		String code = (status < 500) ? "malformed_request" : "internal_error";
-		String detail = (status < 500) ? "The request could not be parsed" : "Nexus failed to handle the request";
-		String body = "{\"type\":\"" + ProblemDetailsAdvice.TYPE_PREFIX + code + "\",\"title\":\"" + title(status)
-				+ "\",\"status\":" + status + ",\"detail\":\"" + detail + "\"}";
+		AtomicBoolean ioAllowed = new AtomicBoolean(false);
+		response.getCoyoteResponse().action(ActionCode.IS_IO_ALLOWED, ioAllowed);
+		if (!ioAllowed.get()) {
+			return;
+		}
+		HttpStatus known = HttpStatus.resolve(status);
+		String code = (known != null) ? known.name().toLowerCase(Locale.ROOT) : "http_" + status;
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", ProblemDetailsAdvice.TYPE_PREFIX + code);
+		body.put("title", (known != null) ? known.getReasonPhrase() : "Error");
+		body.put("status", status);
+		body.put("detail", (status < 500) ? "The request was refused before it reached Nexus"
+				: "Nexus failed to handle the request; the error is logged");
 		try {
-			response.setContentType("application/problem+json");
-			response.setCharacterEncoding("UTF-8");
-			response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
-			response.finishResponse();
+			response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+			response.setCharacterEncoding("utf-8");
+			Writer writer = response.getReporter();
+			if (writer != null) {
+				writer.write(this.json.writeValueAsString(body));
+				response.finishResponse();
+			}
 		}
 		catch (IOException | IllegalStateException ex) {
-			// the client is gone or the response is committed; nothing more to say
+			// the client is gone or the response is already on its way; nothing to add
 		}
-		response.getCoyoteResponse().action(ActionCode.CLOSE, null);
-	}
-
-	private static String title(int status) {
-		return switch (status) {
-			case 400 -> "Bad Request";
-			case 404 -> "Not Found";
-			case 413 -> "Content Too Large";
-			case 431 -> "Request Header Fields Too Large";
-			default -> (status < 500) ? "Client Error" : "Server Error";
-		};
 	}
 
 }
