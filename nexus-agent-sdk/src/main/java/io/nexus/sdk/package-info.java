@@ -1,6 +1,8 @@
 /**
- * The Java library an agent embeds to connect to Nexus. Its client grows with the
- * dispatch protocol; today it carries the shared contract.
+ * The Java library an agent embeds to work for Nexus: {@link io.nexus.sdk.NexusAgent}
+ * connects over WebSocket, registers, runs assigned tasks with a
+ * {@link io.nexus.sdk.TaskHandler} and reports them, reconnecting on its own. No Spring:
+ * the JDK's HTTP client and Jackson only.
  */
 @NullMarked
 package io.nexus.sdk;

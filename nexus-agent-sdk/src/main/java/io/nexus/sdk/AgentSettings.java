@@ -1,0 +1,31 @@
+package io.nexus.sdk;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a {@link NexusAgentBuilder} collected, validated.
+ *
+ * @param serverUri the WebSocket endpoint, such as {@code ws://localhost:4100/ws}
+ * @param token the agent's token, unless it enrolls with a key
+ * @param enrollmentKey the enrollment key, unless it has a token
+ * @param agentId the agent's id
+ * @param name a human name
+ * @param capabilities what the agent can do
+ * @param maxConcurrency how many tasks it runs at once
+ * @param handler the task handler
+ * @param backoff the reconnection delays
+ * @param drainTimeout how long {@code close()} waits for running tasks
+ * @param connectTimeout how long a WebSocket handshake may take
+ * @param registrationTimeout how long Nexus may take to answer {@code agent_register}
+ * @param dataMapper the mapper for payloads, results and message bodies
+ */
+record AgentSettings(URI serverUri, @Nullable String token, @Nullable String enrollmentKey, String agentId, String name,
+		List<String> capabilities, int maxConcurrency, TaskHandler handler, Backoff backoff, Duration drainTimeout,
+		Duration connectTimeout, Duration registrationTimeout, JsonMapper dataMapper) {
+
+}

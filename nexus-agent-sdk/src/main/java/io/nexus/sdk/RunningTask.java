@@ -1,0 +1,148 @@
+package io.nexus.sdk;
+
+import java.time.Duration;
+import java.util.concurrent.Future;
+
+import io.nexus.protocol.frames.TaskAssigned;
+import io.nexus.protocol.frames.TaskLease;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * A lease this agent holds: from {@code task_assigned} until Nexus acknowledges its
+ * result, or the lease is cancelled or taken away.
+ */
+final class RunningTask implements TaskContext {
+
+	private final TaskAssigned assignment;
+
+	private final JsonNode payload;
+
+	private final JsonMapper dataMapper;
+
+	private final ProgressSink progressSink;
+
+	private volatile boolean cancelled;
+
+	private volatile boolean finished;
+
+	private volatile @Nullable Future<?> execution;
+
+	RunningTask(TaskAssigned assignment, JsonMapper dataMapper, ProgressSink progressSink) {
+		this.assignment = assignment;
+		this.dataMapper = dataMapper;
+		this.progressSink = progressSink;
+		this.payload = (assignment.payload() != null) ? dataMapper.valueToTree(assignment.payload())
+				: NullNode.getInstance();
+	}
+
+	@Override
+	public String taskId() {
+		return this.assignment.taskId();
+	}
+
+	@Override
+	public long leaseEpoch() {
+		return this.assignment.leaseEpoch();
+	}
+
+	@Override
+	public int attempt() {
+		return this.assignment.attempt();
+	}
+
+	@Override
+	public String title() {
+		return (this.assignment.title() != null) ? this.assignment.title() : "";
+	}
+
+	@Override
+	public Duration timeout() {
+		return Duration.ofSeconds(Math.max(0, this.assignment.timeoutSeconds()));
+	}
+
+	@Override
+	public JsonNode payload() {
+		return this.payload;
+	}
+
+	@Override
+	public <T> @Nullable T payloadAs(Class<T> type) {
+		if (this.payload.isNull()) {
+			return null;
+		}
+		try {
+			return this.dataMapper.treeToValue(this.payload, type);
+		}
+		catch (RuntimeException ex) {
+			throw new IllegalArgumentException(
+					"Payload of task " + taskId() + " does not fit " + type.getName() + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public void progress(double percent, @Nullable String message) {
+		if (!this.cancelled && !this.finished) {
+			double clamped = Double.isNaN(percent) ? 0 : Math.max(0, Math.min(100, percent));
+			this.progressSink.progress(this, clamped, message);
+		}
+	}
+
+	@Override
+	public boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	TaskLease lease() {
+		return new TaskLease(taskId(), leaseEpoch());
+	}
+
+	boolean isFinished() {
+		return this.finished;
+	}
+
+	void finished() {
+		this.finished = true;
+	}
+
+	/**
+	 * Records the handler's execution; cancels it at once if the task was cancelled
+	 * before it was submitted.
+	 * @param execution the handler's future
+	 */
+	void started(Future<?> execution) {
+		this.execution = execution;
+		if (this.cancelled) {
+			execution.cancel(true);
+		}
+	}
+
+	/**
+	 * Sets the cancellation flag and interrupts the handler.
+	 */
+	void cancel() {
+		this.cancelled = true;
+		Future<?> current = this.execution;
+		if (current != null) {
+			current.cancel(true);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "task " + taskId() + " (lease " + leaseEpoch() + ")";
+	}
+
+	/**
+	 * Where progress reports go.
+	 */
+	@FunctionalInterface
+	interface ProgressSink {
+
+		void progress(RunningTask task, double percent, @Nullable String message);
+
+	}
+
+}

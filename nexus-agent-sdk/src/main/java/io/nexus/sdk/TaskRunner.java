@@ -1,0 +1,256 @@
+package io.nexus.sdk;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.nexus.protocol.frames.Ack;
+import io.nexus.protocol.frames.AgentFrame;
+import io.nexus.protocol.frames.ErrorFrame;
+import io.nexus.protocol.frames.TaskAccept;
+import io.nexus.protocol.frames.TaskAssigned;
+import io.nexus.protocol.frames.TaskCancel;
+import io.nexus.protocol.frames.TaskFail;
+import io.nexus.protocol.frames.TaskLease;
+import io.nexus.protocol.frames.TaskProgress;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The leases this agent holds and the handlers that work on them. Every method except
+ * {@link #heldTaskIds()} runs on the agent's event loop, so the state needs no locks;
+ * handlers run on the worker pool and hand their outcome back to the loop.
+ */
+final class TaskRunner {
+
+	private static final System.Logger logger = System.getLogger(TaskRunner.class.getName());
+
+	private final Map<String, RunningTask> tasks = new ConcurrentHashMap<>();
+
+	/** Frames sent and not yet answered, by frame id: accepts, and results to resend. */
+	private final Map<String, Outstanding> outstanding = new LinkedHashMap<>();
+
+	private final Executor loop;
+
+	private final ExecutorService workers;
+
+	private final FrameSender sender;
+
+	private final HandlerInvoker invoker;
+
+	private final JsonMapper dataMapper;
+
+	private @Nullable CompletableFuture<Void> drained;
+
+	TaskRunner(Executor loop, ExecutorService workers, FrameSender sender, TaskHandler handler, JsonMapper dataMapper) {
+		this.loop = loop;
+		this.workers = workers;
+		this.sender = sender;
+		this.dataMapper = dataMapper;
+		this.invoker = new HandlerInvoker(handler, dataMapper, sender);
+	}
+
+	void onAssigned(TaskAssigned assignment) {
+		if (this.drained != null) {
+			logger.log(Level.INFO, "Refusing task {0}: the agent is draining", assignment.taskId());
+			this.sender.send(new TaskFail(TaskFail.TYPE, this.sender.nextId(), assignment.taskId(),
+					assignment.leaseEpoch(), "agent draining", true));
+			return;
+		}
+		RunningTask held = this.tasks.get(assignment.taskId());
+		if (held != null && held.leaseEpoch() >= assignment.leaseEpoch()) {
+			logger.log(Level.DEBUG, "Ignoring a repeated assignment of {0}", held);
+			if (held.leaseEpoch() == assignment.leaseEpoch() && !held.isFinished()) {
+				accept(held);
+			}
+			return;
+		}
+		if (held != null) {
+			drop(held, "superseded by lease " + assignment.leaseEpoch());
+		}
+		RunningTask task = new RunningTask(assignment, this.dataMapper, this::progress);
+		this.tasks.put(task.taskId(), task);
+		accept(task);
+		try {
+			task.started(this.workers.submit(() -> execute(task)));
+		}
+		catch (RejectedExecutionException ex) {
+			drop(task, "the agent is stopping");
+		}
+	}
+
+	void onCancel(TaskCancel cancel) {
+		RunningTask task = this.tasks.get(cancel.taskId());
+		if (task != null && cancel.leaseEpoch() >= task.leaseEpoch()) {
+			drop(task, "cancelled by Nexus: " + cancel.reason());
+		}
+	}
+
+	void onAck(Ack ack) {
+		Outstanding answered = (ack.id() != null) ? this.outstanding.remove(ack.id()) : null;
+		if (answered != null && answered.result() != null) {
+			RunningTask task = this.tasks.get(answered.taskId());
+			if (task != null && task.leaseEpoch() == answered.leaseEpoch()) {
+				this.tasks.remove(answered.taskId());
+				logger.log(Level.DEBUG, "Nexus acknowledged the result of {0}", task);
+			}
+			checkDrained();
+		}
+	}
+
+	/**
+	 * Handles an {@code error} that answers a task frame.
+	 * @param error the error
+	 * @return whether it answered a frame of this runner
+	 */
+	boolean onError(ErrorFrame error) {
+		Outstanding refused = (error.id() != null) ? this.outstanding.remove(error.id()) : null;
+		if (refused == null) {
+			return false;
+		}
+		RunningTask task = this.tasks.get(refused.taskId());
+		if (task != null && task.leaseEpoch() == refused.leaseEpoch()) {
+			Level level = ("stale_lease".equals(error.code()) || "unknown_task".equals(error.code())) ? Level.INFO
+					: Level.WARNING;
+			logger.log(level, "Nexus refused a frame of {0}: {1} {2}", task, error.code(), error.message());
+			drop(task, error.code());
+		}
+		return true;
+	}
+
+	/**
+	 * After (re)registration: stops work on leases Nexus did not keep and resends the
+	 * results it has not acknowledged (a repeat with the current lease is idempotent).
+	 * @param resumed the leases Nexus kept, or {@code null} if it did not say
+	 */
+	void onRegistered(@Nullable List<TaskLease> resumed) {
+		if (resumed != null) {
+			Set<TaskLease> kept = new HashSet<>(resumed);
+			for (RunningTask task : List.copyOf(this.tasks.values())) {
+				if (!task.isFinished() && !kept.contains(task.lease())) {
+					drop(task, "Nexus did not resume its lease");
+				}
+			}
+		}
+		for (Map.Entry<String, Outstanding> entry : this.outstanding.entrySet()) {
+			if (entry.getValue().result() != null) {
+				this.sender.send(entry.getValue().result());
+			}
+		}
+		checkDrained();
+	}
+
+	/**
+	 * The leases to report in {@code agent_register}: running tasks and tasks whose
+	 * result awaits acknowledgement.
+	 * @return the leases
+	 */
+	List<TaskLease> leases() {
+		List<TaskLease> leases = new ArrayList<>();
+		this.tasks.values().forEach((task) -> leases.add(task.lease()));
+		return leases;
+	}
+
+	/**
+	 * The tasks this agent holds (safe from any thread).
+	 * @return their ids
+	 */
+	List<String> heldTaskIds() {
+		return List.copyOf(this.tasks.keySet());
+	}
+
+	/**
+	 * Stops taking tasks; completes the future once every held task's result is
+	 * acknowledged.
+	 * @param drained the future to complete
+	 */
+	void drain(CompletableFuture<Void> drained) {
+		this.drained = drained;
+		checkDrained();
+	}
+
+	/**
+	 * Cancels every handler and forgets every lease.
+	 * @param reason why, for the log
+	 */
+	void cancelAll(String reason) {
+		List.copyOf(this.tasks.values()).forEach((task) -> drop(task, reason));
+	}
+
+	/**
+	 * Flags and interrupts every handler without touching the loop's state (safe from any
+	 * thread; for a crash).
+	 */
+	void interruptAll() {
+		this.tasks.values().forEach(RunningTask::cancel);
+	}
+
+	private void accept(RunningTask task) {
+		String id = this.sender.nextId();
+		this.outstanding.put(id, new Outstanding(task.taskId(), task.leaseEpoch(), null));
+		this.sender.send(new TaskAccept(TaskAccept.TYPE, id, task.taskId(), task.leaseEpoch()));
+	}
+
+	private void execute(RunningTask task) {
+		AgentFrame outcome = this.invoker.invoke(task);
+		post(() -> finished(task, outcome));
+	}
+
+	private void finished(RunningTask task, AgentFrame outcome) {
+		if (task.isCancelled() || this.tasks.get(task.taskId()) != task) {
+			return;
+		}
+		task.finished();
+		this.outstanding.put(outcome.id(), new Outstanding(task.taskId(), task.leaseEpoch(), outcome));
+		this.sender.send(outcome);
+	}
+
+	private void progress(RunningTask task, double percent, @Nullable String message) {
+		post(() -> {
+			if (!task.isCancelled() && !task.isFinished() && this.tasks.get(task.taskId()) == task) {
+				this.sender.send(
+						new TaskProgress(TaskProgress.TYPE, null, task.taskId(), task.leaseEpoch(), percent, message));
+			}
+		});
+	}
+
+	private void drop(RunningTask task, String reason) {
+		logger.log(Level.INFO, "Dropping {0}: {1}", task, reason);
+		this.tasks.remove(task.taskId(), task);
+		this.outstanding.values().removeIf((sent) -> sent.taskId().equals(task.taskId()));
+		task.cancel();
+		checkDrained();
+	}
+
+	private void checkDrained() {
+		if (this.drained != null && this.tasks.isEmpty()) {
+			this.drained.complete(null);
+		}
+	}
+
+	private void post(Runnable action) {
+		try {
+			this.loop.execute(action);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.log(Level.DEBUG, "Agent stopped; dropping a task event");
+		}
+	}
+
+	/**
+	 * A frame that awaits an {@code ack} or {@code error}.
+	 */
+	private record Outstanding(String taskId, long leaseEpoch, @Nullable AgentFrame result) {
+
+	}
+
+}

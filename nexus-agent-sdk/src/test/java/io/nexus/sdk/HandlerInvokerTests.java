@@ -1,0 +1,71 @@
+package io.nexus.sdk;
+
+import java.util.Map;
+
+import io.nexus.protocol.frames.AgentFrame;
+import io.nexus.protocol.frames.TaskComplete;
+import io.nexus.protocol.frames.TaskFail;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HandlerInvokerTests {
+
+	private final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final FrameSender sender = new FrameSender(new FrameCodec());
+
+	private AgentFrame invoke(TaskHandler handler) {
+		RunningTask task = new RunningTask(Tasks.assigned("t1", 5, Map.of("n", 1)), this.mapper,
+				(running, percent, message) -> {
+				});
+		return new HandlerInvoker(handler, this.mapper, this.sender).invoke(task);
+	}
+
+	@Test
+	void reportsTheReturnedValueAsTheResult() {
+		AgentFrame frame = invoke((task) -> new Answer(task.payload().path("n").asInt() + 1));
+		assertThat(frame).isInstanceOfSatisfying(TaskComplete.class, (complete) -> {
+			assertThat(complete.id()).isNotBlank();
+			assertThat(complete.leaseEpoch()).isEqualTo(5);
+			assertThat(complete.result()).hasToString("{\"nextValue\":2}");
+		});
+	}
+
+	@Test
+	void reportsAResultThatCannotBeWrittenAsAFinalFailure() {
+		AgentFrame frame = invoke((task) -> new Unwritable());
+		assertThat(frame).isInstanceOfSatisfying(TaskFail.class, (fail) -> {
+			assertThat(fail.retryable()).isFalse();
+			assertThat(fail.error()).startsWith("Result cannot be written as JSON");
+		});
+	}
+
+	@Test
+	void keepsErrorTextsShort() {
+		AgentFrame frame = invoke((task) -> {
+			throw new IllegalStateException("x".repeat(10_000));
+		});
+		assertThat(((TaskFail) frame).error()).hasSize(HandlerInvoker.MAX_ERROR_LENGTH);
+		assertThat(((TaskFail) frame).retryable()).isTrue();
+	}
+
+	@Test
+	void describesAnExceptionWithoutMessageByItsClass() {
+		assertThat(HandlerInvoker.describe(new UnsupportedOperationException()))
+			.isEqualTo("java.lang.UnsupportedOperationException");
+	}
+
+	record Answer(int nextValue) {
+	}
+
+	static class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("not today");
+		}
+
+	}
+
+}
