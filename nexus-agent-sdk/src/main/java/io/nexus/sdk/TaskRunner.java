@@ -19,6 +19,7 @@ import io.nexus.protocol.frames.ErrorFrame;
 import io.nexus.protocol.frames.TaskAccept;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.protocol.frames.TaskCancel;
+import io.nexus.protocol.frames.StatusUpdate;
 import io.nexus.protocol.frames.TaskFail;
 import io.nexus.protocol.frames.TaskLease;
 import io.nexus.protocol.frames.TaskProgress;
@@ -175,6 +176,8 @@ final class TaskRunner {
 	 */
 	void drain(CompletableFuture<Void> drained) {
 		this.drained = drained;
+		// Tell Nexus first, so that it stops assigning instead of having tasks refused.
+		this.sender.send(new StatusUpdate(StatusUpdate.TYPE, this.sender.nextId(), "draining"));
 		checkDrained();
 	}
 

@@ -222,6 +222,10 @@ public class AgentSessions {
 			throw InvalidRequestException.badRequest("invalid_frame",
 					"an agent may report only active, idle, busy, maintenance, error or draining");
 		}
+		if (reported == AgentStatus.DRAINING) {
+			this.connections.get(agentId).ifPresent(ConnectedAgent::closing);
+			return;
+		}
 		Agent current = this.registry.get(agentId);
 		if (current.status() != AgentStatus.PAUSED && current.status() != reported) {
 			this.registry.setStatus(agentId, reported);

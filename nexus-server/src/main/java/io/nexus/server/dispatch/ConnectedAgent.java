@@ -28,6 +28,8 @@ public final class ConnectedAgent {
 
 	private volatile double successRate = 1.0;
 
+	private volatile boolean closing;
+
 	private volatile double latencyMillis;
 
 	ConnectedAgent(AgentChannel channel, Agent agent, int held, Instant now) {
@@ -62,7 +64,19 @@ public final class ConnectedAgent {
 	}
 
 	boolean takesWork() {
-		return this.agent.status().acceptsNewWork() && freeSlots() > 0;
+		return !this.closing && this.agent.status().acceptsNewWork() && freeSlots() > 0;
+	}
+
+	/**
+	 * The agent said it is shutting down: this connection gets no new work. It lasts only
+	 * as long as the connection, unlike an operator's drain.
+	 */
+	void closing() {
+		this.closing = true;
+	}
+
+	boolean isClosing() {
+		return this.closing;
 	}
 
 	/**
