@@ -157,6 +157,44 @@ class AgentProtocolIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void reconnectingWithinTheGracePeriodKeepsTheTask() {
+		String[] agent = registerAgent("flappy", "flap");
+		RawAgent first = RawAgent.register(this.port, agent[0], agent[1]);
+		String task = createTask("{\"title\":\"keep me\",\"category\":\"flap\"}");
+		JsonNode assigned = first.next("task_assigned");
+		long epoch = assigned.get("lease_epoch").asLong();
+		first.send(frame("task_accept", null, task, epoch, ""));
+		await().until(() -> "in_progress".equals(this.api.get("/api/tasks/" + task).field("status")));
+		first.kill();
+		try (RawAgent second = RawAgent.connect(this.port)) {
+			second.send("{\"type\":\"agent_register\",\"agent_id\":\"" + agent[0] + "\",\"token\":\"" + agent[1]
+					+ "\",\"running_tasks\":[{\"task_id\":\"" + task + "\",\"lease_epoch\":" + epoch + "}]}");
+			JsonNode registered = second.next("registered");
+			assertThat(registered.get("resumed_tasks").get(0).get("task_id").asString()).isEqualTo(task);
+			second.send(frame("task_complete", "kept", task, epoch, ""));
+			assertThat(second.next("ack").get("id").asString()).isEqualTo("kept");
+		}
+		assertThat(this.api.get("/api/tasks/" + task + "/events").json().findValuesAsString("to"))
+			.containsExactly("queued", "assigned", "in_progress", "completed");
+	}
+
+	@Test
+	void assignmentToADisconnectedAgentWaitsForItAndIsDeliveredOnConnect() {
+		String[] agent = registerAgent("latecomer", "late");
+		String task = createTask("{\"title\":\"for the latecomer\",\"category\":\"late\"}");
+		Response assigned = this.api.post("/api/tasks/" + task + "/assign", "{\"agent_id\":\"" + agent[0] + "\"}");
+		assertThat(assigned.field("status")).isEqualTo("assigned");
+		assertThat(assigned.field("reserved_for")).isEqualTo(agent[0]);
+		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
+			JsonNode frame = socket.next("task_assigned");
+			assertThat(frame.get("task_id").asString()).isEqualTo(task);
+			socket.send(frame("task_complete", "c", task, frame.get("lease_epoch").asLong(), ""));
+			socket.next("ack");
+		}
+		assertThat(this.api.get("/api/tasks/" + task).field("status")).isEqualTo("completed");
+	}
+
+	@Test
 	void failureIsRetriedWithBackoffUntilAttemptsRunOut() {
 		String[] agent = registerAgent("flaky", "retry");
 		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {

@@ -1,0 +1,11 @@
+package io.nexus.server.dispatch;
+
+import io.nexus.server.support.PostgresDatabase;
+
+/**
+ * The same tests on PostgreSQL.
+ */
+@PostgresDatabase
+class PostgresSdkEndToEndIntegrationTests extends SdkEndToEndIntegrationTests {
+
+}
