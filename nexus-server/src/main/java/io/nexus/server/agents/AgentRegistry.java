@@ -113,6 +113,19 @@ public class AgentRegistry {
 	}
 
 	/**
+	 * Replaces an agent's token; the old one stops working at once.
+	 * @param id the agent
+	 * @return the new token, shown once
+	 */
+	@Transactional
+	public String rotateToken(AgentId id) {
+		get(id);
+		String token = AgentTokens.newToken();
+		this.agents.updateTokenHash(id, AgentTokens.hash(token));
+		return token;
+	}
+
+	/**
 	 * Checks an agent's token.
 	 * @param id the agent
 	 * @param token the token it presents

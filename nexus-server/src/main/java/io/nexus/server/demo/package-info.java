@@ -1,0 +1,8 @@
+/**
+ * Demo mode: simulated agents over real WebSockets and a steady trickle of tasks, so that
+ * a newcomer sees work flowing at once.
+ */
+@NullMarked
+package io.nexus.server.demo;
+
+import org.jspecify.annotations.NullMarked;
