@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
@@ -61,10 +62,13 @@ public class AgentSessions {
 
 	private final DispatchProperties properties;
 
+	private final ReportWriter writer;
+
 	private final Clock clock;
 
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
-			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, Clock clock) {
+			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, ReportWriter writer, Clock clock) {
+		this.writer = writer;
 		this.registry = registry;
 		this.enrollment = enrollment;
 		this.connections = connections;
@@ -185,23 +189,28 @@ public class AgentSessions {
 		this.connections.get(agentId).ifPresent((agent) -> agent.touch(this.clock.instant()));
 	}
 
-	public void accept(Lease lease) {
-		this.leases.accept(lease);
+	/**
+	 * The agent accepts a task; written with the next group commit.
+	 * @param lease the lease
+	 * @return completes once durable, or exceptionally if refused
+	 */
+	public CompletableFuture<Void> accept(Lease lease) {
 		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.accepted(lease.taskId()));
+		return this.writer.submit(() -> this.leases.accept(lease));
 	}
 
-	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		this.leases.progress(lease, clampPercent(progress), message);
+	public CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message) {
+		return this.writer.submit(() -> this.leases.progress(lease, clampPercent(progress), message));
 	}
 
-	public void complete(Lease lease, @Nullable String resultJson) {
-		this.leases.complete(lease, resultJson);
-		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(true));
+	public CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson) {
+		return this.writer.submit(() -> this.leases.complete(lease, resultJson))
+			.thenRun(() -> this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(true)));
 	}
 
-	public void fail(Lease lease, String error, boolean retryable) {
-		this.leases.fail(lease, error, retryable);
-		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(false));
+	public CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
+		return this.writer.submit(() -> this.leases.fail(lease, error, retryable))
+			.thenRun(() -> this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(false)));
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.nexus.server.realtime;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.nexus.protocol.frames.Ack;
@@ -140,11 +142,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			connection.channel.close(CLOSE_UNAUTHORIZED, "unauthorized");
 		}
 		catch (NexusException ex) {
-			String code = switch (ex.code()) {
-				case "task_not_found" -> "unknown_task";
-				case "invalid_task_id", "invalid_agent_id" -> "invalid_frame";
-				default -> ex.code();
-			};
+			String code = errorCode(ex);
 			boolean violation = "invalid_frame".equals(code);
 			if (violation) {
 				violation(connection, frame.id(), code, ex.getMessage());
@@ -164,26 +162,27 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			this.sessions.heartbeat(agentId, heartbeat);
 		}
 		else if (frame instanceof TaskAccept accept) {
-			this.sessions.accept(lease(agentId, accept.taskId(), accept.leaseEpoch()));
-			ack(connection, accept.id(), accept.taskId());
+			answer(connection, accept, accept.taskId(),
+					this.sessions.accept(lease(agentId, accept.taskId(), accept.leaseEpoch())), true);
 		}
 		else if (frame instanceof TaskProgress progress) {
-			this.sessions.progress(lease(agentId, progress.taskId(), progress.leaseEpoch()), progress.progress(),
-					truncate(progress.message(), 500));
-			if (progress.id() != null) {
-				ack(connection, progress.id(), progress.taskId());
-			}
+			answer(connection, progress, progress.taskId(),
+					this.sessions.progress(lease(agentId, progress.taskId(), progress.leaseEpoch()),
+							progress.progress(), truncate(progress.message(), 500)),
+					progress.id() != null);
 		}
 		else if (frame instanceof TaskComplete complete) {
-			this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
-					(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null);
-			ack(connection, complete.id(), complete.taskId());
+			answer(connection, complete, complete.taskId(),
+					this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
+							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null),
+					true);
 		}
 		else if (frame instanceof TaskFail fail) {
-			this.sessions.fail(lease(agentId, fail.taskId(), fail.leaseEpoch()),
-					(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
-					!Boolean.FALSE.equals(fail.retryable()));
-			ack(connection, fail.id(), fail.taskId());
+			answer(connection, fail, fail.taskId(),
+					this.sessions.fail(lease(agentId, fail.taskId(), fail.leaseEpoch()),
+							(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
+							!Boolean.FALSE.equals(fail.retryable())),
+					true);
 		}
 		else if (frame instanceof StatusUpdate update) {
 			this.sessions.statusUpdate(agentId, require(update.status(), "status"));
@@ -199,6 +198,38 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			connection.channel
 				.send(new ErrorFrame(frame.id(), "already_registered", "this connection is already registered"));
 		}
+	}
+
+	/**
+	 * Answers a report once its group commit is durable: {@code ack}, or the
+	 * {@code error} that refused it.
+	 */
+	private void answer(Connection connection, AgentFrame frame, String taskId, CompletableFuture<Void> written,
+			boolean ackWanted) {
+		written.whenComplete((ignored, failure) -> {
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			if (cause == null) {
+				if (ackWanted) {
+					ack(connection, frame.id(), taskId);
+				}
+			}
+			else if (cause instanceof NexusException refusal) {
+				connection.channel.send(new ErrorFrame(frame.id(), errorCode(refusal), refusal.getMessage()));
+			}
+			else {
+				logger.error("Failed to store {} from {}", frame.type(), connection.channel.describe(), cause);
+				connection.channel
+					.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to store the report"));
+			}
+		});
+	}
+
+	private static String errorCode(NexusException ex) {
+		return switch (ex.code()) {
+			case "task_not_found" -> "unknown_task";
+			case "invalid_task_id", "invalid_agent_id" -> "invalid_frame";
+			default -> ex.code();
+		};
 	}
 
 	private static Lease lease(AgentId agentId, @Nullable String taskId, long epoch) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
@@ -112,7 +113,7 @@ public class TaskLeases {
 	 * @param lease the lease
 	 * @return the task as it is now
 	 */
-	@Transactional
+	@Transactional(noRollbackFor = NexusException.class)
 	public Task accept(Lease lease) {
 		Task task = current(lease);
 		if (task.status() == TaskStatus.IN_PROGRESS) {
@@ -128,7 +129,7 @@ public class TaskLeases {
 	 * @param progress percent done
 	 * @param message a note
 	 */
-	@Transactional
+	@Transactional(noRollbackFor = NexusException.class)
 	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
 		if (!this.tasks.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message,
 				this.clock.instant())) {
@@ -145,7 +146,7 @@ public class TaskLeases {
 	 * @param resultJson the output
 	 * @return the task as it is now
 	 */
-	@Transactional
+	@Transactional(noRollbackFor = NexusException.class)
 	public Task complete(Lease lease, @Nullable String resultJson) {
 		Task task = lockTask(lease.taskId());
 		if (task.status() == TaskStatus.COMPLETED && lease.agentId().equals(task.assignedAgent())
@@ -165,7 +166,7 @@ public class TaskLeases {
 	 * @param retryable whether another attempt may succeed
 	 * @return the task as it is now
 	 */
-	@Transactional
+	@Transactional(noRollbackFor = NexusException.class)
 	public Task fail(Lease lease, String error, boolean retryable) {
 		Task task = lockTask(lease.taskId());
 		if (task.status() == TaskStatus.FAILED && lease.agentId().equals(task.assignedAgent())
