@@ -129,7 +129,7 @@ public class Dispatcher implements SmartLifecycle {
 			ConnectedAgent best = Scoring.best(eligible, task).orElse(null);
 			if (best != null && best.reserveSlot()) {
 				chosen.put(task.id(), best);
-				claims.add(new Claim(task.id(), best.id(), Scoring.explain(best, eligible.size())));
+				claims.add(new Claim(task, best.id(), Scoring.explain(best, eligible.size())));
 			}
 		}
 		if (claims.isEmpty()) {

@@ -59,6 +59,22 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 	 * The lease under which the assigned agent holds this task.
 	 * @return the lease, or {@code null} if no agent holds it
 	 */
+	/**
+	 * This task as it is after a dispatcher's claim: assigned to the agent under the next
+	 * lease epoch, one attempt more.
+	 * @param agent the agent
+	 * @param reason why this agent
+	 * @param now when
+	 * @return the claimed task
+	 */
+	public Task claimedBy(AgentId agent, String reason, Instant now) {
+		return new Task(this.id, this.title, this.description, this.priority, this.category, TaskStatus.ASSIGNED,
+				reason, this.requiredCapabilities, this.dependencies, this.payloadJson, this.resultJson,
+				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
+				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
+				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.seq);
+	}
+
 	public @Nullable Lease lease() {
 		return (this.assignedAgent != null) ? new Lease(this.id, this.assignedAgent, this.leaseEpoch) : null;
 	}

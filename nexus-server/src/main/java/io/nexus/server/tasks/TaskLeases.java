@@ -92,20 +92,29 @@ public class TaskLeases {
 	 */
 	@Transactional
 	public List<Task> claim(List<Claim> claims) {
+		if (claims.isEmpty()) {
+			return List.of();
+		}
 		Instant now = this.clock.instant();
-		List<Task> won = new ArrayList<>(claims.size());
-		for (Claim claim : claims) {
-			if (this.tasks.claim(claim.taskId(), claim.agentId(), claim.reason(), now)) {
-				Task task = this.tasks.findById(claim.taskId()).orElseThrow();
-				this.history.append(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, "dispatcher",
-						claim.reason(), claim.agentId().value(), task.leaseEpoch(), now));
-				this.events.publishEvent(
-						new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, claim.agentId(), null,
-								task.leaseEpoch(), task.leaseEpoch() - 1, claim.reason(), "dispatcher", true));
-				won.add(task);
+		List<Task> claimed = claims.stream()
+			.map((claim) -> claim.task().claimedBy(claim.agentId(), claim.reason(), now))
+			.toList();
+		boolean[] won = this.tasks.claim(claimed);
+		List<Task> result = new ArrayList<>(claimed.size());
+		List<TaskEvent> history = new ArrayList<>(claimed.size());
+		for (int i = 0; i < won.length; i++) {
+			if (won[i]) {
+				Task task = claimed.get(i);
+				result.add(task);
+				history.add(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, "dispatcher",
+						task.statusReason(), task.assignedAgent().value(), task.leaseEpoch(), now));
+				this.events.publishEvent(new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED,
+						task.assignedAgent(), null, task.leaseEpoch(), task.leaseEpoch() - 1, task.statusReason(),
+						"dispatcher", true));
 			}
 		}
-		return won;
+		this.history.appendAll(history);
+		return result;
 	}
 
 	/**
@@ -114,13 +123,12 @@ public class TaskLeases {
 	 * @return the task as it is now
 	 */
 	@Transactional(noRollbackFor = NexusException.class)
-	public Task accept(Lease lease) {
+	public void accept(Lease lease) {
 		Task task = current(lease);
 		if (task.status() == TaskStatus.IN_PROGRESS) {
-			return task;
+			return;
 		}
-		return this.transitions.toInProgress(task, actor(lease),
-				this.clock.instant().plusSeconds(task.timeoutSeconds()));
+		this.transitions.toInProgress(task, actor(lease), this.clock.instant().plusSeconds(task.timeoutSeconds()));
 	}
 
 	/**
@@ -147,15 +155,14 @@ public class TaskLeases {
 	 * @return the task as it is now
 	 */
 	@Transactional(noRollbackFor = NexusException.class)
-	public Task complete(Lease lease, @Nullable String resultJson) {
+	public void complete(Lease lease, @Nullable String resultJson) {
 		Task task = lockTask(lease.taskId());
 		if (task.status() == TaskStatus.COMPLETED && lease.agentId().equals(task.assignedAgent())
 				&& lease.epoch() == task.leaseEpoch()) {
-			return task;
+			return;
 		}
 		checkCurrent(task, lease);
-		return this.transitions.toTerminal(task, TaskStatus.COMPLETED, actor(lease), "completed by agent", null,
-				resultJson);
+		this.transitions.toTerminal(task, TaskStatus.COMPLETED, actor(lease), "completed by agent", null, resultJson);
 	}
 
 	/**
@@ -167,17 +174,18 @@ public class TaskLeases {
 	 * @return the task as it is now
 	 */
 	@Transactional(noRollbackFor = NexusException.class)
-	public Task fail(Lease lease, String error, boolean retryable) {
+	public void fail(Lease lease, String error, boolean retryable) {
 		Task task = lockTask(lease.taskId());
 		if (task.status() == TaskStatus.FAILED && lease.agentId().equals(task.assignedAgent())
 				&& lease.epoch() == task.leaseEpoch()) {
-			return task;
+			return;
 		}
 		checkCurrent(task, lease);
 		if (!retryable) {
-			return this.transitions.toTerminal(task, TaskStatus.FAILED, actor(lease), "failed: " + error, null, null);
+			this.transitions.toTerminal(task, TaskStatus.FAILED, actor(lease), "failed: " + error, null, null);
+			return;
 		}
-		return retryOrFail(task, actor(lease), "failed: " + error);
+		retryOrFail(task, actor(lease), "failed: " + error);
 	}
 
 	/**
@@ -185,25 +193,27 @@ public class TaskLeases {
 	 * or fails it if no attempts remain. Does nothing if the lease is no longer current.
 	 * @param lease the lease to end
 	 * @param reason why
-	 * @return the task as it is now, if the lease was current
+	 * @return whether the lease was current and has now ended
 	 */
 	@Transactional
-	public Optional<Task> revoke(Lease lease, String reason) {
+	public boolean revoke(Lease lease, String reason) {
 		Task task = lockTask(lease.taskId());
 		if (!isCurrent(task, lease)) {
-			return Optional.empty();
+			return false;
 		}
-		return Optional.of(retryOrFail(task, "system", reason));
+		retryOrFail(task, "system", reason);
+		return true;
 	}
 
-	private Task retryOrFail(Task task, String actor, String reason) {
+	private void retryOrFail(Task task, String actor, String reason) {
 		if (task.attempts() >= task.maxAttempts()) {
-			return this.transitions.toTerminal(task, TaskStatus.FAILED, actor,
+			this.transitions.toTerminal(task, TaskStatus.FAILED, actor,
 					"gave up after " + task.attempts() + " attempt(s); last: " + reason, null, null);
+			return;
 		}
 		Duration backoff = this.retries.backoff(task.attempts(), ThreadLocalRandom.current().nextDouble());
-		return this.transitions.toQueued(task, actor, reason + "; retry " + (task.attempts() + 1) + "/"
-				+ task.maxAttempts() + " in " + backoff.toMillis() + " ms", this.clock.instant().plus(backoff));
+		this.transitions.toQueued(task, actor, reason + "; retry " + (task.attempts() + 1) + "/" + task.maxAttempts()
+				+ " in " + backoff.toMillis() + " ms", this.clock.instant().plus(backoff));
 	}
 
 	/**
@@ -267,7 +277,7 @@ public class TaskLeases {
 	}
 
 	private Task lockTask(TaskId id) {
-		return this.tasks.lockById(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return this.tasks.lockForStatusChange(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}
 
 	private static String actor(Lease lease) {
@@ -277,11 +287,11 @@ public class TaskLeases {
 	/**
 	 * A dispatcher's decision to give a task to an agent.
 	 *
-	 * @param taskId the task
+	 * @param task the task as the dispatcher read it (queued)
 	 * @param agentId the agent
 	 * @param reason why this agent (score and factors)
 	 */
-	public record Claim(TaskId taskId, AgentId agentId, String reason) {
+	public record Claim(Task task, AgentId agentId, String reason) {
 
 	}
 

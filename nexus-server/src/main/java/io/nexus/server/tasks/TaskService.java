@@ -147,8 +147,8 @@ public class TaskService {
 		}
 		if (closing) {
 			String reason = (changes.reason() != null) ? changes.reason() : target.wireName() + " by " + actor;
-			return this.transitions.toTerminal(task, target, actor, reason, changes.actualDuration(),
-					changes.resultJson());
+			this.transitions.toTerminal(task, target, actor, reason, changes.actualDuration(), changes.resultJson());
+			return get(id);
 		}
 		return task;
 	}
@@ -184,12 +184,11 @@ public class TaskService {
 		boolean connected = this.presence.isConnected(agentId);
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
 				+ (connected ? "" : "; reserved until agent " + agentId + " connects");
-		Task assigned = this.transitions.toAssigned(task, agentId, actor, reason);
+		this.transitions.toAssigned(task, agentId, actor, reason);
 		if (!connected) {
 			this.tasks.reserve(id, agentId);
-			return lock(id);
 		}
-		return assigned;
+		return get(id);
 	}
 
 	/**
@@ -202,8 +201,9 @@ public class TaskService {
 	@Transactional
 	public Task cancel(TaskId id, @Nullable String reason, String actor) {
 		Task task = lock(id);
-		return this.transitions.toTerminal(task, TaskStatus.CANCELLED, actor,
+		this.transitions.toTerminal(task, TaskStatus.CANCELLED, actor,
 				(reason != null) ? reason : "cancelled by " + actor, null, null);
+		return get(id);
 	}
 
 	/**

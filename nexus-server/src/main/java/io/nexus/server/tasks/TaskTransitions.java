@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
@@ -55,36 +56,35 @@ class TaskTransitions {
 				new TaskStatusChanged(task.id(), null, task.status(), null, null, 0, 0, reason, actor, false));
 	}
 
-	Task toQueued(Task task, String actor, String reason) {
-		return toQueued(task, actor, reason, null);
+	void toQueued(Task task, String actor, String reason) {
+		toQueued(task, actor, reason, null);
 	}
 
-	Task toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {
-		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null,
-				task.leaseEpoch(), null, null, notBefore, null, now()), actor, task.assignedAgent());
+	void toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null, task.leaseEpoch(), null,
+				null, notBefore, null, now()), actor, task.assignedAgent());
 	}
 
-	Task toAssigned(Task task, AgentId agent, String actor, String reason) {
-		return apply(task, new StatusChange(task.id(), task.status(), TaskStatus.ASSIGNED, reason, agent,
+	void toAssigned(Task task, AgentId agent, String actor, String reason) {
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.ASSIGNED, reason, agent,
 				task.leaseEpoch() + 1, null, null, null, null, now()), actor, agent);
 	}
 
-	Task toInProgress(Task task, String actor, Instant deadline) {
-		return apply(task,
+	void toInProgress(Task task, String actor, Instant deadline) {
+		apply(task,
 				new StatusChange(task.id(), task.status(), TaskStatus.IN_PROGRESS, "accepted by agent",
 						task.assignedAgent(), task.leaseEpoch(), null, null, null, deadline, now()),
 				actor, task.assignedAgent());
 	}
 
-	Task toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
+	void toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
 			@Nullable String resultJson) {
-		Task finished = apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(),
-				task.leaseEpoch(), actualDuration, resultJson, null, null, now()), actor, task.assignedAgent());
-		settleDependents(finished);
-		return finished;
+		apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(), task.leaseEpoch(),
+				actualDuration, resultJson, null, null, now()), actor, task.assignedAgent());
+		settleDependents(task.id(), to);
 	}
 
-	private Task apply(Task task, StatusChange change, String actor, @Nullable AgentId agent) {
+	private void apply(Task task, StatusChange change, String actor, @Nullable AgentId agent) {
 		if (!task.status().canTransitionTo(change.to())) {
 			throw new IllegalTransitionException(task.id(), task.status(), change.to(),
 					task.status().isTerminal()
@@ -99,7 +99,6 @@ class TaskTransitions {
 				(agent != null) ? agent.value() : null, change.leaseEpoch(), change.now()));
 		this.events.publishEvent(new TaskStatusChanged(task.id(), change.from(), change.to(), change.agent(),
 				task.assignedAgent(), change.leaseEpoch(), task.leaseEpoch(), change.reason(), actor, false));
-		return this.tasks.findById(task.id()).orElseThrow();
 	}
 
 	/**
@@ -107,27 +106,28 @@ class TaskTransitions {
 	 * completed makes a pending task queued; a failed or cancelled dependency cancels its
 	 * dependents, and theirs in turn.
 	 */
-	private void settleDependents(Task finished) {
-		Deque<Task> work = new ArrayDeque<>();
-		work.add(finished);
+	private void settleDependents(TaskId finishedId, TaskStatus finishedStatus) {
+		Deque<Map.Entry<TaskId, TaskStatus>> work = new ArrayDeque<>();
+		work.add(Map.entry(finishedId, finishedStatus));
 		while (!work.isEmpty()) {
-			Task done = work.poll();
-			for (TaskId dependentId : this.tasks.dependentsOf(done.id())) {
+			Map.Entry<TaskId, TaskStatus> done = work.poll();
+			for (TaskId dependentId : this.tasks.dependentsOf(done.getKey())) {
 				Task dependent = this.tasks.lockById(dependentId).orElseThrow();
 				if (dependent.status().isTerminal()) {
 					continue;
 				}
-				if (done.status() == TaskStatus.COMPLETED) {
+				if (done.getValue() == TaskStatus.COMPLETED) {
 					if (dependent.status() == TaskStatus.PENDING
 							&& this.tasks.unfinishedDependencies(dependentId) == 0) {
 						toQueued(dependent, SYSTEM, "dependencies_completed");
 					}
 				}
 				else {
-					work.add(apply(dependent,
+					apply(dependent,
 							new StatusChange(dependentId, dependent.status(), TaskStatus.CANCELLED, "dependency_failed",
 									dependent.assignedAgent(), dependent.leaseEpoch(), null, null, null, null, now()),
-							SYSTEM, dependent.assignedAgent()));
+							SYSTEM, dependent.assignedAgent());
+					work.add(Map.entry(dependentId, TaskStatus.CANCELLED));
 				}
 			}
 		}

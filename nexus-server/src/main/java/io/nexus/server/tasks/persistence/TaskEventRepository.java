@@ -7,6 +7,9 @@ import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.TaskEvent;
 import io.nexus.server.tasks.TaskId;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -18,8 +21,11 @@ public class TaskEventRepository {
 
 	private final JdbcClient jdbc;
 
-	public TaskEventRepository(JdbcClient jdbc) {
+	private final NamedParameterJdbcTemplate batch;
+
+	public TaskEventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	public void append(TaskEvent event) {
@@ -37,6 +43,31 @@ public class TaskEventRepository {
 			.param("leaseEpoch", event.leaseEpoch())
 			.param("occurredAt", SqlTimes.toDb(event.occurredAt()))
 			.update();
+	}
+
+	/**
+	 * Appends many events in one batch.
+	 * @param events the events
+	 */
+	public void appendAll(List<TaskEvent> events) {
+		if (events.isEmpty()) {
+			return;
+		}
+		this.batch.batchUpdate("""
+				INSERT INTO task_events (task_id, from_status, to_status, actor, reason, agent_id, lease_epoch,
+				                         occurred_at)
+				VALUES (:taskId, :from, :to, :actor, :reason, :agentId, :leaseEpoch, :occurredAt)
+				""",
+				events.stream()
+					.map((event) -> new MapSqlParameterSource().addValue("taskId", event.taskId().value())
+						.addValue("from", (event.fromStatus() != null) ? event.fromStatus().wireName() : null)
+						.addValue("to", event.toStatus().wireName())
+						.addValue("actor", event.actor())
+						.addValue("reason", event.reason())
+						.addValue("agentId", event.agentId())
+						.addValue("leaseEpoch", event.leaseEpoch())
+						.addValue("occurredAt", SqlTimes.toDb(event.occurredAt())))
+					.toArray(SqlParameterSource[]::new));
 	}
 
 	public List<TaskEvent> historyOf(TaskId id) {

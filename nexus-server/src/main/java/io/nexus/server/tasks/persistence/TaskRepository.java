@@ -2,6 +2,7 @@ package io.nexus.server.tasks.persistence;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -21,6 +22,9 @@ import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskQuery;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -40,8 +44,11 @@ public class TaskRepository {
 
 	private final JdbcClient jdbc;
 
-	public TaskRepository(JdbcClient jdbc) {
+	private final NamedParameterJdbcTemplate batch;
+
+	public TaskRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 	}
 
 	public void insert(Task task, @Nullable String requestHash) {
@@ -106,6 +113,20 @@ public class TaskRepository {
 		return load("SELECT " + COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE", Map.of("id", id.value()))
 			.stream()
 			.findFirst();
+	}
+
+	/**
+	 * Reads and locks a task row for a status change, without its capabilities and
+	 * dependencies (empty lists): the hot path of agent reports needs only the row.
+	 * @param id the task
+	 * @return the task, if it exists
+	 */
+	public Optional<Task> lockForStatusChange(TaskId id) {
+		return this.jdbc.sql("SELECT " + COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
+			.param("id", id.value())
+			.query(TaskRepository::row)
+			.optional()
+			.map((row) -> row.toTask(List.of(), List.of()));
 	}
 
 	public Optional<IdempotentMatch> findByIdempotencyKey(String key) {
@@ -274,27 +295,30 @@ public class TaskRepository {
 	}
 
 	/**
-	 * Claims a queued task for an agent, if it is still queued: the lease epoch and the
-	 * attempt count grow by one.
-	 * @param id the task
-	 * @param agent the agent
-	 * @param reason why this agent
-	 * @param now when
-	 * @return {@code true} if this call won the task
+	 * Claims queued tasks for agents in one batch, each only if it is still queued: the
+	 * lease epoch and the attempt count grow by one.
+	 * @param claims the claimed tasks as they should be afterwards
+	 * @return for each claim, whether it won its task
 	 */
-	public boolean claim(TaskId id, AgentId agent, String reason, Instant now) {
-		return this.jdbc.sql("""
+	public boolean[] claim(List<Task> claims) {
+		SqlParameterSource[] batch = claims.stream()
+			.map((task) -> new MapSqlParameterSource().addValue("id", task.id().value())
+				.addValue("agent", task.assignedAgent().value())
+				.addValue("reason", task.statusReason())
+				.addValue("now", SqlTimes.toDb(task.updatedAt())))
+			.toArray(SqlParameterSource[]::new);
+		int[] counts = this.batch.batchUpdate("""
 				UPDATE tasks SET status = 'assigned', assigned_agent_id = :agent, lease_epoch = lease_epoch + 1,
 				       attempts = attempts + 1, assigned_at = :now, updated_at = :now, status_reason = :reason,
 				       not_before = NULL, deadline_at = NULL, progress = NULL, progress_message = NULL,
 				       reserved_for = NULL
 				WHERE id = :id AND status = 'queued'
-				""")
-			.param("id", id.value())
-			.param("agent", agent.value())
-			.param("reason", reason)
-			.param("now", SqlTimes.toDb(now))
-			.update() == 1;
+				""", batch);
+		boolean[] won = new boolean[counts.length];
+		for (int i = 0; i < counts.length; i++) {
+			won[i] = counts[i] == 1 || counts[i] == Statement.SUCCESS_NO_INFO;
+		}
+		return won;
 	}
 
 	public void reserve(TaskId id, AgentId agent) {
