@@ -94,10 +94,11 @@ public class AgentConnections implements AgentPresence {
 					: "no connected agent has capability " + String.join(", ", missing);
 		}
 		List<ConnectedAgent> operational = capable.stream()
-			.filter((agent) -> agent.agent().status().acceptsNewWork())
+			.filter((agent) -> agent.agent().status().acceptsNewWork() && !agent.isClosing())
 			.toList();
 		if (operational.isEmpty()) {
-			return "all " + capable.size() + " capable agent(s) take no new work (paused, draining or in maintenance)";
+			return "all " + capable.size()
+					+ " capable agent(s) take no new work (paused, draining, shutting down or in maintenance)";
 		}
 		if (operational.stream().noneMatch((agent) -> agent.freeSlots() > 0)) {
 			return "all " + operational.size() + " eligible agent(s) are full";

@@ -13,6 +13,7 @@ import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.protocol.frames.AgentRegister;
+import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Heartbeat;
 import io.nexus.protocol.frames.Registered;
 import io.nexus.protocol.frames.TaskCancel;
@@ -24,6 +25,7 @@ import io.nexus.server.agents.AgentRegistration;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.agents.EnrollmentKeys;
 import io.nexus.server.agents.NewAgent;
+import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.Task;
@@ -62,13 +64,14 @@ public class AgentSessions {
 
 	private final DispatchProperties properties;
 
-	private final ReportWriter writer;
+	private final GroupCommitter writer;
 
 	private final Clock clock;
 
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
-			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, ReportWriter writer, Clock clock) {
-		this.writer = writer;
+			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
+			Clock clock) {
+		this.writer = reportWriter;
 		this.registry = registry;
 		this.enrollment = enrollment;
 		this.connections = connections;
@@ -89,6 +92,9 @@ public class AgentSessions {
 	 * @throws AgentAuthenticationException if the credentials do not hold
 	 */
 	public AgentId register(AgentChannel channel, AgentRegister frame, @Nullable String handshakeToken) {
+		if (frame.protocolVersion() != null && frame.protocolVersion() != Frame.PROTOCOL_VERSION) {
+			throw new UnsupportedProtocolException(frame.protocolVersion());
+		}
 		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
 		if (secret == null || secret.isBlank()) {
 			throw new AgentAuthenticationException("a token is required (agent_register.token or Authorization)");
@@ -236,7 +242,8 @@ public class AgentSessions {
 			return;
 		}
 		Agent current = this.registry.get(agentId);
-		if (current.status() != AgentStatus.PAUSED && current.status() != reported) {
+		boolean operatorHold = current.status() == AgentStatus.PAUSED || current.status() == AgentStatus.DRAINING;
+		if (!operatorHold && current.status() != reported) {
 			this.registry.setStatus(agentId, reported);
 		}
 	}

@@ -127,9 +127,13 @@ public class Dispatcher implements SmartLifecycle {
 				.filter((agent) -> Scoring.eligible(agent, task))
 				.toList();
 			ConnectedAgent best = Scoring.best(eligible, task).orElse(null);
-			if (best != null && best.reserveSlot()) {
+			if (best == null) {
+				continue;
+			}
+			String reason = Scoring.explain(best, eligible.size());
+			if (best.reserveSlot()) {
 				chosen.put(task.id(), best);
-				claims.add(new Claim(task, best.id(), Scoring.explain(best, eligible.size())));
+				claims.add(new Claim(task, best.id(), reason));
 			}
 		}
 		if (claims.isEmpty()) {

@@ -23,6 +23,7 @@ import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
+import io.nexus.server.dispatch.UnsupportedProtocolException;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.Lease;
@@ -140,6 +141,10 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		catch (AgentAuthenticationException ex) {
 			connection.channel.send(new ErrorFrame(frame.id(), "unauthorized", ex.getMessage()));
 			connection.channel.close(CLOSE_UNAUTHORIZED, "unauthorized");
+		}
+		catch (UnsupportedProtocolException ex) {
+			connection.channel.send(new ErrorFrame(frame.id(), ex.code(), ex.getMessage()));
+			connection.channel.close(CLOSE_PROTOCOL_ERROR, "unsupported protocol version");
 		}
 		catch (NexusException ex) {
 			String code = errorCode(ex);

@@ -14,6 +14,7 @@ import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * One agent connection: frames are encoded once and sent through a decorator that makes
@@ -44,6 +45,13 @@ final class SocketChannel implements AgentChannel {
 		}
 		try {
 			this.session.sendMessage(new TextMessage(this.json.writeValueAsString(frame)));
+		}
+		catch (SessionLimitExceededException ex) {
+			// The agent reads too slowly: better a clean close (it reconnects and
+			// resumes) than a
+			// connection that silently drops frames.
+			logger.warn("Closing {}: it does not keep up with the frames sent to it", describe());
+			close(CloseStatus.POLICY_VIOLATION.getCode(), "too slow to read frames");
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not send {} to {}: {}", frame.type(), describe(), ex.getMessage());

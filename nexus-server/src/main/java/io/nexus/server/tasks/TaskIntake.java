@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -134,8 +135,10 @@ class TaskIntake {
 			throw InvalidRequestException.unprocessable("dependency_failed",
 					"Dependencies that can never complete: " + String.join(", ", failed), Map.of("failed", failed));
 		}
-		for (TaskId id : fresh.keySet()) {
-			if (this.tasks.exists(id)) {
+		for (Map.Entry<TaskId, NewTask> entry : fresh.entrySet()) {
+			TaskId id = entry.getKey();
+			// made ids are unique by construction; only chosen ones can collide
+			if (entry.getValue().id() != null && this.tasks.exists(id)) {
 				throw new ConflictException("task_exists", "A task with id '" + id + "' already exists",
 						Map.of("task_id", id.value()));
 			}
@@ -182,7 +185,8 @@ class TaskIntake {
 		boolean ready = request.dependencies()
 			.stream()
 			.allMatch((dependency) -> external.get(dependency) == TaskStatus.COMPLETED);
-		Instant now = this.clock.instant();
+		// the database keeps microseconds; so does the answer
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		TaskStatus status = ready ? TaskStatus.QUEUED : TaskStatus.PENDING;
 		Task task = new Task(id, request.title(), request.description(), request.priority(), request.category(), status,
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.Agent;
@@ -11,6 +12,7 @@ import io.nexus.server.agents.AgentDeleted;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
@@ -47,8 +49,12 @@ public class TaskService {
 
 	private final AgentPresence presence;
 
+	private final GroupCommitter creates;
+
 	TaskService(TaskRepository tasks, TaskEventRepository history, TaskIntake intake, TaskTransitions transitions,
-			AgentRegistry agents, TransactionTemplate transaction, Clock clock, AgentPresence presence) {
+			AgentRegistry agents, TransactionTemplate transaction, Clock clock, AgentPresence presence,
+			GroupCommitter taskCreateWriter) {
+		this.creates = taskCreateWriter;
 		this.clock = clock;
 		this.presence = presence;
 		this.tasks = tasks;
@@ -61,12 +67,29 @@ public class TaskService {
 
 	/**
 	 * Creates one task, or returns the earlier one with the same idempotency key.
+	 * Concurrent single creates share a group commit.
 	 * @param request the task
 	 * @param actor who creates it
 	 * @return the task and whether it is new
 	 */
 	public CreatedTask create(NewTask request, String actor) {
-		return createAll(List.of(request), actor).get(0);
+		CreatedTask[] created = new CreatedTask[1];
+		try {
+			this.creates.submit(() -> created[0] = this.intake.createAll(List.of(request), actor, null).get(0)).join();
+			return created[0];
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof DuplicateKeyException) {
+				// Two requests with one idempotency key raced; the loser replays the
+				// winner.
+				return this.transaction.execute((status) -> this.intake.createAll(List.of(request), actor, null))
+					.get(0);
+			}
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -185,6 +208,7 @@ public class TaskService {
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
 				+ (connected ? "" : "; reserved until agent " + agentId + " connects");
 		this.transitions.toAssigned(task, agentId, actor, reason);
+		this.tasks.incrementAttempts(id);
 		if (!connected) {
 			this.tasks.reserve(id, agentId);
 		}

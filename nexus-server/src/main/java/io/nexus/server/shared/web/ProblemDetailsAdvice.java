@@ -233,11 +233,20 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		Map<String, Object> error = new LinkedHashMap<>();
 		error.put("field", field);
 		error.put("message", message);
+		if (isSecret(field)) {
+			return error;
+		}
 		if (rejected instanceof Number || rejected instanceof Boolean
 				|| rejected instanceof String text && text.length() <= 200) {
 			error.put("rejected", rejected);
 		}
 		return error;
+	}
+
+	/** Never echo what was sent in a field that may hold a secret. */
+	private static boolean isSecret(String field) {
+		String name = field.toLowerCase(java.util.Locale.ROOT);
+		return name.contains("password") || name.contains("token") || name.contains("secret") || name.contains("key");
 	}
 
 	private static String snakeCase(String name) {
