@@ -217,17 +217,6 @@ public class TaskLeases {
 	}
 
 	/**
-	 * Marks a manual assignment to a disconnected agent as a reservation: it waits for
-	 * that agent and is not taken away while the agent is away.
-	 * @param taskId the task
-	 * @param agentId the agent
-	 */
-	@Transactional
-	public void reserve(TaskId taskId, AgentId agentId) {
-		this.tasks.reserve(taskId, agentId);
-	}
-
-	/**
 	 * The task reached its agent; from now on it is an ordinary lease.
 	 * @param taskId the task
 	 */
@@ -244,11 +233,6 @@ public class TaskLeases {
 	@Transactional(readOnly = true)
 	public List<Task> pastDeadline(int limit) {
 		return this.tasks.pastDeadline(this.clock.instant(), limit);
-	}
-
-	@Transactional(readOnly = true)
-	public Optional<Instant> earliestDeferred() {
-		return this.tasks.earliestDeferred(this.clock.instant());
 	}
 
 	@Transactional(readOnly = true)

@@ -386,18 +386,6 @@ public class TaskRepository {
 				+ "ORDER BY t.deadline_at LIMIT :limit", Map.of("now", SqlTimes.toDb(now), "limit", limit));
 	}
 
-	/**
-	 * Whether some queued task waits for its backoff to end.
-	 * @param now the current time
-	 * @return the earliest such time, if any
-	 */
-	public Optional<Instant> earliestDeferred(Instant now) {
-		return this.jdbc.sql("SELECT MIN(not_before) AS t FROM tasks WHERE status = 'queued' AND not_before > :now")
-			.param("now", SqlTimes.toDb(now))
-			.query((rs, rowNum) -> Optional.ofNullable(SqlTimes.fromDb(rs, "t")))
-			.single();
-	}
-
 	public void updateDefinition(TaskId id, String title, @Nullable String description, TaskPriority priority,
 			@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, Instant now) {
 		this.jdbc.sql("""
