@@ -54,7 +54,7 @@ class TaskMetrics {
 		this.capabilities = new BoundedLabel(properties.maxLabelValues());
 		for (TaskPriority priority : TaskPriority.values()) {
 			// Every counter exists from the start, so rates and ratios have data at once.
-			for (String name : List.of("created", "completed", "failed", "cancelled", "retried", "reassigned",
+			for (String name : List.of("submitted", "completed", "failed", "cancelled", "retried", "reassigned",
 					"timed.out")) {
 				counter(name, priority, BoundedLabel.NONE);
 			}
@@ -66,7 +66,7 @@ class TaskMetrics {
 		Task task = event.task();
 		String category = this.categories.value(task.category());
 		if (event.from() == null) {
-			counter("created", task.priority(), category).increment();
+			counter("submitted", task.priority(), category).increment();
 			return;
 		}
 		switch (event.to()) {
