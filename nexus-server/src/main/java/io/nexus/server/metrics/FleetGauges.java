@@ -57,6 +57,10 @@ class FleetGauges {
 
 	private final MultiGauge agentMemory;
 
+	private volatile Map<String, Long> depthSnapshot = Map.of();
+
+	private volatile List<Map<String, Double>> usageSnapshot = List.of();
+
 	FleetGauges(AgentRegistry agents, TaskService tasks, AgentConnections connections, MetricsProperties properties,
 			MeterRegistry meters) {
 		this.agents = agents;
@@ -107,9 +111,9 @@ class FleetGauges {
 			Map<String, Long> depth = new HashMap<>();
 			this.tasks.countQueuedByCapability()
 				.forEach((capability, count) -> depth.merge(this.capabilities.value(capability), count, Long::sum));
-			List<MultiGauge.Row<?>> rows = new ArrayList<>();
-			depth.forEach((capability, count) -> rows.add(MultiGauge.Row.of(Tags.of("capability", capability), count)));
-			this.queueDepth.register(rows, true);
+			this.queueDepth.register(rows(depth, "capability"), true);
+			// Gauges hold their values weakly: keep this snapshot until the next one.
+			this.depthSnapshot = depth;
 			this.lastRefresh.set(System.currentTimeMillis());
 		}
 		catch (RuntimeException ex) {
@@ -120,25 +124,30 @@ class FleetGauges {
 	}
 
 	private void refreshAgents() {
-		List<MultiGauge.Row<?>> cpu = new ArrayList<>();
-		List<MultiGauge.Row<?>> memory = new ArrayList<>();
+		Map<String, Double> cpu = new HashMap<>();
+		Map<String, Double> memory = new HashMap<>();
 		int exported = 0;
 		for (ConnectedAgent agent : this.connections.all()) {
 			if (exported++ >= this.properties.maxAgentSeries()) {
 				break;
 			}
-			Tags tags = Tags.of("agent", agent.id().value());
-			Double cpuUsage = agent.cpuUsage();
-			Double memoryUsage = agent.memoryUsage();
-			if (cpuUsage != null) {
-				cpu.add(MultiGauge.Row.of(tags, cpuUsage));
+			if (agent.cpuUsage() != null) {
+				cpu.put(agent.id().value(), agent.cpuUsage());
 			}
-			if (memoryUsage != null) {
-				memory.add(MultiGauge.Row.of(tags, memoryUsage));
+			if (agent.memoryUsage() != null) {
+				memory.put(agent.id().value(), agent.memoryUsage());
 			}
 		}
-		this.agentCpu.register(cpu, true);
-		this.agentMemory.register(memory, true);
+		this.agentCpu.register(rows(cpu, "agent"), true);
+		this.agentMemory.register(rows(memory, "agent"), true);
+		this.usageSnapshot = List.of(cpu, memory);
+	}
+
+	private static <N extends Number> List<MultiGauge.Row<?>> rows(Map<String, N> values, String tag) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>(values.size());
+		values.forEach((key, value) -> rows
+			.add(MultiGauge.Row.of(Tags.of(tag, key), values, (map) -> map.get(key).doubleValue())));
+		return rows;
 	}
 
 }
