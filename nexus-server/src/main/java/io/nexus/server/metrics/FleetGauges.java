@@ -5,7 +5,9 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -57,9 +59,11 @@ class FleetGauges {
 
 	private final MultiGauge agentMemory;
 
-	private volatile Map<String, Long> depthSnapshot = Map.of();
+	private volatile Map<String, Long> depth = Map.of();
 
-	private volatile List<Map<String, Double>> usageSnapshot = List.of();
+	private volatile Map<String, Double> cpu = Map.of();
+
+	private volatile Map<String, Double> memory = Map.of();
 
 	FleetGauges(AgentRegistry agents, TaskService tasks, AgentConnections connections, MetricsProperties properties,
 			MeterRegistry meters) {
@@ -111,9 +115,8 @@ class FleetGauges {
 			Map<String, Long> depth = new HashMap<>();
 			this.tasks.countQueuedByCapability()
 				.forEach((capability, count) -> depth.merge(this.capabilities.value(capability), count, Long::sum));
-			this.queueDepth.register(rows(depth, "capability"), true);
-			// Gauges hold their values weakly: keep this snapshot until the next one.
-			this.depthSnapshot = depth;
+			this.depth = depth;
+			this.queueDepth.register(rows(depth.keySet(), "capability", (gauges) -> gauges.depth), false);
 			this.lastRefresh.set(System.currentTimeMillis());
 		}
 		catch (RuntimeException ex) {
@@ -138,15 +141,27 @@ class FleetGauges {
 				memory.put(agent.id().value(), agent.memoryUsage());
 			}
 		}
-		this.agentCpu.register(rows(cpu, "agent"), true);
-		this.agentMemory.register(rows(memory, "agent"), true);
-		this.usageSnapshot = List.of(cpu, memory);
+		this.cpu = cpu;
+		this.memory = memory;
+		this.agentCpu.register(rows(cpu.keySet(), "agent", (gauges) -> gauges.cpu), false);
+		this.agentMemory.register(rows(memory.keySet(), "agent", (gauges) -> gauges.memory), false);
 	}
 
-	private static <N extends Number> List<MultiGauge.Row<?>> rows(Map<String, N> values, String tag) {
-		List<MultiGauge.Row<?>> rows = new ArrayList<>(values.size());
-		values.forEach((key, value) -> rows
-			.add(MultiGauge.Row.of(Tags.of(tag, key), values, (map) -> map.get(key).doubleValue())));
+	/**
+	 * One row per key that reads the key's value from the current snapshot. Rows are
+	 * registered without overwriting, so a series that stays never disappears between two
+	 * refreshes (a scrape in that gap would miss it); rows of keys that are gone are
+	 * removed.
+	 */
+	private List<MultiGauge.Row<?>> rows(Set<String> keys, String tag,
+			Function<FleetGauges, Map<String, ? extends Number>> snapshot) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>(keys.size());
+		for (String key : keys) {
+			rows.add(MultiGauge.Row.of(Tags.of(tag, key), this, (gauges) -> {
+				Number value = snapshot.apply(gauges).get(key);
+				return (value != null) ? value.doubleValue() : Double.NaN;
+			}));
+		}
 		return rows;
 	}
 
