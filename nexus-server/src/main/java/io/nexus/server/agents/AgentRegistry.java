@@ -212,6 +212,15 @@ public class AgentRegistry {
 		return Map.of("online", online, "total", online + byOnline.getOrDefault("offline", 0L));
 	}
 
+	/**
+	 * Counts agents by operational status, for metrics.
+	 * @return every status with its count (zero included)
+	 */
+	@Transactional(readOnly = true)
+	public Map<AgentStatus, Long> countByStatus() {
+		return this.agents.countByStatus();
+	}
+
 	private static List<String> normalize(List<String> capabilities) {
 		return List.copyOf(new TreeSet<>(capabilities));
 	}

@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentMessage;
@@ -46,6 +49,11 @@ public class AgentSessions {
 
 	private static final Logger logger = LoggerFactory.getLogger(AgentSessions.class);
 
+	private static final Duration[] LATENCY_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(5),
+			Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+			Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+			Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30) };
+
 	/** Statuses an agent may report about itself; paused belongs to operators. */
 	private static final Set<AgentStatus> SELF_REPORTED = Set.of(AgentStatus.ACTIVE, AgentStatus.IDLE, AgentStatus.BUSY,
 			AgentStatus.MAINTENANCE, AgentStatus.ERROR, AgentStatus.DRAINING);
@@ -68,9 +76,17 @@ public class AgentSessions {
 
 	private final Clock clock;
 
+	private final Timer heartbeatLatency;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
-			Clock clock) {
+			Clock clock, MeterRegistry meters) {
+		// The seed's "communication latency": agent clock at send to Nexus clock at
+		// receipt (docs/metrics.md).
+		this.heartbeatLatency = Timer.builder("nexus.agent.heartbeat.latency")
+			.description("Time from a heartbeat's sent_at (agent clock) to its receipt (Nexus clock)")
+			.serviceLevelObjectives(LATENCY_BUCKETS)
+			.register(meters);
 		this.writer = reportWriter;
 		this.registry = registry;
 		this.enrollment = enrollment;
@@ -182,13 +198,22 @@ public class AgentSessions {
 
 	public void heartbeat(AgentId agentId, Heartbeat frame) {
 		touch(agentId);
+		Double cpu = clampPercent(frame.cpuUsage());
+		Double memory = clampPercent(frame.memoryUsage());
+		ConnectedAgent connected = this.connections.get(agentId).orElse(null);
+		if (connected != null) {
+			connected.recordUsage(cpu, memory);
+		}
 		if (frame.sentAt() != null) {
 			long rtt = this.clock.millis() - frame.sentAt();
 			if (rtt >= 0 && rtt < Duration.ofMinutes(1).toMillis()) {
-				this.connections.get(agentId).ifPresent((agent) -> agent.recordLatency(rtt));
+				if (connected != null) {
+					connected.recordLatency(rtt);
+				}
+				this.heartbeatLatency.record(rtt, TimeUnit.MILLISECONDS);
 			}
 		}
-		this.registry.recordHeartbeat(agentId, clampPercent(frame.cpuUsage()), clampPercent(frame.memoryUsage()));
+		this.registry.recordHeartbeat(agentId, cpu, memory);
 	}
 
 	public void touch(AgentId agentId) {

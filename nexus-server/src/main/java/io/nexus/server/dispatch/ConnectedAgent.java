@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connected agent with what dispatch tracks in memory: its settings, the tasks it
@@ -32,11 +33,17 @@ public final class ConnectedAgent {
 
 	private volatile double latencyMillis;
 
+	private volatile @Nullable Double cpuUsage;
+
+	private volatile @Nullable Double memoryUsage;
+
 	ConnectedAgent(AgentChannel channel, Agent agent, int held, Instant now) {
 		this.channel = channel;
 		this.agent = agent;
 		this.held.set(held);
 		this.lastSeen = now;
+		this.cpuUsage = agent.cpuUsage();
+		this.memoryUsage = agent.memoryUsage();
 	}
 
 	public AgentId id() {
@@ -145,6 +152,27 @@ public final class ConnectedAgent {
 
 	double latencyMillis() {
 		return this.latencyMillis;
+	}
+
+	void recordUsage(@Nullable Double cpu, @Nullable Double memory) {
+		this.cpuUsage = cpu;
+		this.memoryUsage = memory;
+	}
+
+	/**
+	 * The CPU use the agent last reported in a heartbeat.
+	 * @return percent, or {@code null} if it reported none
+	 */
+	public @Nullable Double cpuUsage() {
+		return this.cpuUsage;
+	}
+
+	/**
+	 * The memory use the agent last reported in a heartbeat.
+	 * @return percent, or {@code null} if it reported none
+	 */
+	public @Nullable Double memoryUsage() {
+		return this.memoryUsage;
 	}
 
 }

@@ -108,7 +108,7 @@ class LeaseReaper {
 
 	private void takeBackTimedOut() {
 		for (Task task : this.leases.pastDeadline(100)) {
-			this.leases.revoke(task.lease(), "timed out after " + task.timeoutSeconds() + "s");
+			this.leases.revoke(task.lease(), TaskLeases.TIMED_OUT_REASON + task.timeoutSeconds() + "s");
 		}
 	}
 

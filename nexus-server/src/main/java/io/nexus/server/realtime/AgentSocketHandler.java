@@ -62,6 +62,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	static final int CLOSE_TOO_LARGE = 4413;
 
+	/** The frame type in metrics of frames that could not be decoded. */
+	private static final String INVALID_FRAME = "invalid";
+
 	private final AgentSessions sessions;
 
 	private final DispatchProperties properties;
@@ -74,7 +77,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
-	AgentSocketHandler(AgentSessions sessions, DispatchProperties properties, JsonMapper json, Clock clock) {
+	private final SocketMetrics metrics;
+
+	AgentSocketHandler(AgentSessions sessions, DispatchProperties properties, JsonMapper json, Clock clock,
+			SocketMetrics metrics) {
+		this.metrics = metrics;
 		this.sessions = sessions;
 		this.properties = properties;
 		this.writer = json;
@@ -86,7 +93,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) {
 		String bearer = (String) session.getAttributes().get(WebSocketConfiguration.BEARER_ATTRIBUTE);
 		this.connections.put(session.getId(),
-				new Connection(new SocketChannel(session, this.writer), bearer, this.clock.instant()));
+				new Connection(new SocketChannel(session, this.writer, this.metrics), bearer, this.clock.instant()));
+		this.metrics.opened();
 	}
 
 	@Override
@@ -95,7 +103,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		if (connection == null) {
 			return;
 		}
-		if (message.getPayloadLength() > this.properties.maxFrameSize().toBytes()) {
+		int length = message.getPayloadLength();
+		if (length > this.properties.maxFrameSize().toBytes()) {
+			this.metrics.received(INVALID_FRAME, length);
 			violation(connection, null, "frame_too_large",
 					"frames are limited to " + this.properties.maxFrameSize().toBytes() + " bytes");
 			return;
@@ -105,15 +115,18 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			frame = this.reader.readValue(message.getPayload(), Frame.class);
 		}
 		catch (InvalidTypeIdException ex) {
+			this.metrics.received(INVALID_FRAME, length);
 			violation(connection, null, "unknown_type", "unknown or missing frame type; see docs/protocol.md");
 			return;
 		}
 		catch (JacksonException ex) {
+			this.metrics.received(INVALID_FRAME, length);
 			boolean notJson = ex instanceof StreamReadException;
 			violation(connection, null, notJson ? "invalid_json" : "invalid_frame",
 					notJson ? "the frame is not valid JSON" : "the frame has a field of the wrong type or shape");
 			return;
 		}
+		this.metrics.received(frame.type(), length);
 		if (!(frame instanceof AgentFrame agentFrame)) {
 			violation(connection, null, "invalid_frame", "'" + frame.type() + "' is a frame only Nexus sends");
 			return;
@@ -265,6 +278,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	@Override
 	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		this.metrics.pong(message.getPayload());
 		Connection connection = this.connections.get(session.getId());
 		if (connection != null && connection.agentId != null) {
 			this.sessions.touch(connection.agentId);
@@ -279,6 +293,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		Connection connection = this.connections.remove(session.getId());
+		if (connection != null) {
+			this.metrics.closed();
+		}
 		if (connection != null && connection.agentId != null) {
 			this.sessions.disconnected(connection.agentId, connection.channel);
 		}

@@ -1,8 +1,6 @@
 package io.nexus.server.realtime;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-
 import io.nexus.protocol.frames.ServerFrame;
 import io.nexus.server.dispatch.AgentChannel;
 import org.slf4j.Logger;
@@ -32,10 +30,13 @@ final class SocketChannel implements AgentChannel {
 
 	private final JsonMapper json;
 
-	SocketChannel(WebSocketSession session, JsonMapper json) {
+	private final SocketMetrics metrics;
+
+	SocketChannel(WebSocketSession session, JsonMapper json, SocketMetrics metrics) {
 		this.session = new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MS, BUFFER_LIMIT_BYTES,
 				ConcurrentWebSocketSessionDecorator.OverflowStrategy.TERMINATE);
 		this.json = json;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -44,7 +45,9 @@ final class SocketChannel implements AgentChannel {
 			return;
 		}
 		try {
-			this.session.sendMessage(new TextMessage(this.json.writeValueAsString(frame)));
+			byte[] payload = this.json.writeValueAsBytes(frame);
+			this.session.sendMessage(new TextMessage(payload));
+			this.metrics.sent(frame.type(), payload.length);
 		}
 		catch (SessionLimitExceededException ex) {
 			// The agent reads too slowly: better a clean close (it reconnects and
@@ -64,7 +67,7 @@ final class SocketChannel implements AgentChannel {
 			return;
 		}
 		try {
-			this.session.sendMessage(new PingMessage(ByteBuffer.wrap(new byte[] { 'n', 'x' })));
+			this.session.sendMessage(new PingMessage(SocketMetrics.pingPayload()));
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not ping {}: {}", describe(), ex.getMessage());

@@ -33,6 +33,12 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class TaskLeases {
 
+	/**
+	 * How the reason of a revocation for a running attempt past its deadline begins (also
+	 * after {@code "; last: "} when no attempts remain).
+	 */
+	public static final String TIMED_OUT_REASON = "timed out after ";
+
 	private final TaskRepository tasks;
 
 	private final TaskEventRepository history;
@@ -110,7 +116,7 @@ public class TaskLeases {
 						task.statusReason(), task.assignedAgent().value(), task.leaseEpoch(), now));
 				this.events.publishEvent(new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED,
 						task.assignedAgent(), null, task.leaseEpoch(), task.leaseEpoch() - 1, task.statusReason(),
-						"dispatcher", true));
+						"dispatcher", true, claims.get(i).task(), now));
 			}
 		}
 		this.history.appendAll(history);

@@ -267,6 +267,16 @@ public class TaskService {
 		return new EnumMap<>(this.tasks.countByStatus());
 	}
 
+	/**
+	 * Counts queued tasks by required capability, for metrics.
+	 * @return queued tasks per capability; a task that needs several counts under each,
+	 * one that needs none under {@code ""}
+	 */
+	@Transactional(readOnly = true)
+	public Map<String, Long> countQueuedByCapability() {
+		return this.tasks.countQueuedByCapability();
+	}
+
 	private void checkEligible(Task task, Agent agent) {
 		List<String> missing = agent.missingCapabilities(task.requiredCapabilities());
 		if (!missing.isEmpty()) {

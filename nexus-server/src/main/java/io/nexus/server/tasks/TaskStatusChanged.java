@@ -1,5 +1,7 @@
 package io.nexus.server.tasks;
 
+import java.time.Instant;
+
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +21,13 @@ import org.jspecify.annotations.Nullable;
  * @param actor who made the change ({@code agent:<id>} for agents, {@code system},
  * {@code dispatcher}, or a user name)
  * @param byDispatcher whether the dispatcher made the change (and delivers it itself)
+ * @param task the task as it was read just before the change (as created, at creation):
+ * its priority, category, capabilities and timestamps, for metrics
+ * @param at when the change was made
  */
 public record TaskStatusChanged(TaskId taskId, @Nullable TaskStatus from, TaskStatus to, @Nullable AgentId agent,
 		@Nullable AgentId previousAgent, long leaseEpoch, long previousEpoch, @Nullable String reason, String actor,
-		boolean byDispatcher) {
+		boolean byDispatcher, Task task, Instant at) {
 
 	/**
 	 * Whether an agent lost a task it held or was about to receive.

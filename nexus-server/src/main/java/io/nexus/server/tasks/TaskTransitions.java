@@ -52,8 +52,8 @@ class TaskTransitions {
 	 */
 	void created(Task task, String actor, String reason) {
 		this.history.append(new TaskEvent(0, task.id(), null, task.status(), actor, reason, null, 0, task.createdAt()));
-		this.events.publishEvent(
-				new TaskStatusChanged(task.id(), null, task.status(), null, null, 0, 0, reason, actor, false));
+		this.events.publishEvent(new TaskStatusChanged(task.id(), null, task.status(), null, null, 0, 0, reason, actor,
+				false, task, task.createdAt()));
 	}
 
 	void toQueued(Task task, String actor, String reason) {
@@ -97,8 +97,9 @@ class TaskTransitions {
 		}
 		this.history.append(new TaskEvent(0, task.id(), change.from(), change.to(), actor, change.reason(),
 				(agent != null) ? agent.value() : null, change.leaseEpoch(), change.now()));
-		this.events.publishEvent(new TaskStatusChanged(task.id(), change.from(), change.to(), change.agent(),
-				task.assignedAgent(), change.leaseEpoch(), task.leaseEpoch(), change.reason(), actor, false));
+		this.events.publishEvent(
+				new TaskStatusChanged(task.id(), change.from(), change.to(), change.agent(), task.assignedAgent(),
+						change.leaseEpoch(), task.leaseEpoch(), change.reason(), actor, false, task, change.now()));
 	}
 
 	/**

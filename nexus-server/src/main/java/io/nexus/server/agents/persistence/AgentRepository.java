@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -211,6 +212,17 @@ public class AgentRepository {
 		Map<String, Long> counts = new HashMap<>();
 		this.jdbc.sql("SELECT online, COUNT(*) AS n FROM agents GROUP BY online").query((rs) -> {
 			counts.put(rs.getBoolean("online") ? "online" : "offline", rs.getLong("n"));
+		});
+		return counts;
+	}
+
+	public Map<AgentStatus, Long> countByStatus() {
+		Map<AgentStatus, Long> counts = new EnumMap<>(AgentStatus.class);
+		for (AgentStatus status : AgentStatus.values()) {
+			counts.put(status, 0L);
+		}
+		this.jdbc.sql("SELECT status, COUNT(*) AS n FROM agents GROUP BY status").query((rs) -> {
+			counts.put(AgentStatus.fromWireName(rs.getString("status")), rs.getLong("n"));
 		});
 		return counts;
 	}

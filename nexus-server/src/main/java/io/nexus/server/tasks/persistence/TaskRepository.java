@@ -232,6 +232,29 @@ public class TaskRepository {
 	}
 
 	/**
+	 * Counts queued tasks by required capability: a task that needs several capabilities
+	 * counts under each, a task that needs none under {@code ""}.
+	 * @return queued tasks per capability
+	 */
+	public Map<String, Long> countQueuedByCapability() {
+		Map<String, Long> counts = new LinkedHashMap<>();
+		this.jdbc.sql("""
+				SELECT c.capability, COUNT(*) AS n FROM tasks t JOIN task_capabilities c ON c.task_id = t.id
+				WHERE t.status = 'queued' GROUP BY c.capability
+				""").query((rs) -> {
+			counts.put(rs.getString("capability"), rs.getLong("n"));
+		});
+		long none = this.jdbc.sql("""
+				SELECT COUNT(*) FROM tasks t WHERE t.status = 'queued'
+				AND NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id)
+				""").query(Long.class).single();
+		if (none > 0) {
+			counts.put("", none);
+		}
+		return counts;
+	}
+
+	/**
 	 * Applies a status change if the task is still in the expected status.
 	 * @param change the change
 	 * @return {@code true} if the row changed, {@code false} if the task had moved on
