@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connected agent with what dispatch tracks in memory: its settings, the tasks it
@@ -23,6 +24,9 @@ public final class ConnectedAgent {
 	private final AtomicInteger held = new AtomicInteger();
 
 	private final Map<TaskId, Instant> awaitingAccept = new ConcurrentHashMap<>();
+
+	/** Trace contexts of assignments sent on this connection; only when Nexus traces. */
+	private final Map<TaskId, Assignment> traced = new ConcurrentHashMap<>();
 
 	private volatile Instant lastSeen;
 
@@ -111,6 +115,30 @@ public final class ConnectedAgent {
 		this.awaitingAccept.remove(taskId);
 	}
 
+	/**
+	 * Remembers the trace context of an assignment until the agent reports on it.
+	 * @param taskId the task
+	 * @param traceparent the context sent in {@code task_assigned}
+	 * @param sentAt when
+	 */
+	void traced(TaskId taskId, String traceparent, Instant sentAt) {
+		// Assignments taken back (cancelled, timed out, reassigned) never get a report;
+		// this bounds what they leave behind on a long-lived connection.
+		if (this.traced.size() >= 64 + 4 * this.agent.maxConcurrency()) {
+			this.traced.clear();
+		}
+		this.traced.put(taskId, new Assignment(traceparent, sentAt));
+	}
+
+	/**
+	 * Forgets and returns the trace context of an assignment.
+	 * @param taskId the task
+	 * @return the context, or {@code null} if this connection did not trace it
+	 */
+	@Nullable Assignment untraced(TaskId taskId) {
+		return this.traced.isEmpty() ? null : this.traced.remove(taskId);
+	}
+
 	List<TaskId> unacceptedSince(Instant before) {
 		return this.awaitingAccept.entrySet()
 			.stream()
@@ -145,6 +173,16 @@ public final class ConnectedAgent {
 
 	double latencyMillis() {
 		return this.latencyMillis;
+	}
+
+	/**
+	 * The trace context of an assignment and when it was sent.
+	 *
+	 * @param traceparent the context in {@code task_assigned}
+	 * @param sentAt when
+	 */
+	record Assignment(String traceparent, Instant sentAt) {
+
 	}
 
 }

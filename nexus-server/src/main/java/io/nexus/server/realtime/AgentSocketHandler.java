@@ -23,6 +23,7 @@ import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
+import io.nexus.server.dispatch.LogContext;
 import io.nexus.server.dispatch.UnsupportedProtocolException;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NexusException;
@@ -31,6 +32,7 @@ import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
@@ -136,6 +138,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			}
 			AgentId agentId = connection.agentId;
 			this.sessions.touch(agentId);
+			MDC.put(LogContext.AGENT_ID, agentId.value());
+			String taskId = taskId(frame);
+			if (taskId != null) {
+				MDC.put(LogContext.TASK_ID, taskId);
+			}
 			route(connection, agentId, frame);
 		}
 		catch (AgentAuthenticationException ex) {
@@ -160,6 +167,26 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			logger.error("Failed to handle {} from {}", frame.type(), connection.channel.describe(), ex);
 			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to handle the frame"));
 		}
+		finally {
+			MDC.remove(LogContext.AGENT_ID);
+			MDC.remove(LogContext.TASK_ID);
+		}
+	}
+
+	private static @Nullable String taskId(AgentFrame frame) {
+		if (frame instanceof TaskAccept accept) {
+			return accept.taskId();
+		}
+		if (frame instanceof TaskProgress progress) {
+			return progress.taskId();
+		}
+		if (frame instanceof TaskComplete complete) {
+			return complete.taskId();
+		}
+		if (frame instanceof TaskFail fail) {
+			return fail.taskId();
+		}
+		return null;
 	}
 
 	private void route(Connection connection, AgentId agentId, AgentFrame frame) {
@@ -179,7 +206,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		else if (frame instanceof TaskComplete complete) {
 			answer(connection, complete, complete.taskId(),
 					this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
-							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null),
+							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
+							complete.traceparent()),
 					true);
 		}
 		else if (frame instanceof TaskFail fail) {
