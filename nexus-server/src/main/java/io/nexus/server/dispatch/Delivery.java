@@ -2,7 +2,9 @@ package io.nexus.server.dispatch;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
+import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tracing.TaskTraces;
@@ -44,14 +46,25 @@ class Delivery {
 		if (traceparent != null) {
 			agent.traced(task.id(), traceparent, now);
 		}
-		try (MDC.MDCCloseable taskId = MDC.putCloseable(LogContext.TASK_ID, task.id().value());
-				MDC.MDCCloseable agentId = MDC.putCloseable(LogContext.AGENT_ID, agent.id().value())) {
+		// deliver may run inside a traced request: its trace ids come back afterwards
+		Map<String, String> before = MDC.getCopyOfContextMap();
+		MDC.put(LogContext.TASK_ID, task.id().value());
+		MDC.put(LogContext.AGENT_ID, agent.id().value());
+		Traceparent assignment = (traceparent != null) ? Traceparent.parse(traceparent) : null;
+		if (assignment != null) {
+			MDC.put(LogContext.TRACE_ID, assignment.traceId());
+			MDC.put(LogContext.SPAN_ID, assignment.spanId());
+		}
+		try {
 			logger.debug("Sending task {} to agent {} (lease {}, attempt {})", task.id(), agent.id(), task.leaseEpoch(),
 					task.attempts());
 			agent.channel()
 				.send(new TaskAssigned(TaskAssigned.TYPE, task.id().value(), task.leaseEpoch(), task.attempts(),
 						task.title(), task.description(), task.priority().wireName(), task.category(),
 						task.requiredCapabilities(), parse(task.payloadJson()), task.timeoutSeconds(), traceparent));
+		}
+		finally {
+			LogContext.restore(before);
 		}
 	}
 
