@@ -2,7 +2,6 @@ package io.nexus.server.dispatch;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
 import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
@@ -11,7 +10,6 @@ import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
@@ -46,15 +44,13 @@ class Delivery {
 		if (traceparent != null) {
 			agent.traced(task.id(), traceparent, now);
 		}
-		// deliver may run inside a traced request: its trace ids come back afterwards
-		Map<String, String> before = MDC.getCopyOfContextMap();
-		MDC.put(LogContext.TASK_ID, task.id().value());
-		MDC.put(LogContext.AGENT_ID, agent.id().value());
+		// deliver may run while a frame or a traced request is handled: its log context
+		// comes back afterwards
+		String outerTask = LogContext.swap(LogContext.TASK_ID, task.id().value());
+		String outerAgent = LogContext.swap(LogContext.AGENT_ID, agent.id().value());
 		Traceparent assignment = (traceparent != null) ? Traceparent.parse(traceparent) : null;
-		if (assignment != null) {
-			MDC.put(LogContext.TRACE_ID, assignment.traceId());
-			MDC.put(LogContext.SPAN_ID, assignment.spanId());
-		}
+		String outerTrace = (assignment != null) ? LogContext.swap(LogContext.TRACE_ID, assignment.traceId()) : null;
+		String outerSpan = (assignment != null) ? LogContext.swap(LogContext.SPAN_ID, assignment.spanId()) : null;
 		try {
 			logger.debug("Sending task {} to agent {} (lease {}, attempt {})", task.id(), agent.id(), task.leaseEpoch(),
 					task.attempts());
@@ -64,7 +60,12 @@ class Delivery {
 						task.requiredCapabilities(), parse(task.payloadJson()), task.timeoutSeconds(), traceparent));
 		}
 		finally {
-			LogContext.restore(before);
+			LogContext.swap(LogContext.TASK_ID, outerTask);
+			LogContext.swap(LogContext.AGENT_ID, outerAgent);
+			if (assignment != null) {
+				LogContext.swap(LogContext.TRACE_ID, outerTrace);
+				LogContext.swap(LogContext.SPAN_ID, outerSpan);
+			}
 		}
 	}
 

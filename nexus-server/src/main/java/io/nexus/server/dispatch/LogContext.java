@@ -1,7 +1,5 @@
 package io.nexus.server.dispatch;
 
-import java.util.Map;
-
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
@@ -27,16 +25,20 @@ public final class LogContext {
 	}
 
 	/**
-	 * Puts back the log context as it was.
-	 * @param before a copy of the context, or {@code null} if it was empty
+	 * Sets or removes a value of this thread's log context.
+	 * @param key the key
+	 * @param value the value, or {@code null} to remove it
+	 * @return the value it replaces, to put back later
 	 */
-	public static void restore(@Nullable Map<String, String> before) {
-		if (before != null) {
-			MDC.setContextMap(before);
+	public static @Nullable String swap(String key, @Nullable String value) {
+		String previous = MDC.get(key);
+		if (value != null) {
+			MDC.put(key, value);
 		}
 		else {
-			MDC.clear();
+			MDC.remove(key);
 		}
+		return previous;
 	}
 
 }

@@ -32,7 +32,6 @@ import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
@@ -138,11 +137,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			}
 			AgentId agentId = connection.agentId;
 			this.sessions.touch(agentId);
-			MDC.put(LogContext.AGENT_ID, agentId.value());
-			String taskId = taskId(frame);
-			if (taskId != null) {
-				MDC.put(LogContext.TASK_ID, taskId);
-			}
+			LogContext.swap(LogContext.AGENT_ID, agentId.value());
+			LogContext.swap(LogContext.TASK_ID, taskId(frame));
 			route(connection, agentId, frame);
 		}
 		catch (AgentAuthenticationException ex) {
@@ -168,8 +164,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to handle the frame"));
 		}
 		finally {
-			MDC.remove(LogContext.AGENT_ID);
-			MDC.remove(LogContext.TASK_ID);
+			LogContext.swap(LogContext.AGENT_ID, null);
+			LogContext.swap(LogContext.TASK_ID, null);
 		}
 	}
 
