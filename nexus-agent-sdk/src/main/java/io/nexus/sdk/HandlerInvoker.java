@@ -57,7 +57,8 @@ final class HandlerInvoker {
 		catch (RuntimeException ex) {
 			return fail(task, "Result cannot be written as JSON: " + describe(ex), false);
 		}
-		return new TaskComplete(TaskComplete.TYPE, this.sender.nextId(), task.taskId(), task.leaseEpoch(), json, null);
+		return new TaskComplete(TaskComplete.TYPE, this.sender.nextId(), task.taskId(), task.leaseEpoch(), json,
+				task.childTraceparent());
 	}
 
 	private TaskFail fail(RunningTask task, String error, boolean retryable) {

@@ -3,6 +3,7 @@ package io.nexus.sdk;
 import java.time.Duration;
 import java.util.concurrent.Future;
 
+import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.protocol.frames.TaskLease;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,8 @@ final class RunningTask implements TaskContext {
 
 	private final ProgressSink progressSink;
 
+	private final @Nullable String childTraceparent;
+
 	private volatile boolean cancelled;
 
 	private volatile boolean finished;
@@ -36,6 +39,8 @@ final class RunningTask implements TaskContext {
 		this.progressSink = progressSink;
 		this.payload = (assignment.payload() != null) ? dataMapper.valueToTree(assignment.payload())
 				: NullNode.getInstance();
+		Traceparent parent = Traceparent.parse(assignment.traceparent());
+		this.childTraceparent = (parent != null) ? parent.child().toString() : null;
 	}
 
 	@Override
@@ -61,6 +66,16 @@ final class RunningTask implements TaskContext {
 	@Override
 	public Duration timeout() {
 		return Duration.ofSeconds(Math.max(0, this.assignment.timeoutSeconds()));
+	}
+
+	@Override
+	public @Nullable String traceparent() {
+		return this.assignment.traceparent();
+	}
+
+	@Override
+	public @Nullable String childTraceparent() {
+		return this.childTraceparent;
 	}
 
 	@Override

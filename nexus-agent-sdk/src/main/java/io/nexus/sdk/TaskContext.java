@@ -58,6 +58,27 @@ public interface TaskContext {
 	<T> @Nullable T payloadAs(Class<T> type);
 
 	/**
+	 * The W3C trace context Nexus sent with the assignment: the span of the assignment in
+	 * the trace that began where the task was created. Present only when Nexus traces.
+	 * @return the {@code traceparent} value as received, or {@code null}
+	 */
+	default @Nullable String traceparent() {
+		return null;
+	}
+
+	/**
+	 * The W3C trace context of this agent's work on the task: a child of
+	 * {@link #traceparent()} (same trace id and flags, a new span id). The SDK sends it
+	 * back with the result, and Nexus records the work as a span with this id. Use it as
+	 * the parent of anything the handler calls or traces itself (for example as the
+	 * {@code traceparent} header of outgoing HTTP requests).
+	 * @return the {@code traceparent} value, or {@code null} if Nexus sent none
+	 */
+	default @Nullable String childTraceparent() {
+		return null;
+	}
+
+	/**
 	 * Reports how far the task has got. Sent at once when connected, dropped otherwise (a
 	 * later report replaces it anyway); ignored once the task is cancelled.
 	 * @param percent percent done, clamped to 0..100

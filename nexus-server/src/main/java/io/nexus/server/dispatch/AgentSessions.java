@@ -33,6 +33,7 @@ import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskLeases;
+import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,9 +79,12 @@ public class AgentSessions {
 
 	private final Timer heartbeatLatency;
 
+	private final TaskTraces traces;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
-			Clock clock, MeterRegistry meters) {
+			Clock clock, MeterRegistry meters, TaskTraces traces) {
+		this.traces = traces;
 		// The seed's "communication latency": agent clock at send to Nexus clock at
 		// receipt (docs/metrics.md).
 		this.heartbeatLatency = Timer.builder("nexus.agent.heartbeat.latency")
@@ -234,14 +238,34 @@ public class AgentSessions {
 		return this.writer.submit(() -> this.leases.progress(lease, clampPercent(progress), message));
 	}
 
-	public CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson) {
+	/**
+	 * The agent completes a task; written with the next group commit.
+	 * @param lease the lease
+	 * @param resultJson the result, as JSON text
+	 * @param traceparent the trace context of the agent's work, if it sent one
+	 * @return completes once durable, or exceptionally if refused
+	 */
+	public CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent) {
 		return this.writer.submit(() -> this.leases.complete(lease, resultJson))
-			.thenRun(() -> this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(true)));
+			.thenRun(() -> finished(lease, traceparent, null));
 	}
 
 	public CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
 		return this.writer.submit(() -> this.leases.fail(lease, error, retryable))
-			.thenRun(() -> this.connections.get(lease.agentId()).ifPresent((agent) -> agent.recordOutcome(false)));
+			.thenRun(() -> finished(lease, null, error));
+	}
+
+	private void finished(Lease lease, @Nullable String traceparent, @Nullable String error) {
+		ConnectedAgent agent = this.connections.get(lease.agentId()).orElse(null);
+		if (agent != null) {
+			agent.recordOutcome(error == null);
+		}
+		if (this.traces.enabled()) {
+			ConnectedAgent.Assignment assignment = (agent != null) ? agent.untraced(lease.taskId()) : null;
+			this.traces.finished(lease.taskId().value(), lease.agentId().value(),
+					(assignment != null) ? assignment.traceparent() : null,
+					(assignment != null) ? assignment.sentAt() : null, traceparent, error);
+		}
 	}
 
 	/**

@@ -25,6 +25,9 @@ public final class ConnectedAgent {
 
 	private final Map<TaskId, Instant> awaitingAccept = new ConcurrentHashMap<>();
 
+	/** Trace contexts of assignments sent on this connection; only when Nexus traces. */
+	private final Map<TaskId, Assignment> traced = new ConcurrentHashMap<>();
+
 	private volatile Instant lastSeen;
 
 	private volatile double successRate = 1.0;
@@ -118,6 +121,30 @@ public final class ConnectedAgent {
 		this.awaitingAccept.remove(taskId);
 	}
 
+	/**
+	 * Remembers the trace context of an assignment until the agent reports on it.
+	 * @param taskId the task
+	 * @param traceparent the context sent in {@code task_assigned}
+	 * @param sentAt when
+	 */
+	void traced(TaskId taskId, String traceparent, Instant sentAt) {
+		// Assignments taken back (cancelled, timed out, reassigned) never get a report;
+		// this bounds what they leave behind on a long-lived connection.
+		if (this.traced.size() >= 64 + 4 * this.agent.maxConcurrency()) {
+			this.traced.clear();
+		}
+		this.traced.put(taskId, new Assignment(traceparent, sentAt));
+	}
+
+	/**
+	 * Forgets and returns the trace context of an assignment.
+	 * @param taskId the task
+	 * @return the context, or {@code null} if this connection did not trace it
+	 */
+	@Nullable Assignment untraced(TaskId taskId) {
+		return this.traced.isEmpty() ? null : this.traced.remove(taskId);
+	}
+
 	List<TaskId> unacceptedSince(Instant before) {
 		return this.awaitingAccept.entrySet()
 			.stream()
@@ -173,6 +200,16 @@ public final class ConnectedAgent {
 	 */
 	public @Nullable Double memoryUsage() {
 		return this.memoryUsage;
+	}
+
+	/**
+	 * The trace context of an assignment and when it was sent.
+	 *
+	 * @param traceparent the context in {@code task_assigned}
+	 * @param sentAt when
+	 */
+	record Assignment(String traceparent, Instant sentAt) {
+
 	}
 
 }

@@ -1,35 +1,72 @@
 package io.nexus.server.dispatch;
 
 import java.time.Clock;
+import java.time.Instant;
 
+import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.server.tasks.Task;
+import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
 /**
- * Sends an assigned task to its agent and starts the acceptance clock.
+ * Sends an assigned task to its agent and starts the acceptance clock. When Nexus traces,
+ * the frame carries the context of the {@code task.assign} span, in the trace the task
+ * was created in.
  */
 @Component
 class Delivery {
+
+	private static final Logger logger = LoggerFactory.getLogger(Delivery.class);
 
 	private final JsonMapper json;
 
 	private final Clock clock;
 
-	Delivery(JsonMapper json, Clock clock) {
+	private final TaskTraces traces;
+
+	Delivery(JsonMapper json, Clock clock, TaskTraces traces) {
 		this.json = json;
 		this.clock = clock;
+		this.traces = traces;
 	}
 
 	void deliver(ConnectedAgent agent, Task task) {
-		agent.awaitAccept(task.id(), this.clock.instant());
-		agent.channel()
-			.send(new TaskAssigned(TaskAssigned.TYPE, task.id().value(), task.leaseEpoch(), task.attempts(),
-					task.title(), task.description(), task.priority().wireName(), task.category(),
-					task.requiredCapabilities(), parse(task.payloadJson()), task.timeoutSeconds(), null));
+		Instant now = this.clock.instant();
+		agent.awaitAccept(task.id(), now);
+		String traceparent = this.traces.assigned(task.id().value(), agent.id().value(), task.leaseEpoch(),
+				task.attempts(), task.traceparent());
+		if (traceparent != null) {
+			agent.traced(task.id(), traceparent, now);
+		}
+		// deliver may run while a frame or a traced request is handled: its log context
+		// comes back afterwards
+		String outerTask = LogContext.swap(LogContext.TASK_ID, task.id().value());
+		String outerAgent = LogContext.swap(LogContext.AGENT_ID, agent.id().value());
+		Traceparent assignment = (traceparent != null) ? Traceparent.parse(traceparent) : null;
+		String outerTrace = (assignment != null) ? LogContext.swap(LogContext.TRACE_ID, assignment.traceId()) : null;
+		String outerSpan = (assignment != null) ? LogContext.swap(LogContext.SPAN_ID, assignment.spanId()) : null;
+		try {
+			logger.debug("Sending task {} to agent {} (lease {}, attempt {})", task.id(), agent.id(), task.leaseEpoch(),
+					task.attempts());
+			agent.channel()
+				.send(new TaskAssigned(TaskAssigned.TYPE, task.id().value(), task.leaseEpoch(), task.attempts(),
+						task.title(), task.description(), task.priority().wireName(), task.category(),
+						task.requiredCapabilities(), parse(task.payloadJson()), task.timeoutSeconds(), traceparent));
+		}
+		finally {
+			LogContext.swap(LogContext.TASK_ID, outerTask);
+			LogContext.swap(LogContext.AGENT_ID, outerAgent);
+			if (assignment != null) {
+				LogContext.swap(LogContext.TRACE_ID, outerTrace);
+				LogContext.swap(LogContext.SPAN_ID, outerSpan);
+			}
+		}
 	}
 
 	@Nullable Object parse(@Nullable String jsonText) {

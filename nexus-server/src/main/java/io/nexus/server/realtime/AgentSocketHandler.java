@@ -23,6 +23,7 @@ import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
+import io.nexus.server.dispatch.LogContext;
 import io.nexus.server.dispatch.UnsupportedProtocolException;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NexusException;
@@ -149,6 +150,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			}
 			AgentId agentId = connection.agentId;
 			this.sessions.touch(agentId);
+			LogContext.swap(LogContext.AGENT_ID, agentId.value());
+			LogContext.swap(LogContext.TASK_ID, taskId(frame));
 			route(connection, agentId, frame);
 		}
 		catch (AgentAuthenticationException ex) {
@@ -173,6 +176,26 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			logger.error("Failed to handle {} from {}", frame.type(), connection.channel.describe(), ex);
 			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to handle the frame"));
 		}
+		finally {
+			LogContext.swap(LogContext.AGENT_ID, null);
+			LogContext.swap(LogContext.TASK_ID, null);
+		}
+	}
+
+	private static @Nullable String taskId(AgentFrame frame) {
+		if (frame instanceof TaskAccept accept) {
+			return accept.taskId();
+		}
+		if (frame instanceof TaskProgress progress) {
+			return progress.taskId();
+		}
+		if (frame instanceof TaskComplete complete) {
+			return complete.taskId();
+		}
+		if (frame instanceof TaskFail fail) {
+			return fail.taskId();
+		}
+		return null;
 	}
 
 	private void route(Connection connection, AgentId agentId, AgentFrame frame) {
@@ -192,7 +215,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		else if (frame instanceof TaskComplete complete) {
 			answer(connection, complete, complete.taskId(),
 					this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
-							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null),
+							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
+							complete.traceparent()),
 					true);
 		}
 		else if (frame instanceof TaskFail fail) {

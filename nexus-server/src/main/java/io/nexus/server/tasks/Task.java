@@ -43,6 +43,7 @@ import org.jspecify.annotations.Nullable;
  * @param progress percent done, as last reported
  * @param progressMessage the last progress note
  * @param reservedFor the disconnected agent this task waits for, if any
+ * @param traceparent the W3C trace context the task was created in, if traced
  * @param seq the storage order, for paging
  */
 public record Task(TaskId id, String title, @Nullable String description, TaskPriority priority,
@@ -53,7 +54,7 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
-		@Nullable String progressMessage, @Nullable AgentId reservedFor, long seq) {
+		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq) {
 
 	/**
 	 * The lease under which the assigned agent holds this task.
@@ -72,7 +73,8 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 				reason, this.requiredCapabilities, this.dependencies, this.payloadJson, this.resultJson,
 				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
 				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
-				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.seq);
+				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.traceparent,
+				this.seq);
 	}
 
 	public @Nullable Lease lease() {

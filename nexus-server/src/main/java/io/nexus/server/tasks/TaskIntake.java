@@ -58,9 +58,11 @@ class TaskIntake {
 	 * @param requests the tasks to create
 	 * @param actor who creates them
 	 * @param retryOf the task these retry, if any
+	 * @param traceparent the W3C trace context they are created in, if traced
 	 * @return one outcome per request, in request order
 	 */
-	List<CreatedTask> createAll(List<NewTask> requests, String actor, @Nullable TaskId retryOf) {
+	List<CreatedTask> createAll(List<NewTask> requests, String actor, @Nullable TaskId retryOf,
+			@Nullable String traceparent) {
 		Map<Integer, CreatedTask> outcomes = new HashMap<>();
 		Map<TaskId, NewTask> fresh = new LinkedHashMap<>();
 		Map<TaskId, Integer> positions = new HashMap<>();
@@ -82,7 +84,7 @@ class TaskIntake {
 		Map<TaskId, TaskStatus> external = checkDependencies(fresh);
 		for (TaskId id : inDependencyOrder(fresh)) {
 			NewTask request = fresh.get(id);
-			Task task = insert(id, request, actor, retryOf, external);
+			Task task = insert(id, request, actor, retryOf, external, traceparent);
 			outcomes.put(positions.get(id), new CreatedTask(task, true));
 		}
 		List<CreatedTask> ordered = new ArrayList<>(requests.size());
@@ -181,7 +183,7 @@ class TaskIntake {
 	}
 
 	private Task insert(TaskId id, NewTask request, String actor, @Nullable TaskId retryOf,
-			Map<TaskId, TaskStatus> external) {
+			Map<TaskId, TaskStatus> external, @Nullable String traceparent) {
 		boolean ready = request.dependencies()
 			.stream()
 			.allMatch((dependency) -> external.get(dependency) == TaskStatus.COMPLETED);
@@ -192,7 +194,7 @@ class TaskIntake {
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
-				ready ? now : null, null, null, null, null, null, null, null, null, 0);
+				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, 0);
 		this.tasks.insert(task, (request.idempotencyKey() != null) ? hash(request) : null);
 		this.transitions.created(task, actor,
 				(retryOf != null) ? "retry of " + retryOf : ready ? "created" : "created; waiting for dependencies");

@@ -18,6 +18,7 @@ import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
+import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;
@@ -51,10 +52,13 @@ public class TaskService {
 
 	private final GroupCommitter creates;
 
+	private final TaskTraces traces;
+
 	TaskService(TaskRepository tasks, TaskEventRepository history, TaskIntake intake, TaskTransitions transitions,
 			AgentRegistry agents, TransactionTemplate transaction, Clock clock, AgentPresence presence,
-			GroupCommitter taskCreateWriter) {
+			GroupCommitter taskCreateWriter, TaskTraces traces) {
 		this.creates = taskCreateWriter;
+		this.traces = traces;
 		this.clock = clock;
 		this.presence = presence;
 		this.tasks = tasks;
@@ -73,16 +77,24 @@ public class TaskService {
 	 * @return the task and whether it is new
 	 */
 	public CreatedTask create(NewTask request, String actor) {
+		return this.traces.creation((traceparent) -> create(request, actor, traceparent),
+				(created) -> List.of(created.task().id().value()));
+	}
+
+	private CreatedTask create(NewTask request, String actor, @Nullable String traceparent) {
 		CreatedTask[] created = new CreatedTask[1];
 		try {
-			this.creates.submit(() -> created[0] = this.intake.createAll(List.of(request), actor, null).get(0)).join();
+			this.creates
+				.submit(() -> created[0] = this.intake.createAll(List.of(request), actor, null, traceparent).get(0))
+				.join();
 			return created[0];
 		}
 		catch (CompletionException ex) {
 			if (ex.getCause() instanceof DuplicateKeyException) {
 				// Two requests with one idempotency key raced; the loser replays the
 				// winner.
-				return this.transaction.execute((status) -> this.intake.createAll(List.of(request), actor, null))
+				return this.transaction
+					.execute((status) -> this.intake.createAll(List.of(request), actor, null, traceparent))
 					.get(0);
 			}
 			if (ex.getCause() instanceof RuntimeException cause) {
@@ -99,12 +111,17 @@ public class TaskService {
 	 * @return one outcome per request, in order
 	 */
 	public List<CreatedTask> createAll(List<NewTask> requests, String actor) {
+		return this.traces.creation((traceparent) -> createAll(requests, actor, traceparent),
+				(created) -> created.stream().map((outcome) -> outcome.task().id().value()).toList());
+	}
+
+	private List<CreatedTask> createAll(List<NewTask> requests, String actor, @Nullable String traceparent) {
 		try {
-			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null));
+			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null, traceparent));
 		}
 		catch (DuplicateKeyException ex) {
 			// Two requests with one idempotency key raced; the loser replays the winner.
-			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null));
+			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null, traceparent));
 		}
 	}
 
@@ -247,7 +264,8 @@ public class TaskService {
 			NewTask again = new NewTask(null, task.title(), task.description(), task.priority(), task.category(),
 					task.requiredCapabilities(), task.dependencies(), task.payloadJson(), task.estimatedDuration(),
 					task.maxAttempts(), task.timeoutSeconds(), null);
-			return this.intake.createAll(List.of(again), actor, id).get(0).task();
+			// the retry continues the trace of the task it retries
+			return this.intake.createAll(List.of(again), actor, id, task.traceparent()).get(0).task();
 		});
 	}
 

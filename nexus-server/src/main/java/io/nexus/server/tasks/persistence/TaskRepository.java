@@ -40,7 +40,7 @@ public class TaskRepository {
 			+ "t.status_reason, t.payload, t.result, t.estimated_duration, t.actual_duration, t.max_attempts, "
 			+ "t.attempts, t.timeout_seconds, t.idempotency_key, t.assigned_agent_id, t.lease_epoch, t.retry_of, "
 			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at, "
-			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for";
+			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for, " + "t.traceparent";
 
 	private final JdbcClient jdbc;
 
@@ -55,10 +55,12 @@ public class TaskRepository {
 		this.jdbc.sql("""
 				INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
 				                   estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
-				                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at)
+				                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
+				                   traceparent)
 				VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
 				        :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
-				        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt)
+				        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
+				        :traceparent)
 				""")
 			.param("id", task.id().value())
 			.param("title", task.title())
@@ -77,6 +79,7 @@ public class TaskRepository {
 			.param("createdBy", task.createdBy())
 			.param("createdAt", SqlTimes.toDb(task.createdAt()))
 			.param("queuedAt", SqlTimes.toDb(task.queuedAt()))
+			.param("traceparent", task.traceparent())
 			.update();
 		for (String capability : task.requiredCapabilities()) {
 			this.jdbc.sql("INSERT INTO task_capabilities (task_id, capability) VALUES (:id, :capability)")
@@ -467,7 +470,7 @@ public class TaskRepository {
 				SqlTimes.fromDb(rs, "queued_at"), SqlTimes.fromDb(rs, "assigned_at"), SqlTimes.fromDb(rs, "started_at"),
 				SqlTimes.fromDb(rs, "finished_at"), SqlTimes.fromDb(rs, "not_before"),
 				SqlTimes.fromDb(rs, "deadline_at"), nullableDouble(rs, "progress"), rs.getString("progress_message"),
-				rs.getString("reserved_for"));
+				rs.getString("reserved_for"), rs.getString("traceparent"));
 	}
 
 	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
@@ -498,7 +501,7 @@ public class TaskRepository {
 			Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt, @Nullable Instant assignedAt,
 			@Nullable Instant startedAt, @Nullable Instant finishedAt, @Nullable Instant notBefore,
 			@Nullable Instant deadlineAt, @Nullable Double progress, @Nullable String progressMessage,
-			@Nullable String reservedFor) {
+			@Nullable String reservedFor, @Nullable String traceparent) {
 
 		Task toTask(List<String> capabilities, List<TaskId> dependencies) {
 			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
@@ -509,7 +512,7 @@ public class TaskRepository {
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
 					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
 					this.deadlineAt, this.progress, this.progressMessage,
-					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.seq);
+					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent, this.seq);
 		}
 
 	}
