@@ -1,0 +1,136 @@
+package io.nexus.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The REST calls the harness makes, over the JDK HTTP client (HTTP/1.1, keep-alive).
+ */
+final class NexusApi {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private final HttpClient client;
+
+	private final URI base;
+
+	private final String bearer;
+
+	private NexusApi(HttpClient client, URI base, String bearer) {
+		this.client = client;
+		this.base = base;
+		this.bearer = bearer;
+	}
+
+	static NexusApi login(URI base, String username, String password) throws IOException, InterruptedException {
+		HttpClient client = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(10))
+			.build();
+		String body = json.writeValueAsString(Map.of("username", username, "password", password));
+		HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/auth/login"))
+			.timeout(TIMEOUT)
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(body))
+			.build();
+		HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
+		if (response.statusCode() != 200) {
+			throw new IOException("Login failed with HTTP " + response.statusCode() + ": " + response.body());
+		}
+		return new NexusApi(client, base, "Bearer " + json.readTree(response.body()).get("access_token").asString());
+	}
+
+	RegisteredAgent registerAgent(String name, String capability, int maxConcurrency)
+			throws IOException, InterruptedException {
+		String body = json.writeValueAsString(
+				Map.of("name", name, "capabilities", List.of(capability), "max_concurrency", maxConcurrency));
+		JsonNode agent = json.readTree(expect(201, post("/api/agents", body)));
+		return new RegisteredAgent(agent.get("id").asString(), agent.get("token").asString());
+	}
+
+	/**
+	 * Creates tasks; the caller builds the JSON body.
+	 * @param body one task, or {@code {"tasks":[...]}}
+	 * @param batch whether the body is a batch
+	 * @return the HTTP status
+	 */
+	int createTasks(String body, boolean batch) throws IOException, InterruptedException {
+		return post(batch ? "/api/tasks/batch" : "/api/tasks", body).statusCode();
+	}
+
+	/** Tasks in {@code completed}, from {@code GET /status}. */
+	long completedTasks() throws IOException, InterruptedException {
+		JsonNode completed = status().path("tasks").path("by_status").path("completed");
+		return completed.isMissingNode() ? 0 : completed.asLong();
+	}
+
+	/** Agents online, from {@code GET /status}. */
+	long onlineAgents() throws IOException, InterruptedException {
+		return status().path("agents").path("online").asLong();
+	}
+
+	/** The sum of {@code jvm_memory_used_bytes{area="heap"}} in {@code GET /metrics}. */
+	long heapUsedBytes() throws IOException, InterruptedException {
+		return PrometheusText.sum(expect(200, get("/metrics")), "jvm_memory_used_bytes", "area=\"heap\"");
+	}
+
+	URI webSocketUri() {
+		String scheme = "https".equals(this.base.getScheme()) ? "wss" : "ws";
+		return URI.create(scheme + "://" + this.base.getAuthority() + "/ws");
+	}
+
+	private JsonNode status() throws IOException, InterruptedException {
+		return json.readTree(expect(200, get("/status")));
+	}
+
+	private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(this.base.resolve(path))
+			.timeout(TIMEOUT)
+			.header("Authorization", this.bearer)
+			.GET()
+			.build();
+		return this.client.send(request, BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+		HttpRequest request = HttpRequest.newBuilder(this.base.resolve(path))
+			.timeout(TIMEOUT)
+			.header("Authorization", this.bearer)
+			.header("Content-Type", "application/json")
+			.POST(BodyPublishers.ofString(body))
+			.build();
+		return this.client.send(request, BodyHandlers.ofString());
+	}
+
+	private static String expect(int status, HttpResponse<String> response) throws IOException {
+		if (response.statusCode() != status) {
+			throw new IOException(response.request().method() + " " + response.request().uri().getPath() + " answered "
+					+ response.statusCode() + ": " + response.body());
+		}
+		return response.body();
+	}
+
+	/**
+	 * An agent registered over REST.
+	 *
+	 * @param id its id
+	 * @param token its token, shown once
+	 */
+	record RegisteredAgent(String id, String token) {
+
+	}
+
+}

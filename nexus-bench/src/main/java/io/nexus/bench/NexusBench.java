@@ -1,0 +1,121 @@
+package io.nexus.bench;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The command line: a load run (open-loop task creation against SDK agents) by default,
+ * or an idle-connection run with {@code --idle-agents}.
+ */
+@Command(name = "nexus-bench", mixinStandardHelpOptions = true, sortOptions = false,
+		description = { "Drives a running Nexus over HTTP and WebSocket and measures it.",
+				"Load run (default): creates tasks at a fixed open-loop rate and runs them on SDK agents.",
+				"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth." })
+public final class NexusBench implements Callable<Integer> {
+
+	@Option(names = "--url", defaultValue = "http://localhost:4100", description = "Nexus base URL (${DEFAULT-VALUE})")
+	URI url;
+
+	@Option(names = "--username", defaultValue = "admin", description = "User to log in as (${DEFAULT-VALUE})")
+	String username;
+
+	@Option(names = "--password", defaultValue = "${env:NEXUS_ADMIN_PASSWORD}",
+			description = "Password (default: $NEXUS_ADMIN_PASSWORD)")
+	@Nullable String password;
+
+	@Option(names = "--agents", defaultValue = "4", description = "SDK agents for a load run (${DEFAULT-VALUE})")
+	int agents;
+
+	@Option(names = "--concurrency", defaultValue = "32",
+			description = "max_concurrency of each agent (${DEFAULT-VALUE})")
+	int concurrency;
+
+	@Option(names = "--work-ms", defaultValue = "0", description = "How long each handler sleeps (${DEFAULT-VALUE})")
+	int workMs;
+
+	@Option(names = "--rate", defaultValue = "1000", description = "Tasks created per second (${DEFAULT-VALUE})")
+	int rate;
+
+	@Option(names = "--duration", defaultValue = "30", description = "Seconds of load (${DEFAULT-VALUE})")
+	int durationSeconds;
+
+	@Option(names = "--warmup", defaultValue = "5",
+			description = "Seconds at the start not recorded in the histograms (${DEFAULT-VALUE})")
+	int warmupSeconds;
+
+	@Option(names = "--batch", defaultValue = "1",
+			description = "Tasks per request; 1 uses POST /api/tasks, more POST /api/tasks/batch (${DEFAULT-VALUE})")
+	int batch;
+
+	@Option(names = "--senders", defaultValue = "32", description = "HTTP sender threads (${DEFAULT-VALUE})")
+	int senders;
+
+	@Option(names = "--drain-timeout", defaultValue = "60",
+			description = "Seconds to wait for completions to progress after the load ends (${DEFAULT-VALUE})")
+	int drainTimeoutSeconds;
+
+	@Option(names = "--idle-agents", defaultValue = "0",
+			description = "Connect this many idle agents instead of a load run")
+	int idleAgents;
+
+	@Option(names = "--server-pid", description = "PID of the server, to read its VmRSS (same machine)")
+	@Nullable Long serverPid;
+
+	@Option(names = "--gc-via-jcmd", description = "Run 'jcmd <server-pid> GC.run' before each memory reading")
+	boolean gcViaJcmd;
+
+	@Option(names = "--connect-parallelism", defaultValue = "100",
+			description = "Idle run: handshakes and registrations in flight at once (${DEFAULT-VALUE})")
+	int connectParallelism;
+
+	@Option(names = "--settle", defaultValue = "10",
+			description = "Idle run: seconds to wait before each memory reading (${DEFAULT-VALUE})")
+	int settleSeconds;
+
+	@Option(names = "--hold", defaultValue = "40",
+			description = "Idle run: seconds to keep the connections open afterwards, then count them again (${DEFAULT-VALUE})")
+	int holdSeconds;
+
+	@Option(names = "--json", description = "Also write the results to this JSON file")
+	@Nullable Path json;
+
+	public static void main(String[] args) {
+		System.exit(new CommandLine(new NexusBench()).execute(args));
+	}
+
+	@Override
+	public Integer call() throws Exception {
+		if (this.password == null || this.password.isBlank()) {
+			throw new CommandLine.ParameterException(new CommandLine(this),
+					"--password (or NEXUS_ADMIN_PASSWORD) is required");
+		}
+		NexusApi api = NexusApi.login(this.url, this.username, this.password);
+		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run()
+				: new LoadRun(api, loadSettings()).run();
+		System.out.println(report.text());
+		if (this.json != null) {
+			report.writeJson(this.json);
+			System.out.println("JSON written to " + this.json);
+		}
+		return 0;
+	}
+
+	LoadSettings loadSettings() {
+		return new LoadSettings(this.agents, this.concurrency, Duration.ofMillis(this.workMs), this.rate,
+				Duration.ofSeconds(this.durationSeconds), Duration.ofSeconds(this.warmupSeconds), this.batch,
+				this.senders, Duration.ofSeconds(this.drainTimeoutSeconds));
+	}
+
+	IdleSettings idleSettings() {
+		return new IdleSettings(this.idleAgents, this.serverPid, this.gcViaJcmd, this.connectParallelism,
+				Duration.ofSeconds(this.settleSeconds), Duration.ofSeconds(this.holdSeconds));
+	}
+
+}
