@@ -104,8 +104,13 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		if (connection == null) {
 			return;
 		}
-		int length = message.getPayloadLength();
-		if (length > this.properties.maxFrameSize().toBytes()) {
+		String payload = connection.assemble(message, this.properties.maxFrameSize().toBytes());
+		if (payload == null) {
+			return;
+		}
+		int length = payload.length();
+		if (connection.oversized) {
+			connection.oversized = false;
 			this.metrics.received(INVALID_FRAME, length);
 			violation(connection, null, "frame_too_large",
 					"frames are limited to " + this.properties.maxFrameSize().toBytes() + " bytes");
@@ -113,7 +118,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		}
 		Frame frame;
 		try {
-			frame = this.reader.readValue(message.getPayload(), Frame.class);
+			frame = this.reader.readValue(payload, Frame.class);
 		}
 		catch (InvalidTypeIdException ex) {
 			this.metrics.received(INVALID_FRAME, length);
@@ -300,6 +305,15 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
+	/**
+	 * Frames arrive in parts of at most the container's small buffer, so that an idle
+	 * connection holds only a few KiB; a frame is assembled here, up to the frame limit.
+	 */
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
 	@Override
 	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
 		this.metrics.pong(message.getPayload());
@@ -355,6 +369,41 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		volatile @Nullable AgentId agentId;
 
 		int violations;
+
+		private @Nullable StringBuilder partial;
+
+		boolean oversized;
+
+		/**
+		 * Adds a part of a frame; returns the whole frame once its last part arrived, or
+		 * {@code null} while parts are missing. A frame beyond the limit is dropped as it
+		 * arrives and returned as an empty string with {@code oversized} set.
+		 */
+		@Nullable String assemble(TextMessage part, long limit) {
+			if (part.isLast() && this.partial == null && !this.oversized) {
+				if (part.getPayloadLength() > limit) {
+					this.oversized = true;
+					return "";
+				}
+				return part.getPayload();
+			}
+			if (!this.oversized) {
+				if (this.partial == null) {
+					this.partial = new StringBuilder();
+				}
+				this.partial.append(part.getPayload());
+				if (this.partial.length() > limit) {
+					this.partial = null;
+					this.oversized = true;
+				}
+			}
+			if (!part.isLast()) {
+				return null;
+			}
+			String whole = this.oversized ? "" : this.partial.toString();
+			this.partial = null;
+			return whole;
+		}
 
 		Connection(SocketChannel channel, @Nullable String bearer, Instant openedAt) {
 			this.channel = channel;

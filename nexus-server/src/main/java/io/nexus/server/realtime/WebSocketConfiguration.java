@@ -27,6 +27,8 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	static final String BEARER_ATTRIBUTE = "nexus.bearer";
 
+	private static final int SOCKET_BUFFER_BYTES = 8 * 1024;
+
 	private final AgentSocketHandler handler;
 
 	WebSocketConfiguration(AgentSocketHandler handler) {
@@ -43,8 +45,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
 		// Twice our own limit, so that an oversized frame reaches the handler and gets a
 		// clear error.
-		int buffer = (int) Math.min(Integer.MAX_VALUE, properties.maxFrameSize().toBytes() * 2);
-		container.setMaxTextMessageBufferSize(buffer);
+		// Small per-connection buffers: frames are delivered in parts and assembled by
+		// the
+		// handler, so an idle agent costs a few KiB, not the frame limit.
+		container.setMaxTextMessageBufferSize(SOCKET_BUFFER_BYTES);
 		container.setMaxBinaryMessageBufferSize(1024);
 		container.setMaxSessionIdleTimeout(properties.heartbeatTimeout().toMillis() * 4);
 		return container;

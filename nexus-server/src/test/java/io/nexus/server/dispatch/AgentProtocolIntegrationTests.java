@@ -57,6 +57,20 @@ class AgentProtocolIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void framesLargerThanTheSocketBufferAreAssembled() {
+		String[] agent = registerAgent("bulky", "bulk");
+		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
+			String task = createTask("{\"title\":\"big result\",\"category\":\"bulk\"}");
+			JsonNode assigned = socket.next("task_assigned");
+			String big = "x".repeat(200 * 1024);
+			socket.send(frame("task_complete", "big", task, assigned.get("lease_epoch").asLong(),
+					",\"result\":\"" + big + "\""));
+			assertThat(socket.next("ack").get("id").asString()).isEqualTo("big");
+			assertThat(this.api.get("/api/tasks/" + task).field("result")).hasSize(big.length());
+		}
+	}
+
+	@Test
 	void handshakeBearerTokenAuthenticatesToo() {
 		String[] agent = registerAgent("bearer-agent", "ops");
 		try (RawAgent socket = RawAgent.connectWithBearer(this.port, agent[1])) {
