@@ -37,8 +37,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The HTTP security rules. {@code /api/**} is stateless and takes bearer tokens only; the
- * rest (operations endpoints, OpenAPI, later the dashboard) also takes a browser session
- * from the login page. Only {@code /health} and the login page are open.
+ * rest (operations endpoints, OpenAPI, the dashboard) also takes a browser session from
+ * the dashboard's login page, with CSRF protection. Only {@code /health}, the login page
+ * and static assets are open; the dashboard's POST actions need an operator.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -123,14 +124,19 @@ class SecurityConfiguration {
 	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
-				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"));
-		http.authorizeHttpRequests(
-				(requests) -> requests.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico")
-					.permitAll()
-					.anyRequest()
-					.hasAnyRole(READERS))
-			.formLogin(Customizer.withDefaults())
-			.logout(Customizer.withDefaults())
+				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"), paths.matcher("/dashboard/events"));
+		http.authorizeHttpRequests((requests) -> requests
+			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/css/**", "/js/**",
+					"/img/**", "/webjars/**")
+			.permitAll()
+			// the dashboard's actions: the same rule as the API, whatever the buttons
+			// show
+			.requestMatchers(HttpMethod.POST, "/agents", "/agents/**", "/tasks", "/tasks/**")
+			.hasAnyRole(WRITERS)
+			.anyRequest()
+			.hasAnyRole(READERS))
+			.formLogin((form) -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden())
 				.jwt((jwt) -> jwt.jwtAuthenticationConverter(jwtAuthenticationConverter())))

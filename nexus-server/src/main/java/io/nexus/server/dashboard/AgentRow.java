@@ -1,0 +1,34 @@
+package io.nexus.server.dashboard;
+
+import io.nexus.server.agents.Agent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An agent as the dashboard lists it: the stored agent plus what its tasks say about it.
+ *
+ * @param agent the agent
+ * @param active tasks it holds now (assigned or in progress)
+ * @param completed tasks it completed
+ * @param failed tasks that failed on it
+ */
+record AgentRow(Agent agent, long active, long completed, long failed) {
+
+	/**
+	 * The share of its finished tasks that succeeded.
+	 * @return 0-100, or {@code null} before its first finished task
+	 */
+	public @Nullable Integer successRate() {
+		long finished = this.completed + this.failed;
+		return (finished == 0) ? null : (int) Math.round(100.0 * this.completed / finished);
+	}
+
+	/**
+	 * How full it is.
+	 * @return 0-100
+	 */
+	public int loadPercent() {
+		int max = Math.max(1, this.agent.maxConcurrency());
+		return (int) Math.min(100, Math.round(100.0 * this.active / max));
+	}
+
+}

@@ -1,0 +1,123 @@
+package io.nexus.server.dashboard;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.ResponseCookie;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/**
+ * What every dashboard page knows: who is looking, whether they may act, and the theme.
+ * The theme comes from {@code ?theme=}, else from the user's cookie, else Modern; a theme
+ * chosen with {@code ?theme=} is remembered in the cookie, which is named after the user
+ * so that people who share a browser keep their own.
+ */
+@ControllerAdvice(basePackageClasses = DashboardModel.class)
+class DashboardModel {
+
+	static final String COOKIE_PREFIX = "nexus_theme";
+
+	private static final List<String> WRITERS = List.of("ROLE_OPERATOR", "ROLE_ADMIN");
+
+	@ModelAttribute
+	void addCommon(Model model, HttpServletRequest request, HttpServletResponse response,
+			@Nullable Authentication authentication) {
+		String user = (authentication != null) ? authentication.getName() : null;
+		Theme theme = resolveTheme(request, response, user);
+		model.addAttribute("theme", theme.id());
+		model.addAttribute("themes",
+				Arrays.stream(Theme.values()).map((t) -> Map.of("id", t.id(), "label", t.label())).toList());
+		model.addAttribute("username", user);
+		model.addAttribute("role", role(authentication));
+		model.addAttribute("canOperate", canOperate(authentication));
+		model.addAttribute("path", request.getRequestURI());
+		String query = request.getQueryString();
+		model.addAttribute("currentUrl", request.getRequestURI() + ((query != null) ? "?" + query : ""));
+	}
+
+	static boolean canOperate(@Nullable Authentication authentication) {
+		return authentication != null && authentication.getAuthorities()
+			.stream()
+			.map(GrantedAuthority::getAuthority)
+			.anyMatch(WRITERS::contains);
+	}
+
+	private static String role(@Nullable Authentication authentication) {
+		if (authentication == null) {
+			return "";
+		}
+		return authentication.getAuthorities()
+			.stream()
+			.map(GrantedAuthority::getAuthority)
+			.filter((authority) -> authority.startsWith("ROLE_"))
+			.map((authority) -> authority.substring(5).toLowerCase(Locale.ROOT))
+			.findFirst()
+			.orElse("");
+	}
+
+	private static Theme resolveTheme(HttpServletRequest request, HttpServletResponse response, @Nullable String user) {
+		Theme requested = Theme.parse(request.getParameter("theme")).orElse(null);
+		if (requested != null) {
+			remember(response, cookieName(user), requested);
+			if (user != null) {
+				// the login page, before anyone is known, shows the last theme chosen
+				// here
+				remember(response, COOKIE_PREFIX, requested);
+			}
+			return requested;
+		}
+		Theme stored = cookie(request, cookieName(user));
+		if (stored == null && user != null) {
+			stored = cookie(request, COOKIE_PREFIX);
+		}
+		return (stored != null) ? stored : Theme.MODERN;
+	}
+
+	private static void remember(HttpServletResponse response, String name, Theme theme) {
+		response.addHeader("Set-Cookie",
+				ResponseCookie.from(name, theme.id())
+					.path("/")
+					.maxAge(Duration.ofDays(365))
+					.sameSite("Lax")
+					.build()
+					.toString());
+	}
+
+	private static @Nullable Theme cookie(HttpServletRequest request, String name) {
+		Cookie[] cookies = request.getCookies();
+		if (cookies != null) {
+			for (Cookie cookie : cookies) {
+				if (cookie.getName().equals(name)) {
+					return Theme.parse(cookie.getValue()).orElse(null);
+				}
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * The cookie that holds a user's theme; only letters, digits and underscores, as
+	 * cookie names allow.
+	 * @param user the user name, or {@code null} before login
+	 * @return the cookie name
+	 */
+	static String cookieName(@Nullable String user) {
+		if (user == null) {
+			return COOKIE_PREFIX;
+		}
+		return COOKIE_PREFIX + "_" + user.replaceAll("[^A-Za-z0-9]", "_");
+	}
+
+}

@@ -1,0 +1,128 @@
+package io.nexus.server.dashboard;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import io.nexus.server.agents.AgentChanged;
+import io.nexus.server.agents.AgentDeleted;
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.ConnectedAgent;
+import io.nexus.server.tasks.TaskStatusChanged;
+
+import org.springframework.http.MediaType;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * Pushes "something changed" to every open dashboard page over Server-Sent Events.
+ * Changes are coalesced: committed task and agent changes set flags that a 250 ms tick
+ * turns into at most one message per kind, so a busy fleet cannot flood the browsers;
+ * pages then re-fetch the regions they show. Agent connections are not events of their
+ * own, so the tick also watches the set of connected agents.
+ */
+@Component
+class LiveUpdates {
+
+	private static final long STREAM_TIMEOUT = Duration.ofMinutes(30).toMillis();
+
+	private final List<SseEmitter> emitters = new CopyOnWriteArrayList<>();
+
+	private final AgentConnections connections;
+
+	private final AtomicLong taskChanges = new AtomicLong();
+
+	private final AtomicLong agentChanges = new AtomicLong();
+
+	private long taskChangesSent;
+
+	private long agentChangesSent;
+
+	private Set<String> connected = Set.of();
+
+	private int ticks;
+
+	LiveUpdates(AgentConnections connections) {
+		this.connections = connections;
+	}
+
+	SseEmitter open() {
+		SseEmitter emitter = new SseEmitter(STREAM_TIMEOUT);
+		emitter.onCompletion(() -> this.emitters.remove(emitter));
+		emitter.onTimeout(() -> this.emitters.remove(emitter));
+		emitter.onError((ex) -> this.emitters.remove(emitter));
+		this.emitters.add(emitter);
+		send(emitter, SseEmitter.event().name("hello").data("connected").reconnectTime(1000));
+		return emitter;
+	}
+
+	int subscribers() {
+		return this.emitters.size();
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void onTaskStatusChanged(TaskStatusChanged event) {
+		this.taskChanges.incrementAndGet();
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void onAgentChanged(AgentChanged event) {
+		this.agentChanges.incrementAndGet();
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void onAgentDeleted(AgentDeleted event) {
+		this.agentChanges.incrementAndGet();
+	}
+
+	@Scheduled(fixedDelay = 250)
+	synchronized void tick() {
+		Set<String> now = new TreeSet<>();
+		for (ConnectedAgent agent : this.connections.all()) {
+			now.add(agent.id().value());
+		}
+		if (!now.equals(this.connected)) {
+			this.connected = Set.copyOf(now);
+			this.agentChanges.incrementAndGet();
+		}
+		long tasks = this.taskChanges.get();
+		long agents = this.agentChanges.get();
+		boolean tasksMoved = tasks != this.taskChangesSent;
+		boolean agentsMoved = agents != this.agentChangesSent;
+		this.taskChangesSent = tasks;
+		this.agentChangesSent = agents;
+		if (tasksMoved || agentsMoved) {
+			String kinds = (tasksMoved && agentsMoved) ? "tasks agents" : (tasksMoved ? "tasks" : "agents");
+			broadcast(() -> SseEmitter.event().name("changed").data(kinds, MediaType.TEXT_PLAIN));
+		}
+		else if (++this.ticks % 60 == 0) {
+			// a comment every 15 s keeps proxies from closing an idle stream
+			broadcast(() -> SseEmitter.event().comment("keep-alive"));
+		}
+	}
+
+	// a builder renders itself once, so each emitter gets its own
+	private void broadcast(Supplier<SseEmitter.SseEventBuilder> event) {
+		for (SseEmitter emitter : this.emitters) {
+			send(emitter, event.get());
+		}
+	}
+
+	private void send(SseEmitter emitter, SseEmitter.SseEventBuilder event) {
+		try {
+			emitter.send(event);
+		}
+		catch (IOException | IllegalStateException ex) {
+			this.emitters.remove(emitter);
+			emitter.completeWithError(ex);
+		}
+	}
+
+}

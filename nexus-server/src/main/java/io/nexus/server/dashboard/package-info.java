@@ -1,0 +1,9 @@
+/**
+ * The operator dashboard: server-rendered pages for the overview, agents, tasks and
+ * analytics, their read-only queries, themes, and the live stream that keeps open pages
+ * current. It only reads and calls the other modules' façades.
+ */
+@NullMarked
+package io.nexus.server.dashboard;
+
+import org.jspecify.annotations.NullMarked;

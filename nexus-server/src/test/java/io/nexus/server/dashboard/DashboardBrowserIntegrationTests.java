@@ -1,0 +1,213 @@
+package io.nexus.server.dashboard;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.nexus.server.support.ApiClient;
+import io.nexus.server.support.ApiIntegrationTest;
+import io.nexus.server.support.SdkAgents;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The dashboard in a real browser: an operator registers an agent and creates a task in
+ * the forms, and watches the task get assigned and completed without reloading; themes;
+ * escaping; a viewer's read-only view.
+ */
+class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
+
+	private WebDriver browser;
+
+	private String base;
+
+	@BeforeEach
+	void openBrowser() {
+		this.browser = Browsers.start(1280, 800);
+		this.base = "http://localhost:" + this.port;
+	}
+
+	@AfterEach
+	void closeBrowser() {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+	}
+
+	@Test
+	void operatorRegistersAgentCreatesTaskAndWatchesItCompleteLive() throws Exception {
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		// the server may be shared with other test classes: compare with what was there
+		long completedBefore = number("kpi-completed");
+		this.browser.get(this.base + "/analytics");
+		long analyticsBefore = number("an-completed");
+
+		this.browser.get(this.base + "/agents");
+		this.browser.findElement(By.id("a-name")).sendKeys("Browser agent");
+		this.browser.findElement(By.id("a-id")).sendKeys("browser-agent");
+		this.browser.findElement(By.id("a-capabilities")).sendKeys("browser, e2e");
+		this.browser.findElement(By.cssSelector("#register-form button[type=submit]")).click();
+		WebElement tokenField = await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.browser.findElements(By.id("agent-token")), (found) -> !found.isEmpty())
+			.get(0);
+		String token = tokenField.getDomProperty("value");
+		assertThat(token).startsWith("nxa_");
+		assertThat(this.browser.findElement(By.id("snippet-java")).getText()).contains(token, "browser-agent");
+		assertThat(this.browser.findElement(By.id("snippet-js")).getText()).contains(token, "agent_register");
+		this.browser.navigate().refresh();
+		assertThat(this.browser.findElements(By.id("agent-token"))).as("the token is shown once").isEmpty();
+
+		this.browser.get(this.base + "/tasks");
+		this.browser.findElement(By.id("t-title")).sendKeys("Render the landing page");
+		new Select(this.browser.findElement(By.id("t-priority"))).selectByValue("high");
+		this.browser.findElement(By.id("t-category")).sendKeys("browser");
+		this.browser.findElement(By.id("t-estimate")).sendKeys("2");
+		this.browser.findElement(By.id("t-payload")).sendKeys("{\"url\": \"https://example.com\"}");
+		this.browser.findElement(By.id("create-task")).click();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getCurrentUrl().contains("/tasks/task_"));
+		assertThat(text("task-status")).isEqualTo("queued");
+		assertThat(text("waiting-reason")).contains("no agent is connected");
+		((JavascriptExecutor) this.browser).executeScript("window.nexusNoReload = true;");
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "live".equals(this.browser.findElement(By.id("live-status")).getDomAttribute("data-state")));
+
+		CountDownLatch release = new CountDownLatch(1);
+		try (SdkAgents agents = new SdkAgents(this.port)) {
+			agents.start(agents.builder("browser-agent", token, (task) -> {
+				task.progress(50, "halfway");
+				release.await(20, TimeUnit.SECONDS);
+				return Map.of("pages", 3);
+			}, "browser", "e2e"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> text("task-status").equals("in progress"));
+			assertThat(text("task-agent")).isEqualTo("browser-agent");
+			assertThat(text("task-reason")).contains("browser-agent");
+			release.countDown();
+			await().atMost(Duration.ofSeconds(5)).until(() -> text("task-status").equals("completed"));
+			assertThat(text("task-result")).contains("\"pages\"", "3");
+			assertThat(this.browser.findElement(By.id("timeline")).getText()).contains("assigned", "in progress",
+					"completed");
+			assertThat(((JavascriptExecutor) this.browser).executeScript("return window.nexusNoReload === true;"))
+				.as("updated without a reload")
+				.isEqualTo(true);
+
+			this.browser.get(this.base + "/agents");
+			WebElement row = this.browser.findElement(By.cssSelector("tr[data-agent-id='browser-agent']"));
+			assertThat(row.findElement(By.cssSelector("[data-agent-online]")).getText()).isEqualTo("online");
+			assertThat(row.getText()).contains("100%");
+		}
+
+		this.browser.get(this.base + "/analytics");
+		assertThat(number("an-completed")).isEqualTo(analyticsBefore + 1);
+		assertThat(text("an-rate")).endsWith("%");
+		assertThat(this.browser.findElement(By.id("durations")).getText()).contains("browser");
+		assertThat(this.browser.findElement(By.id("agent-stats")).getText()).contains("browser-agent");
+		this.browser.get(this.base + "/");
+		assertThat(number("kpi-completed")).isEqualTo(completedBefore + 1);
+	}
+
+	@Test
+	void overviewFollowsAgentsAndTasksLive() {
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> "live".equals(this.browser.findElement(By.id("live-status")).getDomAttribute("data-state")));
+		long waiting = number("kpi-waiting");
+		this.api.post("/api/tasks", "{\"title\":\"Live one\",\"category\":\"nobody\"}");
+		await().atMost(Duration.ofSeconds(3)).until(() -> number("kpi-waiting") == waiting + 1);
+	}
+
+	@Test
+	void themesSwitchAndAreRememberedPerUser() {
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		assertThat(theme()).isEqualTo("modern");
+		new Select(this.browser.findElement(By.id("theme-select"))).selectByValue("cyberpunk");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "cyberpunk".equals(theme()));
+		this.browser.get(this.base + "/tasks");
+		assertThat(theme()).isEqualTo("cyberpunk");
+		for (String theme : List.of("glassmorphism", "matrix", "modern")) {
+			this.browser.get(this.base + "/agents?theme=" + theme);
+			assertThat(theme()).isEqualTo(theme);
+			this.browser.get(this.base + "/analytics");
+			assertThat(theme()).isEqualTo(theme);
+		}
+	}
+
+	@Test
+	void userTextIsShownAsText() {
+		String hostile = "<script>alert(1)</script>";
+		ApiClient.Response created = this.api.post("/api/tasks",
+				"{\"title\":\"" + hostile.replace("/", "\\/") + "\",\"description\":\"<img src=x onerror=alert(2)>\"}");
+		String id = created.field("id");
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		this.browser.get(this.base + "/tasks");
+		assertThat(this.browser.findElement(By.cssSelector("tr[data-task-id='" + id + "'] .task-title")).getText())
+			.isEqualTo(hostile);
+		this.browser.get(this.base + "/tasks/" + id);
+		assertThat(text("task-title")).isEqualTo(hostile);
+		assertThat(this.browser.getPageSource()).doesNotContain("<img src=x");
+		assertThatExceptionOfType(NoAlertPresentException.class).isThrownBy(() -> this.browser.switchTo().alert());
+	}
+
+	@Test
+	void viewerSeesNoActionsAndCannotActAnyway() {
+		this.api.post("/api/users", "{\"username\":\"watcher\",\"password\":\"watcher-pass-123\",\"role\":\"viewer\"}");
+		String id = this.api.post("/api/tasks", "{\"title\":\"Look but do not touch\"}").field("id");
+		this.api.post("/api/agents", "{\"id\":\"idle-agent\",\"name\":\"Idle\",\"capabilities\":[\"x\"]}");
+		Browsers.logIn(this.browser, this.base, "watcher", "watcher-pass-123");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		for (String page : List.of("/", "/agents", "/agents/idle-agent", "/tasks", "/tasks/" + id, "/analytics")) {
+			this.browser.get(this.base + page);
+			assertThat(this.browser.findElements(By.cssSelector("main form[method=post], main button.btn-primary")))
+				.as("actions on " + page)
+				.isEmpty();
+		}
+		assertThat(this.browser.findElement(By.cssSelector("[data-role]")).getDomProperty("textContent"))
+			.isEqualTo("viewer");
+		Object status = ((JavascriptExecutor) this.browser).executeAsyncScript("""
+				const done = arguments[arguments.length - 1];
+				const csrf = document.querySelector('meta[name=_csrf]').content;
+				const header = document.querySelector('meta[name=_csrf_header]').content;
+				fetch('/tasks/%s/cancel', {method: 'POST', headers: {[header]: csrf}, redirect: 'manual'})
+					.then((r) => done(r.status));
+				""".formatted(id));
+		assertThat(status).isEqualTo(403L);
+		assertThat(this.api.get("/api/tasks/" + id).field("status")).isEqualTo("queued");
+	}
+
+	private String text(String id) {
+		try {
+			List<WebElement> found = this.browser.findElements(By.id(id));
+			return found.isEmpty() ? "" : found.get(0).getText().trim();
+		}
+		catch (StaleElementReferenceException ex) {
+			// a live region was swapped between finding and reading
+			return "";
+		}
+	}
+
+	private long number(String id) {
+		String value = text(id);
+		return value.matches("\\d+") ? Long.parseLong(value) : -1;
+	}
+
+	private String theme() {
+		return this.browser.findElement(By.tagName("html")).getDomAttribute("data-theme");
+	}
+
+}
