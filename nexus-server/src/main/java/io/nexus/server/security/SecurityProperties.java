@@ -26,15 +26,13 @@ import org.springframework.validation.annotation.Validated;
  * @param login login throttling
  * @param rateLimit API rate limits per principal
  * @param cors cross-origin access for browsers
- * @param websocket limits of agent WebSocket connections
  */
 @ConfigurationProperties("nexus.security")
 @Validated
 public record SecurityProperties(@Nullable String jwtSecret, @Nullable String adminPassword,
 		@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("14d") Duration refreshTokenTtl,
 		@DefaultValue("5s") Duration sessionCheckInterval, @DefaultValue("false") boolean behindTlsProxy,
-		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors,
-		@DefaultValue WebSocket websocket) {
+		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors) {
 
 	@Override
 	public String toString() {
@@ -76,18 +74,6 @@ public record SecurityProperties(@Nullable String jwtSecret, @Nullable String ad
 	 * means none
 	 */
 	public record Cors(@DefaultValue List<String> allowedOrigins) {
-
-	}
-
-	/**
-	 * WebSocket connection limits.
-	 *
-	 * @param maxConnectionsPerAddress open connections from one address
-	 * @param maxConnectsPerAgentPerMinute connection attempts one agent id may make per
-	 * minute
-	 */
-	public record WebSocket(@DefaultValue("1000") int maxConnectionsPerAddress,
-			@DefaultValue("60") int maxConnectsPerAgentPerMinute) {
 
 	}
 
