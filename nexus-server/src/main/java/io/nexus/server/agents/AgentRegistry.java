@@ -122,7 +122,32 @@ public class AgentRegistry {
 		get(id);
 		String token = AgentTokens.newToken();
 		this.agents.updateTokenHash(id, AgentTokens.hash(token));
+		this.events.publishEvent(new AgentCredentialsRevoked(id, "token rotation"));
 		return token;
+	}
+
+	/**
+	 * Revokes an agent's token: it stops working at once, the agent is disconnected, and
+	 * only a rotation gives it a new one.
+	 * @param id the agent
+	 * @param actor who revokes it
+	 */
+	@Transactional
+	public void revokeToken(AgentId id, String actor) {
+		get(id);
+		// A value that no SHA-256 hex digest can equal.
+		this.agents.updateTokenHash(id, "revoked");
+		this.events.publishEvent(new AgentCredentialsRevoked(id, actor));
+	}
+
+	/**
+	 * Finds the agent that a token belongs to, for REST calls made with it.
+	 * @param token the token presented
+	 * @return the agent's id, or empty for an unknown token
+	 */
+	@Transactional(readOnly = true)
+	public Optional<AgentId> identify(String token) {
+		return this.agents.findIdByTokenHash(AgentTokens.hash(token));
 	}
 
 	/**

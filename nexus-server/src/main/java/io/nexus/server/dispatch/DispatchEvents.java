@@ -3,6 +3,7 @@ package io.nexus.server.dispatch;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentChanged;
+import io.nexus.server.agents.AgentCredentialsRevoked;
 import io.nexus.server.agents.AgentDeleted;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.tasks.TaskLeases;
@@ -77,6 +78,11 @@ class DispatchEvents {
 			}
 		});
 		this.dispatcher.wake();
+	}
+
+	@TransactionalEventListener(fallbackExecution = true)
+	void onAgentCredentialsRevoked(AgentCredentialsRevoked event) {
+		this.connections.get(event.agentId()).ifPresent((agent) -> agent.channel().close(4403, "agent token revoked"));
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)

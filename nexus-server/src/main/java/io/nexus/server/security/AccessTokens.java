@@ -2,10 +2,7 @@ package io.nexus.server.security;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
-import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
@@ -15,6 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Issues the short-lived access tokens (HS256 JWTs) that every {@code /api} call carries.
+ * Each names its session ({@code sid}) so that it dies with the session.
  */
 @Component
 public class AccessTokens {
@@ -22,6 +20,8 @@ public class AccessTokens {
 	static final String ISSUER = "nexus";
 
 	static final String ROLES_CLAIM = "roles";
+
+	static final String SESSION_CLAIM = "sid";
 
 	private final JwtEncoder encoder;
 
@@ -36,24 +36,21 @@ public class AccessTokens {
 	}
 
 	/**
-	 * Issues a token for an authenticated user.
-	 * @param authentication the user
+	 * Issues a token for a user's session.
+	 * @param username the user
+	 * @param role the user's role
+	 * @param sessionId the session
 	 * @return the token and its lifetime
 	 */
-	public IssuedToken issue(Authentication authentication) {
+	IssuedToken issue(String username, Role role, String sessionId) {
 		Instant now = this.clock.instant();
-		List<String> roles = authentication.getAuthorities()
-			.stream()
-			.map(GrantedAuthority::getAuthority)
-			.filter((authority) -> authority.startsWith("ROLE_"))
-			.map((authority) -> authority.substring("ROLE_".length()).toLowerCase(java.util.Locale.ROOT))
-			.toList();
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.issuer(ISSUER)
-			.subject(authentication.getName())
+			.subject(username)
 			.issuedAt(now)
 			.expiresAt(now.plus(this.properties.accessTokenTtl()))
-			.claim(ROLES_CLAIM, roles)
+			.claim(ROLES_CLAIM, java.util.List.of(role.wireName()))
+			.claim(SESSION_CLAIM, sessionId)
 			.build();
 		String token = this.encoder
 			.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))

@@ -29,7 +29,7 @@ public class AdminAccountInitializer implements InitializingBean {
 
 	private @Nullable String generatedPassword;
 
-	AdminAccountInitializer(UserAccounts users, SecurityProperties properties) {
+	AdminAccountInitializer(UserAccounts users, SecurityProperties properties, ProductionGuard guard) {
 		this.users = users;
 		this.properties = properties;
 	}
@@ -44,7 +44,7 @@ public class AdminAccountInitializer implements InitializingBean {
 			password = randomPassword();
 			this.generatedPassword = password;
 		}
-		this.users.create(ADMIN, password, Role.ADMIN);
+		this.users.createInitial(ADMIN, password, Role.ADMIN);
 		logger.info("Created the '{}' user ({})", ADMIN,
 				(this.generatedPassword != null) ? "generated password" : "password from NEXUS_ADMIN_PASSWORD");
 	}

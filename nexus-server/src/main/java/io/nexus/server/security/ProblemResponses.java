@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.nexus.server.audit.AuditLog;
 import jakarta.servlet.http.HttpServletResponse;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,8 +23,11 @@ class ProblemResponses {
 
 	private final JsonMapper json;
 
-	ProblemResponses(JsonMapper json) {
+	private final AuditLog audit;
+
+	ProblemResponses(JsonMapper json, AuditLog audit) {
 		this.json = json;
+		this.audit = audit;
 	}
 
 	AuthenticationEntryPoint unauthorized() {
@@ -36,8 +40,12 @@ class ProblemResponses {
 	}
 
 	AccessDeniedHandler forbidden() {
-		return (request, response, ex) -> write(response, 403, "forbidden", "Forbidden",
-				"Your role does not allow this action", request.getRequestURI());
+		return (request, response, ex) -> {
+			this.audit.record("access.denied", request.getMethod() + " " + request.getRequestURI(), AuditLog.DENIED,
+					null);
+			write(response, 403, "forbidden", "Forbidden", "Your role does not allow this action",
+					request.getRequestURI());
+		};
 	}
 
 	void write(HttpServletResponse response, int status, String code, String title, String detail, String instance)

@@ -1,83 +1,43 @@
 package io.nexus.server.security;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-
-import javax.crypto.SecretKey;
-
-import io.nexus.server.security.persistence.UserRepository;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.authentication.AuthenticationManager;
-import org.springframework.security.authentication.ProviderManager;
-import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.core.GrantedAuthority;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
-import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
-import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtEncoder;
-import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
-import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
+import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
 
 /**
- * The HTTP security rules. {@code /api/**} is stateless and takes bearer tokens only; the
- * rest (operations endpoints, OpenAPI, the dashboard) also takes a browser session from
- * the dashboard's login page, with CSRF protection. Only {@code /health}, the login page
- * and static assets are open; the dashboard's POST actions need an operator.
+ * The HTTP security rules. {@code /api/**} is stateless and takes bearer tokens only
+ * (access JWTs, API keys, agent tokens); the rest (operations endpoints, OpenAPI, the
+ * dashboard) also takes a browser session from the dashboard's login page, with CSRF
+ * protection. Only {@code /health}, the login page and static assets are open; the
+ * dashboard's POST actions need an operator. docs/security.md has the full matrix.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
 
-	private static final String[] READERS = { "VIEWER", "OPERATOR", "ADMIN" };
+	static final String[] READERS = { "VIEWER", "OPERATOR", "ADMIN" };
 
-	private static final String[] WRITERS = { "OPERATOR", "ADMIN" };
+	static final String[] WRITERS = { "OPERATOR", "ADMIN" };
 
-	@Bean
-	PasswordEncoder passwordEncoder() {
-		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
-	}
-
-	@Bean
-	SecretKey jwtSigningKey(SecurityProperties properties, UserRepository store, TransactionTemplate transaction) {
-		return JwtKeys.resolve(properties, store, transaction);
-	}
-
-	@Bean
-	JwtEncoder jwtEncoder(SecretKey jwtSigningKey) {
-		return NimbusJwtEncoder.withSecretKey(jwtSigningKey).algorithm(MacAlgorithm.HS256).build();
-	}
-
-	@Bean
-	JwtDecoder jwtDecoder(SecretKey jwtSigningKey) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(jwtSigningKey)
-			.macAlgorithm(MacAlgorithm.HS256)
-			.build();
-		decoder.setJwtValidator(JwtValidators.createDefaultWithIssuer(AccessTokens.ISSUER));
-		return decoder;
-	}
-
-	@Bean
-	AuthenticationManager authenticationManager(UserAccounts users, PasswordEncoder passwordEncoder) {
-		DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
-		provider.setPasswordEncoder(passwordEncoder);
-		return new ProviderManager(provider);
-	}
+	/** Pages load only their own scripts, styles and images, and are never framed. */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; "
+			+ "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+			+ "form-action 'self'; frame-ancestors 'none'";
 
 	/**
 	 * The agent WebSocket authenticates in its own protocol (an agent token or enrollment
@@ -96,23 +56,39 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(1)
-	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
+			AgentAccessRules agents, SecurityProperties properties) throws Exception {
+		ProviderManager bearerManager = new ProviderManager(bearer);
 		http.securityMatcher("/api/**")
-			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.POST, "/api/auth/login")
-				.permitAll()
-				.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys", "/api/enrollment-keys/**")
-				.hasRole("ADMIN")
-				.requestMatchers(HttpMethod.GET, "/api/**")
-				.hasAnyRole(READERS)
-				.requestMatchers(HttpMethod.HEAD, "/api/**")
-				.hasAnyRole(READERS)
-				.anyRequest()
-				.hasAnyRole(WRITERS))
+			.authorizeHttpRequests(
+					(requests) -> requests.requestMatchers(HttpMethod.POST, "/api/auth/login", "/api/auth/refresh")
+						.permitAll()
+						.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**")
+						.hasAnyRole(READERS)
+						.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys",
+								"/api/enrollment-keys/**", "/api/audit", "/api/audit/**")
+						.hasRole("ADMIN")
+						.requestMatchers(HttpMethod.GET, "/api/agents/{id}")
+						.access(agents.selfOr(READERS))
+						.requestMatchers(HttpMethod.PUT, "/api/agents/{id}")
+						.access(agents.selfOr(WRITERS))
+						.requestMatchers(HttpMethod.GET, "/api/tasks/{id}")
+						.access(agents.leasedOr(READERS))
+						.requestMatchers(HttpMethod.GET, "/api/**")
+						.hasAnyRole(READERS)
+						.requestMatchers(HttpMethod.HEAD, "/api/**")
+						.hasAnyRole(READERS)
+						.anyRequest()
+						.hasAnyRole(WRITERS))
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden())
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(jwtAuthenticationConverter())))
+				.authenticationManagerResolver((request) -> bearerManager))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden()))
+			.addFilterAfter(new RateLimitFilter(properties.rateLimit(), problems),
+					BearerTokenAuthenticationFilter.class)
+			.cors(Customizer.withDefaults())
+			.headers(SecurityConfiguration::headers)
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
 			.requestCache((cache) -> cache.disable())
 			.csrf((csrf) -> csrf.disable());
@@ -121,7 +97,9 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems) throws Exception {
+	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer)
+			throws Exception {
+		ProviderManager bearerManager = new ProviderManager(bearer);
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
 				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"), paths.matcher("/dashboard/events"));
@@ -139,26 +117,38 @@ class SecurityConfiguration {
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden())
-				.jwt((jwt) -> jwt.jwtAuthenticationConverter(jwtAuthenticationConverter())))
+				.authenticationManagerResolver((request) -> bearerManager))
+			.cors(Customizer.withDefaults())
+			.headers(SecurityConfiguration::headers)
 			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems.unauthorized(),
 					machineEndpoints));
 		return http.build();
 	}
 
-	private static JwtAuthenticationConverter jwtAuthenticationConverter() {
-		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-		converter.setJwtGrantedAuthoritiesConverter(SecurityConfiguration::roles);
-		return converter;
+	/**
+	 * Closed unless {@code nexus.security.cors.allowed-origins} lists origins.
+	 */
+	@Bean
+	CorsConfigurationSource corsConfigurationSource(SecurityProperties properties) {
+		UrlBasedCorsConfigurationSource source = new UrlBasedCorsConfigurationSource();
+		List<String> origins = properties.cors().allowedOrigins();
+		if (!origins.isEmpty()) {
+			CorsConfiguration configuration = new CorsConfiguration();
+			configuration.setAllowedOrigins(origins);
+			configuration.setAllowedMethods(List.of("GET", "POST", "PUT", "DELETE", "HEAD"));
+			configuration.setAllowedHeaders(List.of("Authorization", "Content-Type", "Idempotency-Key"));
+			configuration.setExposedHeaders(List.of("Location", "Retry-After"));
+			configuration.setMaxAge(600L);
+			source.registerCorsConfiguration("/api/**", configuration);
+		}
+		return source;
 	}
 
-	private static Collection<GrantedAuthority> roles(Jwt jwt) {
-		List<String> roles = jwt.getClaimAsStringList(AccessTokens.ROLES_CLAIM);
-		if (roles == null) {
-			return List.of();
-		}
-		return roles.stream()
-			.<GrantedAuthority>map((role) -> new SimpleGrantedAuthority("ROLE_" + role.toUpperCase(Locale.ROOT)))
-			.toList();
+	private static void headers(HeadersConfigurer<HttpSecurity> headers) {
+		headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+			.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER))
+			.frameOptions((frames) -> frames.deny())
+			.httpStrictTransportSecurity((hsts) -> hsts.includeSubDomains(true).maxAgeInSeconds(31_536_000));
 	}
 
 }

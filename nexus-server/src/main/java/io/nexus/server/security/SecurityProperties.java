@@ -1,6 +1,7 @@
 package io.nexus.server.security;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -9,7 +10,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Security settings ({@code nexus.security.*}).
+ * Security settings ({@code nexus.security.*}); docs/security.md explains each.
  *
  * @param jwtSecret the HMAC key for access tokens, at least 32 bytes
  * ({@code NEXUS_JWT_SECRET}); when unset, a random key is made at first start and kept in
@@ -17,16 +18,63 @@ import org.springframework.validation.annotation.Validated;
  * @param adminPassword the password of the {@code admin} user created at first start
  * ({@code NEXUS_ADMIN_PASSWORD}); when unset, a random one is printed once
  * @param accessTokenTtl how long an access token is valid
+ * @param refreshTokenTtl how long a refresh token stays usable without being used
+ * @param sessionCheckInterval how long a node trusts its cached answer that a session is
+ * still live (a revocation on another node takes effect within this time)
+ * @param behindTlsProxy whether a TLS-terminating proxy is in front of plain HTTP (the
+ * production guard accepts plain HTTP only then)
+ * @param login login throttling
+ * @param rateLimit API rate limits per principal
+ * @param cors cross-origin access for browsers
  */
 @ConfigurationProperties("nexus.security")
 @Validated
 public record SecurityProperties(@Nullable String jwtSecret, @Nullable String adminPassword,
-		@DefaultValue("1h") Duration accessTokenTtl) {
+		@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("14d") Duration refreshTokenTtl,
+		@DefaultValue("5s") Duration sessionCheckInterval, @DefaultValue("false") boolean behindTlsProxy,
+		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors) {
 
 	@Override
 	public String toString() {
 		return "SecurityProperties[jwtSecret=<redacted>, adminPassword=<redacted>, accessTokenTtl="
-				+ this.accessTokenTtl + "]";
+				+ this.accessTokenTtl + ", refreshTokenTtl=" + this.refreshTokenTtl + "]";
+	}
+
+	/**
+	 * Login throttling.
+	 *
+	 * @param maxFailuresPerUser failures of one user name within the window that lock it
+	 * @param maxFailuresPerAddress failures from one address within the window that lock
+	 * it
+	 * @param window how far back failures count
+	 * @param lockout how long a lock lasts
+	 */
+	public record Login(@DefaultValue("5") int maxFailuresPerUser, @DefaultValue("30") int maxFailuresPerAddress,
+			@DefaultValue("15m") Duration window, @DefaultValue("15m") Duration lockout) {
+
+	}
+
+	/**
+	 * API rate limits: a token bucket per principal (or per address before
+	 * authentication).
+	 *
+	 * @param enabled whether limits apply
+	 * @param requestsPerSecond the sustained rate
+	 * @param burst how many requests may come at once
+	 */
+	public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("200") double requestsPerSecond,
+			@DefaultValue("1000") int burst) {
+
+	}
+
+	/**
+	 * Cross-origin access.
+	 *
+	 * @param allowedOrigins origins whose pages may call the API; empty (the default)
+	 * means none
+	 */
+	public record Cors(@DefaultValue List<String> allowedOrigins) {
+
 	}
 
 }

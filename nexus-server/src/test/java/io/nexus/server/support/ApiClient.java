@@ -98,7 +98,7 @@ public final class ApiClient {
 		try {
 			HttpResponse<String> response = this.http.send(request.build(), BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-					response.body());
+					response.body(), response.headers());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
@@ -115,8 +115,13 @@ public final class ApiClient {
 	 * @param status the status code
 	 * @param contentType the content type
 	 * @param body the body text
+	 * @param headers the headers
 	 */
-	public record Response(int status, String contentType, String body) {
+	public record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+
+		public String header(String name) {
+			return this.headers.firstValue(name).orElse(null);
+		}
 
 		public JsonNode json() {
 			return JSON.readTree(this.body);

@@ -87,6 +87,13 @@ public class AgentRepository {
 			.update();
 	}
 
+	public Optional<AgentId> findIdByTokenHash(String tokenHash) {
+		return this.jdbc.sql("SELECT id FROM agents WHERE token_hash = :hash")
+			.param("hash", tokenHash)
+			.query((rs, rowNum) -> new AgentId(rs.getString("id")))
+			.optional();
+	}
+
 	public Optional<String> tokenHash(AgentId id) {
 		return this.jdbc.sql("SELECT token_hash FROM agents WHERE id = :id")
 			.param("id", id.value())

@@ -8,6 +8,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nexus.server.agents.EnrollmentKey;
 import io.nexus.server.agents.EnrollmentKeys;
+import io.nexus.server.audit.AuditLog;
 import io.nexus.server.agents.EnrollmentKeys.IssuedKey;
 import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.PlainText;
@@ -42,8 +43,11 @@ class EnrollmentKeyController {
 
 	private final EnrollmentKeys keys;
 
-	EnrollmentKeyController(EnrollmentKeys keys) {
+	private final AuditLog audit;
+
+	EnrollmentKeyController(EnrollmentKeys keys, AuditLog audit) {
 		this.keys = keys;
+		this.audit = audit;
 	}
 
 	@PostMapping
@@ -51,6 +55,8 @@ class EnrollmentKeyController {
 	ResponseEntity<KeyResponse> create(@Valid @RequestBody CreateKeyRequest request, Principal principal) {
 		IssuedKey issued = this.keys.create(request.name().strip(), request.capabilities(), request.maxUses(),
 				request.expiresAt(), principal.getName());
+		this.audit.record("enrollment_key.created", issued.key().id(), AuditLog.SUCCESS,
+				"capabilities " + issued.key().capabilities());
 		return ResponseEntity.created(URI.create("/api/enrollment-keys/" + issued.key().id()))
 			.body(KeyResponse.of(issued.key(), issued.secret()));
 	}
@@ -65,6 +71,7 @@ class EnrollmentKeyController {
 	@Operation(summary = "Revoke an enrollment key")
 	ResponseEntity<Void> revoke(@PathVariable String id) {
 		this.keys.revoke(id);
+		this.audit.record("enrollment_key.revoked", id, AuditLog.SUCCESS, null);
 		return ResponseEntity.noContent().build();
 	}
 

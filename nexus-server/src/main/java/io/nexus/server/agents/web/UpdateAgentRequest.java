@@ -51,6 +51,17 @@ record UpdateAgentRequest(
 
 	}
 
+	/**
+	 * Whether the update only reports the agent's condition (status, performance), which
+	 * is all an agent may change about itself: capabilities and scheduling settings are
+	 * for operators.
+	 * @return {@code true} if nothing else changes
+	 */
+	boolean onlyReportsCondition() {
+		return this.name == null && this.capabilities == null && this.priorityScore == null
+				&& this.maxConcurrency == null && this.labels == null;
+	}
+
 	AgentChanges toChanges() {
 		return new AgentChanges((this.name != null) ? this.name.strip() : null, this.status, this.capabilities,
 				this.priorityScore, this.maxConcurrency, this.labels,

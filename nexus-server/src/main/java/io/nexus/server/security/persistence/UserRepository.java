@@ -52,6 +52,42 @@ public class UserRepository {
 			.list();
 	}
 
+	public Optional<UserAccount> findById(String id) {
+		return this.jdbc.sql("SELECT id, username, role, enabled, created_at FROM users WHERE id = :id")
+			.param("id", id)
+			.query((rs, rowNum) -> new UserAccount(rs.getString("id"), rs.getString("username"),
+					Role.fromWireName(rs.getString("role")), rs.getBoolean("enabled"),
+					SqlTimes.requiredFromDb(rs, "created_at")))
+			.optional();
+	}
+
+	public void update(String id, Role role, boolean enabled) {
+		this.jdbc.sql("UPDATE users SET role = :role, enabled = :enabled WHERE id = :id")
+			.param("role", role.wireName())
+			.param("enabled", enabled)
+			.param("id", id)
+			.update();
+	}
+
+	public void updatePassword(String id, String passwordHash) {
+		this.jdbc.sql("UPDATE users SET password_hash = :hash WHERE id = :id")
+			.param("hash", passwordHash)
+			.param("id", id)
+			.update();
+	}
+
+	/**
+	 * Counts the enabled admins, locking their rows so that two concurrent demotions
+	 * cannot both see another admin left.
+	 * @return how many enabled admins there are
+	 */
+	public long countEnabledAdmins() {
+		return this.jdbc.sql("SELECT id FROM users WHERE role = 'admin' AND enabled = TRUE FOR UPDATE")
+			.query(String.class)
+			.list()
+			.size();
+	}
+
 	public boolean exists(String username) {
 		return this.jdbc.sql("SELECT COUNT(*) FROM users WHERE username = :username")
 			.param("username", username)

@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.audit.AuditLog;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.Page;
@@ -52,7 +53,11 @@ class TaskController {
 
 	private final AgentPresence presence;
 
-	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence) {
+	private final AuditLog audit;
+
+	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence,
+			AuditLog audit) {
+		this.audit = audit;
 		this.presence = presence;
 		this.tasks = tasks;
 		this.defaults = defaults;
@@ -118,16 +123,22 @@ class TaskController {
 	@PostMapping("/{id}/assign")
 	@Operation(summary = "Assign a queued task to an agent")
 	TaskResponse assign(@PathVariable String id, @Valid @RequestBody AssignTaskRequest request, Principal principal) {
-		return TaskResponse.of(this.tasks.assign(new TaskId(id), new AgentId(request.agentId()),
-				Boolean.TRUE.equals(request.force()), principal.getName()));
+		boolean force = Boolean.TRUE.equals(request.force());
+		TaskResponse body = TaskResponse
+			.of(this.tasks.assign(new TaskId(id), new AgentId(request.agentId()), force, principal.getName()));
+		this.audit.record("task.assigned", id, AuditLog.SUCCESS,
+				"to " + request.agentId() + (force ? " (forced)" : ""));
+		return body;
 	}
 
 	@PostMapping("/{id}/cancel")
 	@Operation(summary = "Cancel a task that has not finished; its dependents are cancelled too")
 	TaskResponse cancel(@PathVariable String id,
 			@Valid @RequestBody(required = false) @Nullable CancelTaskRequest request, Principal principal) {
-		return TaskResponse
+		TaskResponse body = TaskResponse
 			.of(this.tasks.cancel(new TaskId(id), (request != null) ? request.reason() : null, principal.getName()));
+		this.audit.record("task.cancelled", id, AuditLog.SUCCESS, null);
+		return body;
 	}
 
 	@PostMapping("/{id}/retry")

@@ -1,0 +1,49 @@
+package io.nexus.server.security;
+
+import io.nexus.server.agents.AgentRegistry;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
+import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
+
+/**
+ * Tells the three kinds of bearer token apart by their prefix: {@code nxk_} API keys,
+ * {@code nxa_} agent tokens, and anything else as an access JWT.
+ */
+class BearerTokenAuthenticator implements AuthenticationProvider {
+
+	private final AuthenticationProvider jwts;
+
+	private final ApiKeys apiKeys;
+
+	private final AgentRegistry agents;
+
+	BearerTokenAuthenticator(AuthenticationProvider jwts, ApiKeys apiKeys, AgentRegistry agents) {
+		this.jwts = jwts;
+		this.apiKeys = apiKeys;
+		this.agents = agents;
+	}
+
+	@Override
+	public Authentication authenticate(Authentication authentication) {
+		String token = ((BearerTokenAuthenticationToken) authentication).getToken();
+		if (token.startsWith(SecretTokens.API_KEY_PREFIX)) {
+			return this.apiKeys.authenticate(token)
+				.<Authentication>map((acting) -> new ApiKeyAuthentication(acting.key(), acting.role()))
+				.orElseThrow(() -> new InvalidBearerTokenException("unknown, expired or revoked API key"));
+		}
+		if (token.startsWith(SecretTokens.AGENT_PREFIX)) {
+			return this.agents.identify(token)
+				.<Authentication>map(AgentAuthentication::new)
+				.orElseThrow(() -> new InvalidBearerTokenException("unknown or revoked agent token"));
+		}
+		return this.jwts.authenticate(authentication);
+	}
+
+	@Override
+	public boolean supports(Class<?> authentication) {
+		return BearerTokenAuthenticationToken.class.isAssignableFrom(authentication);
+	}
+
+}

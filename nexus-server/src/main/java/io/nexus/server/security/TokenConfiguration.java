@@ -1,0 +1,96 @@
+package io.nexus.server.security;
+
+import javax.crypto.SecretKey;
+
+import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.audit.AuditLog;
+import io.nexus.server.security.persistence.UserRepository;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.authentication.dao.DaoAuthenticationProvider;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtEncoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Credentials: password hashing, the signing key and codec of access tokens, and the
+ * authentication of passwords and bearer tokens.
+ */
+@Configuration(proxyBeanMethods = false)
+class TokenConfiguration {
+
+	@Bean
+	PasswordEncoder passwordEncoder() {
+		return PasswordEncoderFactories.createDelegatingPasswordEncoder();
+	}
+
+	@Bean
+	SecretKey jwtSigningKey(SecurityProperties properties, UserRepository store, TransactionTemplate transaction,
+			ProductionGuard guard) {
+		return JwtKeys.resolve(properties, store, transaction);
+	}
+
+	@Bean
+	JwtEncoder jwtEncoder(SecretKey jwtSigningKey) {
+		return NimbusJwtEncoder.withSecretKey(jwtSigningKey).algorithm(MacAlgorithm.HS256).build();
+	}
+
+	@Bean
+	JwtDecoder jwtDecoder(SecretKey jwtSigningKey, RevokedSessions revoked) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(jwtSigningKey)
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+				JwtValidators.createDefaultWithIssuer(AccessTokens.ISSUER), liveSession(revoked)));
+		return decoder;
+	}
+
+	/**
+	 * Password login, throttled and audited; the API's login endpoint and the login page
+	 * both use it.
+	 */
+	@Bean
+	AuthenticationManager authenticationManager(UserAccounts users, PasswordEncoder passwordEncoder,
+			LoginThrottle throttle, AuditLog audit) {
+		DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
+		provider.setPasswordEncoder(passwordEncoder);
+		return new ProviderManager(new ThrottledLoginProvider(provider, throttle, audit));
+	}
+
+	@Bean
+	BearerTokenAuthenticator bearerTokenAuthenticator(JwtDecoder jwtDecoder, ApiKeys apiKeys, AgentRegistry agents) {
+		JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(jwtDecoder);
+		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+		converter.setJwtGrantedAuthoritiesConverter(JwtRoles::authorities);
+		jwts.setJwtAuthenticationConverter(converter);
+		return new BearerTokenAuthenticator(jwts, apiKeys, agents);
+	}
+
+	private static OAuth2TokenValidator<Jwt> liveSession(RevokedSessions revoked) {
+		return (jwt) -> {
+			String sessionId = jwt.getClaimAsString(AccessTokens.SESSION_CLAIM);
+			if (sessionId == null || revoked.isRevoked(sessionId)) {
+				return OAuth2TokenValidatorResult
+					.failure(new OAuth2Error("invalid_token", "The session of this token has ended", null));
+			}
+			return OAuth2TokenValidatorResult.success();
+		};
+	}
+
+}

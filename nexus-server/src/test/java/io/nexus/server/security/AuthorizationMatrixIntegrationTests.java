@@ -1,0 +1,126 @@
+package io.nexus.server.security;
+
+import java.net.http.HttpRequest.BodyPublishers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.nexus.server.support.ApiClient;
+import io.nexus.server.support.ApiClient.Response;
+import io.nexus.server.support.ApiIntegrationTest;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every operation of the OpenAPI document, called by every kind of caller, answers with
+ * the status class that the rules below expect. The rules are the security model in
+ * miniature: an endpoint added later is judged by the defaults (GET for readers, writes
+ * for operators, nothing for agents), so it cannot escape unnoticed.
+ */
+class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
+
+	/** Open to anonymous callers. */
+	private static final Set<String> PUBLIC = Set.of("POST /api/auth/login", "POST /api/auth/refresh");
+
+	/**
+	 * For any logged-in user (and API keys, which the controllers then refuse where
+	 * noted).
+	 */
+	private static final List<String> SELF_SERVICE = List.of("/api/auth/", "/api/api-keys");
+
+	private static final List<String> ADMIN_ONLY = List.of("/api/users", "/api/enrollment-keys", "/api/audit");
+
+	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
+	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}");
+
+	enum Caller {
+
+		ANONYMOUS, VIEWER, OPERATOR, ADMIN, AGENT
+
+	}
+
+	enum Expected {
+
+		UNAUTHORIZED, FORBIDDEN, ALLOWED
+
+	}
+
+	@Test
+	void everyOperationAnswersEveryCallerAsTheRulesSay() {
+		this.api.post("/api/users",
+				"{\"username\":\"mviewer\",\"password\":\"viewer-password-1\",\"role\":\"viewer\"}");
+		this.api.post("/api/users",
+				"{\"username\":\"moperator\",\"password\":\"operator-password-1\",\"role\":\"operator\"}");
+		Response agent = this.api.post("/api/agents", "{\"name\":\"matrix\",\"capabilities\":[\"m\"]}");
+		String agentId = agent.field("id");
+		String agentToken = agent.field("token");
+
+		JsonNode paths = this.api.get("/v3/api-docs").json().get("paths");
+		List<String> failures = new ArrayList<>();
+		int checked = 0;
+		for (Map.Entry<String, JsonNode> path : paths.properties()) {
+			if (!path.getKey().startsWith("/api/")) {
+				continue;
+			}
+			for (String method : path.getValue().propertyNames()) {
+				String verb = method.toUpperCase(Locale.ROOT);
+				for (Caller caller : Caller.values()) {
+					Expected expected = expected(verb, path.getKey(), caller);
+					String concrete = path.getKey()
+						.replaceAll("\\{[^}]+}", (caller == Caller.AGENT && path.getKey().startsWith("/api/agents/"))
+								? agentId : "matrix_missing");
+					ApiClient client = client(caller, agentToken);
+					Response response = client.send(verb, concrete, BodyPublishers.ofString("{}"), "application/json");
+					Expected actual = switch (response.status()) {
+						case 401 -> Expected.UNAUTHORIZED;
+						case 403 -> Expected.FORBIDDEN;
+						default -> Expected.ALLOWED;
+					};
+					checked++;
+					if (actual != expected) {
+						failures.add(verb + " " + concrete + " as " + caller + ": expected " + expected + ", got "
+								+ response.status());
+					}
+				}
+			}
+		}
+		assertThat(checked).as("operations x callers").isGreaterThan(150);
+		assertThat(failures).isEmpty();
+	}
+
+	static Expected expected(String method, String path, Caller caller) {
+		String operation = method + " " + path;
+		if (PUBLIC.contains(operation)) {
+			return Expected.ALLOWED;
+		}
+		if (caller == Caller.ANONYMOUS) {
+			return Expected.UNAUTHORIZED;
+		}
+		if (caller == Caller.AGENT) {
+			return AGENT_ALLOWED.contains(operation) ? Expected.ALLOWED : Expected.FORBIDDEN;
+		}
+		if (ADMIN_ONLY.stream().anyMatch(path::startsWith)) {
+			return (caller == Caller.ADMIN) ? Expected.ALLOWED : Expected.FORBIDDEN;
+		}
+		if (SELF_SERVICE.stream().anyMatch(path::startsWith) || method.equals("GET")) {
+			return Expected.ALLOWED;
+		}
+		return (caller == Caller.VIEWER) ? Expected.FORBIDDEN : Expected.ALLOWED;
+	}
+
+	/** A fresh login per call, so that logouts in the matrix do not end later calls. */
+	private ApiClient client(Caller caller, String agentToken) {
+		return switch (caller) {
+			case ANONYMOUS -> this.api.withoutToken();
+			case VIEWER -> new ApiClient(this.port).login("mviewer", "viewer-password-1");
+			case OPERATOR -> new ApiClient(this.port).login("moperator", "operator-password-1");
+			case ADMIN -> new ApiClient(this.port).login("admin", ADMIN_PASSWORD);
+			case AGENT -> this.api.withToken(agentToken);
+		};
+	}
+
+}
