@@ -231,11 +231,11 @@ public class AgentSessions {
 	 */
 	public CompletableFuture<Void> accept(Lease lease) {
 		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.accepted(lease.taskId()));
-		return this.writer.submit(() -> this.leases.accept(lease));
+		return this.writer.submit(lease.taskId(), () -> this.leases.accept(lease));
 	}
 
 	public CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		return this.writer.submit(() -> this.leases.progress(lease, clampPercent(progress), message));
+		return this.writer.submit(lease.taskId(), () -> this.leases.progress(lease, clampPercent(progress), message));
 	}
 
 	/**
@@ -246,12 +246,12 @@ public class AgentSessions {
 	 * @return completes once durable, or exceptionally if refused
 	 */
 	public CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent) {
-		return this.writer.submit(() -> this.leases.complete(lease, resultJson))
+		return this.writer.submit(lease.taskId(), () -> this.leases.complete(lease, resultJson))
 			.thenRun(() -> finished(lease, traceparent, null));
 	}
 
 	public CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
-		return this.writer.submit(() -> this.leases.fail(lease, error, retryable))
+		return this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable))
 			.thenRun(() -> finished(lease, null, error));
 	}
 

@@ -14,7 +14,7 @@ class ReportWriterConfiguration {
 
 	@Bean
 	GroupCommitter reportWriter(TransactionTemplate transaction) {
-		return new GroupCommitter("report-writer", transaction);
+		return new GroupCommitter("report-writer", 4, transaction);
 	}
 
 }

@@ -27,7 +27,7 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 
 	static final String BEARER_ATTRIBUTE = "nexus.bearer";
 
-	private static final int SOCKET_BUFFER_BYTES = 8 * 1024;
+	private static final int SOCKET_BUFFER_BYTES = 2 * 1024;
 
 	private final AgentSocketHandler handler;
 

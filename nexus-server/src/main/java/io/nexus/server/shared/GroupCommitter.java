@@ -14,12 +14,15 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Group commit: one writer thread applies every unit of work that has queued up since its
- * last commit in a single transaction, then answers each. Under load many units share one
- * durable commit; at rest a unit is written at once, without waiting for company. A unit
- * that refuses itself (it throws a {@link NexusException} before writing anything) gets
- * its error and does not disturb the others; if the batch as a whole fails, each unit is
- * retried in a transaction of its own.
+ * Group commit: a writer thread applies every unit of work that has queued up since its
+ * last commit in a single transaction, then answers each. Work is spread over a few
+ * lanes, each with its own queue and thread, by a key: units with the same key (the same
+ * task) stay in order on one lane, while lanes commit in parallel, since a commit waits
+ * mostly on the database, not on the CPU. Under load many units share one durable commit;
+ * at rest a unit is written at once, without waiting for company. A unit that refuses
+ * itself (it throws a {@link NexusException} before writing anything) gets its error and
+ * does not disturb the others; if the batch as a whole fails, each unit is retried in a
+ * transaction of its own.
  */
 public class GroupCommitter implements SmartLifecycle {
 
@@ -27,7 +30,9 @@ public class GroupCommitter implements SmartLifecycle {
 
 	private static final int MAX_BATCH = 256;
 
-	private final BlockingQueue<Unit> queue = new ArrayBlockingQueue<>(65_536);
+	private final List<BlockingQueue<Unit>> lanes = new ArrayList<>();
+
+	private final List<Thread> threads = new ArrayList<>();
 
 	private final String name;
 
@@ -35,42 +40,46 @@ public class GroupCommitter implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private Thread thread;
-
 	/**
-	 * A committer with its own writer thread.
-	 * @param name a name for the thread and the logs
+	 * A committer with its own writer threads.
+	 * @param name a name for the threads and the logs
+	 * @param lanes how many writer threads
 	 * @param transaction the transactions to write in
 	 */
-	public GroupCommitter(String name, TransactionTemplate transaction) {
+	public GroupCommitter(String name, int lanes, TransactionTemplate transaction) {
 		this.name = name;
 		this.transaction = transaction;
+		for (int i = 0; i < Math.max(1, lanes); i++) {
+			this.lanes.add(new ArrayBlockingQueue<>(65_536));
+		}
 	}
 
 	/**
 	 * Queues work for the next group commit.
 	 * @param work what to write; it runs inside the shared transaction and may throw a
 	 * {@link NexusException} to refuse itself, having written nothing
+	 * @param key units with equal keys are applied in the order submitted
 	 * @return completes after the commit, or exceptionally with the refusal
 	 */
-	public CompletableFuture<Void> submit(Runnable work) {
+	public CompletableFuture<Void> submit(Object key, Runnable work) {
 		Unit unit = new Unit(work, new CompletableFuture<>());
-		if (!this.running || !this.queue.offer(unit)) {
+		BlockingQueue<Unit> lane = this.lanes.get(Math.floorMod(key.hashCode(), this.lanes.size()));
+		if (!this.running || !lane.offer(unit)) {
 			applyAlone(unit);
 		}
 		return unit.done();
 	}
 
-	private void loop() {
+	private void loop(BlockingQueue<Unit> queue) {
 		List<Unit> batch = new ArrayList<>(MAX_BATCH);
-		while (this.running || !this.queue.isEmpty()) {
+		while (this.running || !queue.isEmpty()) {
 			try {
-				Unit first = this.queue.poll(200, TimeUnit.MILLISECONDS);
+				Unit first = queue.poll(200, TimeUnit.MILLISECONDS);
 				if (first == null) {
 					continue;
 				}
 				batch.add(first);
-				this.queue.drainTo(batch, MAX_BATCH - 1);
+				queue.drainTo(batch, MAX_BATCH - 1);
 				applyTogether(batch);
 			}
 			catch (InterruptedException ex) {
@@ -141,22 +150,27 @@ public class GroupCommitter implements SmartLifecycle {
 	@Override
 	public void start() {
 		this.running = true;
-		this.thread = new Thread(this::loop, "nexus-" + this.name);
-		this.thread.setDaemon(true);
-		this.thread.start();
+		for (int i = 0; i < this.lanes.size(); i++) {
+			BlockingQueue<Unit> lane = this.lanes.get(i);
+			Thread thread = new Thread(() -> loop(lane), "nexus-" + this.name + "-" + i);
+			thread.setDaemon(true);
+			thread.start();
+			this.threads.add(thread);
+		}
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.thread != null) {
+		for (Thread thread : this.threads) {
 			try {
-				this.thread.join(5_000);
+				thread.join(5_000);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 			}
 		}
+		this.threads.clear();
 	}
 
 	@Override

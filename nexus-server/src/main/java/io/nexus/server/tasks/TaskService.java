@@ -85,7 +85,8 @@ public class TaskService {
 		CreatedTask[] created = new CreatedTask[1];
 		try {
 			this.creates
-				.submit(() -> created[0] = this.intake.createAll(List.of(request), actor, null, traceparent).get(0))
+				.submit(request,
+						() -> created[0] = this.intake.createAll(List.of(request), actor, null, traceparent).get(0))
 				.join();
 			return created[0];
 		}
