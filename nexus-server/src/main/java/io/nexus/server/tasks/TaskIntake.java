@@ -198,7 +198,7 @@ class TaskIntake {
 		this.tasks.insert(task, (request.idempotencyKey() != null) ? hash(request) : null);
 		this.transitions.created(task, actor,
 				(retryOf != null) ? "retry of " + retryOf : ready ? "created" : "created; waiting for dependencies");
-		return this.tasks.findById(id).orElseThrow();
+		return task;
 	}
 
 	private String hash(NewTask request) {

@@ -14,7 +14,7 @@ class TaskWriterConfiguration {
 
 	@Bean
 	GroupCommitter taskCreateWriter(TransactionTemplate transaction) {
-		return new GroupCommitter("task-create-writer", 2, transaction);
+		return new GroupCommitter("task-create-writer", 1, transaction);
 	}
 
 }
