@@ -13,8 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class ReportWriterConfiguration {
 
 	/**
-	 * One lane: at the rates measured on two cores, one writer batches the most reports per
-	 * commit (docs/benchmarks.md); more lanes commit in parallel but batch less.
+	 * One lane: at the rates measured on two cores, one writer batches the most reports
+	 * per commit (docs/benchmarks.md); more lanes commit in parallel but batch less.
 	 */
 	@Bean
 	GroupCommitter reportWriter(TransactionTemplate transaction) {
