@@ -76,7 +76,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final Clock clock;
 
-	private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+	private final Map<String, AgentConnection> connections = new ConcurrentHashMap<>();
 
 	private final SocketMetrics metrics;
 
@@ -93,14 +93,14 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		String bearer = (String) session.getAttributes().get(WebSocketConfiguration.BEARER_ATTRIBUTE);
-		this.connections.put(session.getId(),
-				new Connection(new SocketChannel(session, this.writer, this.metrics), bearer, this.clock.instant()));
+		this.connections.put(session.getId(), new AgentConnection(new SocketChannel(session, this.writer, this.metrics),
+				bearer, this.clock.instant()));
 		this.metrics.opened();
 	}
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-		Connection connection = this.connections.get(session.getId());
+		AgentConnection connection = this.connections.get(session.getId());
 		if (connection == null) {
 			return;
 		}
@@ -140,7 +140,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		handle(connection, agentFrame);
 	}
 
-	private void handle(Connection connection, AgentFrame frame) {
+	private void handle(AgentConnection connection, AgentFrame frame) {
 		try {
 			if (connection.agentId == null) {
 				if (!(frame instanceof AgentRegister register)) {
@@ -203,7 +203,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		return null;
 	}
 
-	private void route(Connection connection, AgentId agentId, AgentFrame frame) {
+	private void route(AgentConnection connection, AgentId agentId, AgentFrame frame) {
 		if (frame instanceof Heartbeat heartbeat) {
 			this.sessions.heartbeat(agentId, heartbeat);
 		}
@@ -251,7 +251,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	 * Answers a report once its group commit is durable: {@code ack}, or the
 	 * {@code error} that refused it.
 	 */
-	private void answer(Connection connection, AgentFrame frame, String taskId, CompletableFuture<Void> written,
+	private void answer(AgentConnection connection, AgentFrame frame, String taskId, CompletableFuture<Void> written,
 			boolean ackWanted) {
 		written.whenComplete((ignored, failure) -> {
 			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
@@ -294,11 +294,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		return (value != null && value.length() > max) ? value.substring(0, max) : value;
 	}
 
-	private void ack(Connection connection, @Nullable String id, @Nullable String taskId) {
+	private void ack(AgentConnection connection, @Nullable String id, @Nullable String taskId) {
 		connection.channel.send(new Ack(id, taskId));
 	}
 
-	private void violation(Connection connection, @Nullable String id, String code, String message) {
+	private void violation(AgentConnection connection, @Nullable String id, String code, String message) {
 		connection.channel.send(new ErrorFrame(id, code, message));
 		if (++connection.violations >= this.properties.maxViolations()) {
 			connection.channel.close(CLOSE_PROTOCOL_ERROR, "too many protocol errors");
@@ -317,7 +317,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	@Override
 	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
 		this.metrics.pong(message.getPayload());
-		Connection connection = this.connections.get(session.getId());
+		AgentConnection connection = this.connections.get(session.getId());
 		if (connection != null && connection.agentId != null) {
 			this.sessions.touch(connection.agentId);
 		}
@@ -330,7 +330,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		Connection connection = this.connections.remove(session.getId());
+		AgentConnection connection = this.connections.remove(session.getId());
 		if (connection != null) {
 			this.metrics.closed();
 		}
@@ -353,64 +353,6 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	int openConnections() {
 		return this.connections.size();
-	}
-
-	/**
-	 * What the handler knows about one connection.
-	 */
-	private static final class Connection {
-
-		final SocketChannel channel;
-
-		final @Nullable String bearer;
-
-		final Instant openedAt;
-
-		volatile @Nullable AgentId agentId;
-
-		int violations;
-
-		private @Nullable StringBuilder partial;
-
-		boolean oversized;
-
-		/**
-		 * Adds a part of a frame; returns the whole frame once its last part arrived, or
-		 * {@code null} while parts are missing. A frame beyond the limit is dropped as it
-		 * arrives and returned as an empty string with {@code oversized} set.
-		 */
-		@Nullable String assemble(TextMessage part, long limit) {
-			if (part.isLast() && this.partial == null && !this.oversized) {
-				if (part.getPayloadLength() > limit) {
-					this.oversized = true;
-					return "";
-				}
-				return part.getPayload();
-			}
-			if (!this.oversized) {
-				if (this.partial == null) {
-					this.partial = new StringBuilder();
-				}
-				this.partial.append(part.getPayload());
-				if (this.partial.length() > limit) {
-					this.partial = null;
-					this.oversized = true;
-				}
-			}
-			if (!part.isLast()) {
-				return null;
-			}
-			String whole = this.oversized ? "" : this.partial.toString();
-			this.partial = null;
-			return whole;
-		}
-
-		Connection(SocketChannel channel, @Nullable String bearer, Instant openedAt) {
-			this.channel = channel;
-			this.bearer = bearer;
-			this.openedAt = openedAt;
-		}
-
 	}
 
 }

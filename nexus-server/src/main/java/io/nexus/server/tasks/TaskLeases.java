@@ -17,6 +17,7 @@ import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +42,8 @@ public class TaskLeases {
 
 	private final TaskRepository tasks;
 
+	private final TaskLeaseRepository leases;
+
 	private final TaskEventRepository history;
 
 	private final TaskTransitions transitions;
@@ -51,9 +54,10 @@ public class TaskLeases {
 
 	private final Clock clock;
 
-	TaskLeases(TaskRepository tasks, TaskEventRepository history, TaskTransitions transitions,
-			ApplicationEventPublisher events, TaskProperties properties, Clock clock) {
+	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history,
+			TaskTransitions transitions, ApplicationEventPublisher events, TaskProperties properties, Clock clock) {
 		this.tasks = tasks;
+		this.leases = leases;
 		this.history = history;
 		this.transitions = transitions;
 		this.events = events;
@@ -75,8 +79,8 @@ public class TaskLeases {
 	public List<Task> dispatchable(int limit, int agingMinutes, Set<String> offered) {
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
-		this.tasks.dispatchable(now, limit, false, offered).forEach((task) -> candidates.put(task.id(), task));
-		this.tasks.dispatchable(now, Math.max(1, limit / 4), true, offered)
+		this.leases.dispatchable(now, limit, false, offered).forEach((task) -> candidates.put(task.id(), task));
+		this.leases.dispatchable(now, Math.max(1, limit / 4), true, offered)
 			.forEach((task) -> candidates.put(task.id(), task));
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
@@ -105,7 +109,7 @@ public class TaskLeases {
 		List<Task> claimed = claims.stream()
 			.map((claim) -> claim.task().claimedBy(claim.agentId(), claim.reason(), now))
 			.toList();
-		boolean[] won = this.tasks.claim(claimed);
+		boolean[] won = this.leases.claim(claimed);
 		List<Task> result = new ArrayList<>(claimed.size());
 		List<TaskEvent> history = new ArrayList<>(claimed.size());
 		for (int i = 0; i < won.length; i++) {
@@ -145,7 +149,7 @@ public class TaskLeases {
 	 */
 	@Transactional(noRollbackFor = NexusException.class)
 	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		if (!this.tasks.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message,
+		if (!this.leases.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message,
 				this.clock.instant())) {
 			current(lease);
 			throw new StaleLeaseException(lease, "the task is not running");
@@ -228,17 +232,17 @@ public class TaskLeases {
 	 */
 	@Transactional
 	public void delivered(TaskId taskId) {
-		this.tasks.clearReservation(taskId);
+		this.leases.clearReservation(taskId);
 	}
 
 	@Transactional(readOnly = true)
 	public List<Task> heldBy(AgentId agentId) {
-		return this.tasks.heldBy(agentId);
+		return this.leases.heldBy(agentId);
 	}
 
 	@Transactional(readOnly = true)
 	public List<Task> pastDeadline(int limit) {
-		return this.tasks.pastDeadline(this.clock.instant(), limit);
+		return this.leases.pastDeadline(this.clock.instant(), limit);
 	}
 
 	@Transactional(readOnly = true)
@@ -267,7 +271,7 @@ public class TaskLeases {
 	}
 
 	private Task lockTask(TaskId id) {
-		return this.tasks.lockForStatusChange(id).orElseThrow(() -> new TaskNotFoundException(id));
+		return this.leases.lockForStatusChange(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}
 
 	private static String actor(Lease lease) {

@@ -17,6 +17,7 @@ import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +37,8 @@ public class TaskService {
 
 	private final TaskRepository tasks;
 
+	private final TaskLeaseRepository leases;
+
 	private final TaskEventRepository history;
 
 	private final TaskIntake intake;
@@ -54,14 +57,15 @@ public class TaskService {
 
 	private final TaskTraces traces;
 
-	TaskService(TaskRepository tasks, TaskEventRepository history, TaskIntake intake, TaskTransitions transitions,
-			AgentRegistry agents, TransactionTemplate transaction, Clock clock, AgentPresence presence,
-			GroupCommitter taskCreateWriter, TaskTraces traces) {
+	TaskService(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history, TaskIntake intake,
+			TaskTransitions transitions, AgentRegistry agents, TransactionTemplate transaction, Clock clock,
+			AgentPresence presence, GroupCommitter taskCreateWriter, TaskTraces traces) {
 		this.creates = taskCreateWriter;
 		this.traces = traces;
 		this.clock = clock;
 		this.presence = presence;
 		this.tasks = tasks;
+		this.leases = leases;
 		this.history = history;
 		this.intake = intake;
 		this.transitions = transitions;
@@ -226,9 +230,9 @@ public class TaskService {
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
 				+ (connected ? "" : "; reserved until agent " + agentId + " connects");
 		this.transitions.toAssigned(task, agentId, actor, reason);
-		this.tasks.incrementAttempts(id);
+		this.leases.incrementAttempts(id);
 		if (!connected) {
-			this.tasks.reserve(id, agentId);
+			this.leases.reserve(id, agentId);
 		}
 		return get(id);
 	}

@@ -1,0 +1,177 @@
+package io.nexus.server.tasks.persistence;
+
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.SqlTimes;
+import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The queries of dispatch and agent reports: ready tasks, claims, reservations, progress,
+ * leases held and deadlines passed.
+ */
+@Repository
+public class TaskLeaseRepository {
+
+	private final JdbcClient jdbc;
+
+	private final NamedParameterJdbcTemplate batch;
+
+	public TaskLeaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+		this.jdbc = jdbc;
+		this.batch = batch;
+	}
+
+	/**
+	 * Reads and locks a task row for a status change, without its capabilities and
+	 * dependencies (empty lists): the hot path of agent reports needs only the row.
+	 * @param id the task
+	 * @return the task, if it exists
+	 */
+	public Optional<Task> lockForStatusChange(TaskId id) {
+		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
+			.param("id", id.value())
+			.query(TaskRows::bare)
+			.optional();
+	}
+
+	/**
+	 * Queued tasks that may run now and that the offered capabilities cover, most urgent
+	 * first, then oldest first.
+	 * @param now the current time (retry backoff)
+	 * @param limit how many
+	 * @param oldestFirst order by age alone (for aging) instead of priority
+	 * @param offered the capabilities that available agents have
+	 * @return the tasks
+	 */
+	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered) {
+		Map<String, Object> params = new HashMap<>();
+		params.put("now", SqlTimes.toDb(now));
+		params.put("limit", limit);
+		String covered;
+		if (offered.isEmpty()) {
+			covered = "NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id)";
+		}
+		else {
+			covered = "NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id "
+					+ "AND c.capability NOT IN (:offered))";
+			params.put("offered", List.copyOf(offered));
+		}
+		return TaskRows.load(this.jdbc,
+				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
+						+ "t.not_before <= :now) AND " + covered + " ORDER BY "
+						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit",
+				params);
+	}
+
+	/**
+	 * Claims queued tasks for agents in one batch, each only if it is still queued: the
+	 * lease epoch and the attempt count grow by one.
+	 * @param claims the claimed tasks as they should be afterwards
+	 * @return for each claim, whether it won its task
+	 */
+	public boolean[] claim(List<Task> claims) {
+		SqlParameterSource[] batch = claims.stream()
+			.map((task) -> new MapSqlParameterSource().addValue("id", task.id().value())
+				.addValue("agent", task.assignedAgent().value())
+				.addValue("reason", task.statusReason())
+				.addValue("now", SqlTimes.toDb(task.updatedAt())))
+			.toArray(SqlParameterSource[]::new);
+		int[] counts = this.batch.batchUpdate("""
+				UPDATE tasks SET status = 'assigned', assigned_agent_id = :agent, lease_epoch = lease_epoch + 1,
+				       attempts = attempts + 1, assigned_at = :now, updated_at = :now, status_reason = :reason,
+				       not_before = NULL, deadline_at = NULL, progress = NULL, progress_message = NULL,
+				       reserved_for = NULL
+				WHERE id = :id AND status = 'queued'
+				""", batch);
+		boolean[] won = new boolean[counts.length];
+		for (int i = 0; i < counts.length; i++) {
+			won[i] = counts[i] == 1 || counts[i] == Statement.SUCCESS_NO_INFO;
+		}
+		return won;
+	}
+
+	public void reserve(TaskId id, AgentId agent) {
+		this.jdbc.sql("UPDATE tasks SET reserved_for = :agent WHERE id = :id")
+			.param("id", id.value())
+			.param("agent", agent.value())
+			.update();
+	}
+
+	public void clearReservation(TaskId id) {
+		this.jdbc.sql("UPDATE tasks SET reserved_for = NULL WHERE id = :id AND reserved_for IS NOT NULL")
+			.param("id", id.value())
+			.update();
+	}
+
+	public void incrementAttempts(TaskId id) {
+		this.jdbc.sql("UPDATE tasks SET attempts = attempts + 1 WHERE id = :id").param("id", id.value()).update();
+	}
+
+	/**
+	 * Stores the progress of a task if the lease is still current.
+	 * @param id the task
+	 * @param agent the agent that reports
+	 * @param epoch the lease it reports under
+	 * @param progress percent done
+	 * @param message a note
+	 * @param now when
+	 * @return {@code true} if the lease was current
+	 */
+	public boolean updateProgress(TaskId id, AgentId agent, long epoch, @Nullable Double progress,
+			@Nullable String message, Instant now) {
+		return this.jdbc
+			.sql("""
+					UPDATE tasks SET progress = COALESCE(:progress, progress), progress_message = :message, updated_at = :now
+					WHERE id = :id AND assigned_agent_id = :agent AND lease_epoch = :epoch
+					  AND status IN ('assigned', 'in_progress')
+					""")
+			.param("id", id.value())
+			.param("agent", agent.value())
+			.param("epoch", epoch)
+			.param("progress", progress)
+			.param("message", message)
+			.param("now", SqlTimes.toDb(now))
+			.update() == 1;
+	}
+
+	/**
+	 * Tasks held by an agent (assigned or in progress).
+	 * @param agent the agent
+	 * @return the tasks
+	 */
+	public List<Task> heldBy(AgentId agent) {
+		return TaskRows.load(this.jdbc,
+				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.assigned_agent_id = :agent AND t.status IN "
+						+ "('assigned', 'in_progress') ORDER BY t.seq",
+				Map.of("agent", agent.value()));
+	}
+
+	/**
+	 * Running tasks whose deadline has passed.
+	 * @param now the current time
+	 * @param limit how many at most
+	 * @return the tasks
+	 */
+	public List<Task> pastDeadline(Instant now, int limit) {
+		return TaskRows.load(this.jdbc,
+				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'in_progress' AND t.deadline_at < :now "
+						+ "ORDER BY t.deadline_at LIMIT :limit",
+				Map.of("now", SqlTimes.toDb(now), "limit", limit));
+	}
+
+}

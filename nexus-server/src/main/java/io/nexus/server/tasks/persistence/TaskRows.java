@@ -1,0 +1,120 @@
+package io.nexus.server.tasks.persistence;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.nexus.protocol.TaskPriority;
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.SqlTimes;
+import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskId;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * How a task row is read: the columns, the mapping, and the loading of its capabilities
+ * and dependencies, shared by the task repositories.
+ */
+final class TaskRows {
+
+	static final String COLUMNS = "t.seq, t.id, t.title, t.description, t.priority, t.category, t.status, "
+			+ "t.status_reason, t.payload, t.result, t.estimated_duration, t.actual_duration, t.max_attempts, "
+			+ "t.attempts, t.timeout_seconds, t.idempotency_key, t.assigned_agent_id, t.lease_epoch, t.retry_of, "
+			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at, "
+			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for, " + "t.traceparent";
+
+	private TaskRows() {
+	}
+
+	static List<Task> load(JdbcClient jdbc, String sql, Map<String, Object> params) {
+		List<Row> rows = jdbc.sql(sql).params(params).query(TaskRows::row).list();
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		List<String> ids = rows.stream().map(Row::id).toList();
+		Map<String, List<String>> capabilities = new HashMap<>();
+		jdbc.sql("SELECT task_id, capability FROM task_capabilities WHERE task_id IN (:ids) "
+				+ "ORDER BY task_id, capability")
+			.param("ids", ids)
+			.query((rs) -> {
+				capabilities.computeIfAbsent(rs.getString("task_id"), (key) -> new ArrayList<>())
+					.add(rs.getString("capability"));
+			});
+		Map<String, List<TaskId>> dependencies = new HashMap<>();
+		jdbc.sql("SELECT task_id, depends_on FROM task_dependencies WHERE task_id IN (:ids) "
+				+ "ORDER BY task_id, depends_on")
+			.param("ids", ids)
+			.query((rs) -> {
+				dependencies.computeIfAbsent(rs.getString("task_id"), (key) -> new ArrayList<>())
+					.add(new TaskId(rs.getString("depends_on")));
+			});
+		return rows.stream()
+			.map((row) -> row.toTask(capabilities.getOrDefault(row.id(), List.of()),
+					dependencies.getOrDefault(row.id(), List.of())))
+			.toList();
+	}
+
+	/**
+	 * Maps a row without its capabilities and dependencies (empty lists), for paths that
+	 * need only the row.
+	 */
+	static Task bare(ResultSet rs, int rowNum) throws SQLException {
+		return row(rs, rowNum).toTask(List.of(), List.of());
+	}
+
+	static Row row(ResultSet rs, int rowNum) throws SQLException {
+		return new Row(rs.getLong("seq"), rs.getString("id"), rs.getString("title"), rs.getString("description"),
+				rs.getInt("priority"), rs.getString("category"), rs.getString("status"), rs.getString("status_reason"),
+				rs.getString("payload"), rs.getString("result"), nullableInt(rs, "estimated_duration"),
+				nullableInt(rs, "actual_duration"), rs.getInt("max_attempts"), rs.getInt("attempts"),
+				rs.getInt("timeout_seconds"), rs.getString("idempotency_key"), rs.getString("assigned_agent_id"),
+				rs.getLong("lease_epoch"), rs.getString("retry_of"), rs.getString("created_by"),
+				SqlTimes.requiredFromDb(rs, "created_at"), SqlTimes.requiredFromDb(rs, "updated_at"),
+				SqlTimes.fromDb(rs, "queued_at"), SqlTimes.fromDb(rs, "assigned_at"), SqlTimes.fromDb(rs, "started_at"),
+				SqlTimes.fromDb(rs, "finished_at"), SqlTimes.fromDb(rs, "not_before"),
+				SqlTimes.fromDb(rs, "deadline_at"), nullableDouble(rs, "progress"), rs.getString("progress_message"),
+				rs.getString("reserved_for"), rs.getString("traceparent"));
+	}
+
+	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
+		double value = rs.getDouble(column);
+		return rs.wasNull() ? null : value;
+	}
+
+	private static @Nullable Integer nullableInt(ResultSet rs, String column) throws SQLException {
+		int value = rs.getInt(column);
+		return rs.wasNull() ? null : value;
+	}
+
+	record Row(long seq, String id, String title, @Nullable String description, int priority, @Nullable String category,
+			String status, @Nullable String statusReason, @Nullable String payload, @Nullable String result,
+			@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
+			int timeoutSeconds, @Nullable String idempotencyKey, @Nullable String assignedAgent, long leaseEpoch,
+			@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt,
+			@Nullable Instant queuedAt, @Nullable Instant assignedAt, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt, @Nullable Instant notBefore, @Nullable Instant deadlineAt,
+			@Nullable Double progress, @Nullable String progressMessage, @Nullable String reservedFor,
+			@Nullable String traceparent) {
+
+		Task toTask(List<String> capabilities, List<TaskId> dependencies) {
+			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
+					this.category, TaskStatus.fromWireName(this.status), this.statusReason, capabilities, dependencies,
+					this.payload, this.result, this.estimatedDuration, this.actualDuration, this.maxAttempts,
+					this.attempts, this.timeoutSeconds, this.idempotencyKey,
+					(this.assignedAgent != null) ? new AgentId(this.assignedAgent) : null, this.leaseEpoch,
+					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
+					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
+					this.deadlineAt, this.progress, this.progressMessage,
+					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent, this.seq);
+		}
+
+	}
+
+}
