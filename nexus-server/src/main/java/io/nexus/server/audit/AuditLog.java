@@ -78,8 +78,7 @@ public class AuditLog {
 	public void recordAs(String actor, String action, @Nullable String target, String outcome,
 			@Nullable String detail) {
 		String address = currentAddress();
-		String shortDetail = (detail != null && detail.length() > MAX_DETAIL) ? detail.substring(0, MAX_DETAIL)
-				: detail;
+		String shortDetail = (detail != null) ? truncate(detail, MAX_DETAIL) : null;
 		AuditEntry entry = new AuditEntry(0, this.clock.instant(), action, outcome, truncate(actor, 100),
 				(target != null) ? truncate(target, 200) : null, address, shortDetail);
 		this.entries.append(entry);
@@ -136,7 +135,10 @@ public class AuditLog {
 	}
 
 	private static String truncate(String value, int max) {
-		return (value.length() > max) ? value.substring(0, max) : value;
+		// PostgreSQL refuses NUL in text, and control characters in an audit trail only
+		// deceive
+		String clean = value.replaceAll("\\p{Cntrl}", "?");
+		return (clean.length() > max) ? clean.substring(0, max) : clean;
 	}
 
 }

@@ -10,6 +10,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
@@ -97,9 +98,12 @@ class SecurityConfiguration {
 
 	@Bean
 	@Order(2)
-	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer)
-			throws Exception {
+	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
+			AuthenticationManager passwordLogin) throws Exception {
 		ProviderManager bearerManager = new ProviderManager(bearer);
+		// the login page checks passwords with the same throttled, audited manager as the
+		// API
+		http.authenticationManager(passwordLogin);
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
 				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"), paths.matcher("/dashboard/events"));

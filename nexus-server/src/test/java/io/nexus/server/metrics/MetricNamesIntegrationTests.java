@@ -133,6 +133,8 @@ class MetricNamesIntegrationTests extends ApiIntegrationTest {
 	}
 
 	private String scrape() {
+		// jvm_gc_pause_seconds has samples only once a collection has happened
+		System.gc();
 		Response response = this.api.get("/metrics");
 		assertThat(response.status()).as(response.body()).isEqualTo(200);
 		return response.body();
