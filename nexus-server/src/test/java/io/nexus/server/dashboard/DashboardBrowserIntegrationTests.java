@@ -112,12 +112,14 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		}
 
 		this.browser.get(this.base + "/analytics");
-		assertThat(number("an-completed")).isEqualTo(analyticsBefore + 1);
+		// the test server is shared, so other classes' agents may complete tasks
+		// meanwhile
+		assertThat(number("an-completed")).isGreaterThanOrEqualTo(analyticsBefore + 1);
 		assertThat(text("an-rate")).endsWith("%");
 		assertThat(this.browser.findElement(By.id("durations")).getText()).contains("browser");
 		assertThat(this.browser.findElement(By.id("agent-stats")).getText()).contains("browser-agent");
 		this.browser.get(this.base + "/");
-		assertThat(number("kpi-completed")).isEqualTo(completedBefore + 1);
+		assertThat(number("kpi-completed")).isGreaterThanOrEqualTo(completedBefore + 1);
 	}
 
 	@Test
