@@ -20,6 +20,7 @@ import org.springframework.util.unit.DataSize;
  * @param reaperInterval how often timers are checked
  * @param maxFrameSize the largest frame an agent may send
  * @param maxViolations protocol errors after which a connection is closed
+ * @param maxConnectionsPerAddress agent connections one remote address may hold open
  */
 @ConfigurationProperties("nexus.dispatch")
 public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval,
@@ -27,6 +28,6 @@ public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval
 		@DefaultValue("30s") Duration ackTimeout, @DefaultValue("10s") Duration registerTimeout,
 		@DefaultValue("5") int agingMinutes, @DefaultValue("200") int batchSize,
 		@DefaultValue("1s") Duration reaperInterval, @DefaultValue("512KB") DataSize maxFrameSize,
-		@DefaultValue("20") int maxViolations) {
+		@DefaultValue("20") int maxViolations, @DefaultValue("10000") int maxConnectionsPerAddress) {
 
 }

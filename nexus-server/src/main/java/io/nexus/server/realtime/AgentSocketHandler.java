@@ -1,5 +1,6 @@
 package io.nexus.server.realtime;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -63,6 +64,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	static final int CLOSE_TOO_LARGE = 4413;
 
+	static final int CLOSE_TOO_MANY = 4429;
+
 	/** The frame type in metrics of frames that could not be decoded. */
 	private static final String INVALID_FRAME = "invalid";
 
@@ -78,6 +81,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final Map<String, AgentConnection> connections = new ConcurrentHashMap<>();
 
+	private final AddressLimiter addresses;
+
 	private final SocketMetrics metrics;
 
 	AgentSocketHandler(AgentSessions sessions, DispatchProperties properties, JsonMapper json, Clock clock,
@@ -85,13 +90,18 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		this.metrics = metrics;
 		this.sessions = sessions;
 		this.properties = properties;
+		this.addresses = new AddressLimiter(properties.maxConnectionsPerAddress());
 		this.writer = json;
 		this.reader = json.rebuild().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 		this.clock = clock;
 	}
 
 	@Override
-	public void afterConnectionEstablished(WebSocketSession session) {
+	public void afterConnectionEstablished(WebSocketSession session) throws IOException {
+		if (!this.addresses.acquire(session.getRemoteAddress())) {
+			session.close(new CloseStatus(CLOSE_TOO_MANY, "too many connections from this address"));
+			return;
+		}
 		String bearer = (String) session.getAttributes().get(WebSocketConfiguration.BEARER_ATTRIBUTE);
 		this.connections.put(session.getId(), new AgentConnection(new SocketChannel(session, this.writer, this.metrics),
 				bearer, this.clock.instant()));
@@ -333,6 +343,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		AgentConnection connection = this.connections.remove(session.getId());
 		if (connection != null) {
 			this.metrics.closed();
+			this.addresses.release(session.getRemoteAddress());
 		}
 		if (connection != null && connection.agentId != null) {
 			this.sessions.disconnected(connection.agentId, connection.channel);
