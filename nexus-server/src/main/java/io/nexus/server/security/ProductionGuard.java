@@ -82,6 +82,10 @@ class ProductionGuard implements InitializingBean {
 					+ "server.ssl.key-store-password, server.ssl.enabled=true), or, if a TLS-terminating proxy is in "
 					+ "front, set NEXUS_BEHIND_TLS_PROXY=true (and server.forward-headers-strategy=native)");
 		}
+		if (!this.properties.mfa().requiredForAdmins()) {
+			problems.add("nexus.security.mfa.required-for-admins is false. Fix: remove the setting (it defaults "
+					+ "to true) and have every admin enrol in MFA (POST /api/auth/mfa/setup, then /confirm)");
+		}
 		return problems;
 	}
 

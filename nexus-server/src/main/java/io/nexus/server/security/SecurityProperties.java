@@ -26,13 +26,14 @@ import org.springframework.validation.annotation.Validated;
  * @param login login throttling
  * @param rateLimit API rate limits per principal
  * @param cors cross-origin access for browsers
+ * @param mfa multi-factor authentication
  */
 @ConfigurationProperties("nexus.security")
 @Validated
 public record SecurityProperties(@Nullable String jwtSecret, @Nullable String adminPassword,
 		@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("14d") Duration refreshTokenTtl,
 		@DefaultValue("5s") Duration sessionCheckInterval, @DefaultValue("false") boolean behindTlsProxy,
-		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors) {
+		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors, @DefaultValue Mfa mfa) {
 
 	@Override
 	public String toString() {
@@ -64,6 +65,17 @@ public record SecurityProperties(@Nullable String jwtSecret, @Nullable String ad
 	 */
 	public record RateLimit(@DefaultValue("true") boolean enabled, @DefaultValue("200") double requestsPerSecond,
 			@DefaultValue("1000") int burst) {
+
+	}
+
+	/**
+	 * Multi-factor authentication.
+	 *
+	 * @param requiredForAdmins the policy that admins must use MFA; the production guard
+	 * refuses to start with it off (enforcement at login is not yet implemented, see
+	 * docs/security.md)
+	 */
+	public record Mfa(@DefaultValue("true") boolean requiredForAdmins) {
 
 	}
 

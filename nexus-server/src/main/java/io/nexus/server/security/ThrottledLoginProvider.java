@@ -24,10 +24,13 @@ class ThrottledLoginProvider implements AuthenticationProvider {
 
 	private final AuditLog audit;
 
-	ThrottledLoginProvider(AuthenticationProvider passwords, LoginThrottle throttle, AuditLog audit) {
+	private final MultiFactor mfa;
+
+	ThrottledLoginProvider(AuthenticationProvider passwords, LoginThrottle throttle, AuditLog audit, MultiFactor mfa) {
 		this.passwords = passwords;
 		this.throttle = throttle;
 		this.audit = audit;
+		this.mfa = mfa;
 	}
 
 	@Override
@@ -39,17 +42,39 @@ class ThrottledLoginProvider implements AuthenticationProvider {
 			this.audit.recordAs(username, "auth.login", username, AuditLog.DENIED, "locked out after failed logins");
 			throw new LoginLockedException(locked.get());
 		}
+		Authentication result;
 		try {
-			Authentication result = this.passwords.authenticate(authentication);
-			this.throttle.succeeded(username);
-			this.audit.recordAs(username, "auth.login", username, AuditLog.SUCCESS, null);
-			return result;
+			result = this.passwords.authenticate(authentication);
 		}
 		catch (AuthenticationException ex) {
 			this.throttle.failed(username, address);
 			this.audit.recordAs(username, "auth.login", username, AuditLog.FAILURE,
 					(ex instanceof DisabledException) ? "user disabled" : "wrong user name or password");
 			throw ex;
+		}
+		checkSecondFactor(result.getName(), authentication.getDetails(), address);
+		this.throttle.succeeded(username);
+		this.audit.recordAs(username, "auth.login", username, AuditLog.SUCCESS, null);
+		return result;
+	}
+
+	/**
+	 * For a user with MFA on, requires a right one-time code; a wrong one counts as a
+	 * failed login.
+	 */
+	private void checkSecondFactor(String username, @Nullable Object details, @Nullable String address) {
+		if (!this.mfa.isEnabled(username)) {
+			return;
+		}
+		String code = (details instanceof MultiFactor.LoginCode login) ? login.value() : null;
+		if (code == null || code.isBlank()) {
+			this.audit.recordAs(username, "auth.login", username, AuditLog.DENIED, "one-time code required");
+			throw new MfaRequiredException();
+		}
+		if (!this.mfa.verify(username, code)) {
+			this.throttle.failed(username, address);
+			this.audit.recordAs(username, "auth.login", username, AuditLog.FAILURE, "wrong one-time code");
+			throw new InvalidMfaCodeException();
 		}
 	}
 

@@ -67,10 +67,10 @@ class TokenConfiguration {
 	 */
 	@Bean
 	AuthenticationManager authenticationManager(UserAccounts users, PasswordEncoder passwordEncoder,
-			LoginThrottle throttle, AuditLog audit) {
+			LoginThrottle throttle, AuditLog audit, MultiFactor mfa) {
 		DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
 		provider.setPasswordEncoder(passwordEncoder);
-		return new ProviderManager(new ThrottledLoginProvider(provider, throttle, audit));
+		return new ProviderManager(new ThrottledLoginProvider(provider, throttle, audit, mfa));
 	}
 
 	@Bean

@@ -36,6 +36,17 @@ class ProductionGuardTests {
 			.hasMessageNotContaining("plain HTTP");
 	}
 
+	@Test
+	void refusesMfaNotRequiredForAdmins() {
+		assertThatThrownBy(() -> start("--nexus.env=production",
+				"--nexus.security.jwt-secret=0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+				"--nexus.security.admin-password=a-long-enough-password", "--nexus.security.behind-tls-proxy=true",
+				"--nexus.security.mfa.required-for-admins=false"))
+			.rootCause()
+			.hasMessageContaining("nexus.security.mfa.required-for-admins is false")
+			.hasMessageNotContaining("NEXUS_JWT_SECRET");
+	}
+
 	private static void start(String... args) {
 		String[] all = java.util.Arrays.copyOf(args, args.length + 2);
 		all[args.length] = "--server.port=0";

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.nexus.server.audit.AuditLog;
 import io.nexus.server.security.AuthSession;
+import io.nexus.server.security.MultiFactor;
 import io.nexus.server.security.Role;
 import io.nexus.server.security.Sessions;
 import io.nexus.server.security.Sessions.Client;
@@ -56,10 +57,15 @@ class AuthController {
 	@PostMapping("/login")
 	@SecurityRequirements
 	@Operation(summary = "Log in",
-			description = "Returns a short-lived bearer token for the Authorization header and a refresh token.")
+			description = "Returns a short-lived bearer token for the Authorization header and a refresh token. "
+					+ "A user with multi-factor authentication on must also send 'code' (TOTP or recovery code).")
 	LoginResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
-		Authentication user = this.authentication
-			.authenticate(UsernamePasswordAuthenticationToken.unauthenticated(request.username(), request.password()));
+		UsernamePasswordAuthenticationToken attempt = UsernamePasswordAuthenticationToken
+			.unauthenticated(request.username(), request.password());
+		if (request.code() != null) {
+			attempt.setDetails(new MultiFactor.LoginCode(request.code()));
+		}
+		Authentication user = this.authentication.authenticate(attempt);
 		Role role = user.getAuthorities()
 			.stream()
 			.map((authority) -> authority.getAuthority())
@@ -135,12 +141,14 @@ class AuthController {
 	 *
 	 * @param username the user name
 	 * @param password the password
+	 * @param code the one-time code (TOTP or recovery code) of a user with MFA on
 	 */
-	record LoginRequest(@NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 128) String password) {
+	record LoginRequest(@NotBlank @Size(max = 64) String username, @NotBlank @Size(max = 128) String password,
+			@Nullable @Size(max = 64) String code) {
 
 		@Override
 		public String toString() {
-			return "LoginRequest[username=" + this.username + ", password=<redacted>]";
+			return "LoginRequest[username=" + this.username + ", password=<redacted>, code=<redacted>]";
 		}
 
 	}

@@ -2,8 +2,10 @@ package io.nexus.server.security.web;
 
 import java.net.URI;
 
+import io.nexus.server.security.InvalidMfaCodeException;
 import io.nexus.server.security.InvalidRefreshTokenException;
 import io.nexus.server.security.LoginLockedException;
+import io.nexus.server.security.MfaRequiredException;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.core.Ordered;
@@ -17,7 +19,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 /**
  * The problems of login and refresh that the general mapping does not know: a lockout
- * (429 with {@code Retry-After}) and a bad refresh token.
+ * (429 with {@code Retry-After}), a bad refresh token, and a missing or wrong one-time
+ * code.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -38,6 +41,20 @@ class SecurityProblemAdvice {
 		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
 			.body(problem(HttpStatus.UNAUTHORIZED, "invalid_refresh_token",
 					"The refresh token is unknown, used, expired or revoked; log in again", request));
+	}
+
+	@ExceptionHandler(MfaRequiredException.class)
+	ResponseEntity<ProblemDetail> mfaRequired(MfaRequiredException ex, HttpServletRequest request) {
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.body(problem(HttpStatus.UNAUTHORIZED, "mfa_required",
+					"This user has multi-factor authentication on: send 'code' with a TOTP or recovery code", request));
+	}
+
+	@ExceptionHandler(InvalidMfaCodeException.class)
+	ResponseEntity<ProblemDetail> invalidCode(InvalidMfaCodeException ex, HttpServletRequest request) {
+		return ResponseEntity.status(HttpStatus.UNAUTHORIZED)
+			.body(problem(HttpStatus.UNAUTHORIZED, "invalid_mfa_code",
+					"The one-time code is wrong, expired or already used", request));
 	}
 
 	private static ProblemDetail problem(HttpStatus status, String code, String detail, HttpServletRequest request) {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 
 import io.nexus.server.audit.AuditLog;
+import io.nexus.server.security.MultiFactor;
 import io.nexus.server.security.Role;
 import io.nexus.server.security.Sessions;
 import io.nexus.server.security.UserAccount;
@@ -41,10 +42,13 @@ class UserController {
 
 	private final AuditLog audit;
 
-	UserController(UserAccounts users, Sessions sessions, AuditLog audit) {
+	private final MultiFactor mfa;
+
+	UserController(UserAccounts users, Sessions sessions, AuditLog audit, MultiFactor mfa) {
 		this.users = users;
 		this.sessions = sessions;
 		this.audit = audit;
+		this.mfa = mfa;
 	}
 
 	@PostMapping
@@ -99,6 +103,17 @@ class UserController {
 		UserAccount user = this.users.get(id);
 		int ended = this.sessions.revokeAll(user.username(), "revoked_by_admin");
 		this.audit.record("user.sessions_revoked", user.username(), AuditLog.SUCCESS, ended + " session(s) ended");
+		return ResponseEntity.noContent().build();
+	}
+
+	@DeleteMapping("/{id}/mfa")
+	@Operation(summary = "Reset a user's multi-factor authentication",
+			description = "For a lost authenticator: removes the secret and recovery codes and ends the user's "
+					+ "sessions; the user can enrol again.")
+	ResponseEntity<Void> resetMfa(@PathVariable String id) {
+		UserAccount user = this.users.get(id);
+		this.mfa.reset(user.username());
+		this.sessions.revokeAll(user.username(), "mfa_reset");
 		return ResponseEntity.noContent().build();
 	}
 
