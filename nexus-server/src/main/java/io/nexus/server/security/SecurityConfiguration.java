@@ -117,7 +117,12 @@ class SecurityConfiguration {
 			.hasAnyRole(WRITERS)
 			.anyRequest()
 			.hasAnyRole(READERS))
-			.formLogin((form) -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
+			.formLogin((form) -> form.loginPage("/login")
+				.defaultSuccessUrl("/", false)
+				// the one-time code of two-factor users travels with the password
+				.authenticationDetailsSource((request) -> new MultiFactor.LoginCode(
+						(request.getParameter("code") != null) ? request.getParameter("code").strip() : ""))
+				.permitAll())
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden())

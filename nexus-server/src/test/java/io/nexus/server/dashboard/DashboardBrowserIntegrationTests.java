@@ -1,10 +1,16 @@
 package io.nexus.server.dashboard;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.nexus.server.support.ApiClient;
 import io.nexus.server.support.ApiIntegrationTest;
@@ -116,8 +122,9 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		// meanwhile
 		assertThat(number("an-completed")).isGreaterThanOrEqualTo(analyticsBefore + 1);
 		assertThat(text("an-rate")).endsWith("%");
-		assertThat(this.browser.findElement(By.id("durations")).getText()).contains("browser");
-		assertThat(this.browser.findElement(By.id("agent-stats")).getText()).contains("browser-agent");
+		// live regions may be swapped while read: read them through text(), which retries
+		await().atMost(Duration.ofSeconds(5)).until(() -> text("durations").contains("browser"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> text("agent-stats").contains("browser-agent"));
 		this.browser.get(this.base + "/");
 		assertThat(number("kpi-completed")).isGreaterThanOrEqualTo(completedBefore + 1);
 	}
@@ -190,6 +197,52 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 				""".formatted(id));
 		assertThat(status).isEqualTo(403L);
 		assertThat(this.api.get("/api/tasks/" + id).field("status")).isEqualTo("queued");
+	}
+
+	@Test
+	void twoFactorUsersGiveTheirOneTimeCodeOnTheLoginPage() throws Exception {
+		this.api.post("/api/users",
+				"{\"username\":\"two-factor\",\"password\":\"two-factor-pass-1\",\"role\":\"viewer\"}");
+		ApiClient user = new ApiClient(this.port).login("two-factor", "two-factor-pass-1");
+		String secret = user.post("/api/auth/mfa/setup", "").field("secret");
+		long step = System.currentTimeMillis() / 30_000;
+		assertThat(user.post("/api/auth/mfa/confirm", "{\"code\":\"" + totp(secret, step) + "\"}").status())
+			.isEqualTo(200);
+
+		Browsers.logIn(this.browser, this.base, "two-factor", "two-factor-pass-1");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getCurrentUrl().contains("/login?error"));
+
+		this.browser.get(this.base + "/login");
+		this.browser.findElement(By.id("username")).sendKeys("two-factor");
+		this.browser.findElement(By.id("password")).sendKeys("two-factor-pass-1");
+		this.browser.findElement(By.id("code")).sendKeys(totp(secret, step + 1));
+		this.browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !this.browser.getCurrentUrl().contains("/login"));
+	}
+
+	/**
+	 * RFC 6238 TOTP (HMAC-SHA1, 6 digits) computed independently of the server's code.
+	 */
+	private static String totp(String base32Secret, long step) throws Exception {
+		String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+		ByteArrayOutputStream key = new ByteArrayOutputStream();
+		int buffer = 0;
+		int bits = 0;
+		for (char c : base32Secret.replace("=", "").toUpperCase(Locale.ROOT).toCharArray()) {
+			buffer = (buffer << 5) | alphabet.indexOf(c);
+			bits += 5;
+			if (bits >= 8) {
+				key.write((buffer >> (bits - 8)) & 0xff);
+				bits -= 8;
+			}
+		}
+		Mac mac = Mac.getInstance("HmacSHA1");
+		mac.init(new SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+		byte[] hash = mac.doFinal(ByteBuffer.allocate(8).putLong(step).array());
+		int offset = hash[hash.length - 1] & 0xf;
+		int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
+				| ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+		return String.format(Locale.ROOT, "%06d", binary % 1_000_000);
 	}
 
 	private String text(String id) {
