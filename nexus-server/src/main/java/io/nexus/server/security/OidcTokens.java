@@ -14,6 +14,8 @@ import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.GrantedAuthority;
@@ -21,11 +23,16 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
@@ -41,6 +48,8 @@ final class OidcTokens {
 	/** The prefix of the names of single sign-on callers. */
 	static final String NAME_PREFIX = "oidc:";
 
+	private static final Logger log = LoggerFactory.getLogger(OidcTokens.class);
+
 	private static final Set<String> KNOWN = Set.of("viewer", "operator", "admin");
 
 	private final SecurityProperties.Oidc settings;
@@ -52,7 +61,7 @@ final class OidcTokens {
 	OidcTokens(SecurityProperties.Oidc settings) {
 		this.settings = settings;
 		this.mapping = parseMapping(settings.roleMapping());
-		JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(decoder(settings));
+		JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(unavailableAsInvalid(lazyDecoder(settings)));
 		jwts.setJwtAuthenticationConverter(
 				(jwt) -> new JwtAuthenticationToken(jwt, authorities(jwt), NAME_PREFIX + username(jwt)));
 		this.provider = jwts;
@@ -100,6 +109,34 @@ final class OidcTokens {
 	private String username(Jwt jwt) {
 		String name = jwt.getClaimAsString(this.settings.usernameClaim());
 		return (name != null && !name.isBlank()) ? name : String.valueOf(jwt.getSubject());
+	}
+
+	/**
+	 * The decoder is made at the first token, so that Nexus starts while the identity
+	 * provider is down; making it is tried again at each token until it works.
+	 */
+	private static JwtDecoder lazyDecoder(SecurityProperties.Oidc settings) {
+		return new SupplierJwtDecoder(() -> decoder(settings));
+	}
+
+	/**
+	 * A token that cannot be checked because the identity provider's configuration or
+	 * keys cannot be read is refused (401), not a server error; the cause is logged.
+	 */
+	private static JwtDecoder unavailableAsInvalid(JwtDecoder decoder) {
+		return (token) -> {
+			try {
+				return decoder.decode(token);
+			}
+			catch (BadJwtException ex) {
+				throw ex;
+			}
+			catch (JwtDecoderInitializationException | JwtException ex) {
+				log.warn("Single sign-on token not checked, the identity provider is unavailable: {}",
+						(ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage());
+				throw new BadJwtException("the identity provider is unavailable", ex);
+			}
+		};
 	}
 
 	private static NimbusJwtDecoder decoder(SecurityProperties.Oidc settings) {
