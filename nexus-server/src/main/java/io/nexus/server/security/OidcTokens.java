@@ -59,6 +59,10 @@ final class OidcTokens {
 	private final AuthenticationProvider provider;
 
 	OidcTokens(SecurityProperties.Oidc settings) {
+		if (AccessTokens.ISSUER.equals(settings.issuerUri())) {
+			throw new IllegalStateException("nexus.security.oidc.issuer-uri may not be '" + AccessTokens.ISSUER
+					+ "', the issuer of Nexus's own tokens");
+		}
 		this.settings = settings;
 		this.mapping = parseMapping(settings.roleMapping());
 		JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(unavailableAsInvalid(lazyDecoder(settings)));

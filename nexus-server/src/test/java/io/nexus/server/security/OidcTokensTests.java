@@ -41,6 +41,12 @@ class OidcTokensTests {
 	}
 
 	@Test
+	void theIssuerOfNexusOwnTokensCannotBeTheSingleSignOnIssuer() {
+		assertThatIllegalStateException()
+			.isThrownBy(() -> new OidcTokens(settings("nexus", "https://idp/jwks", List.of())));
+	}
+
+	@Test
 	void routesAsymmetricTokensAndTheIssuersTokensOnly() {
 		OidcTokens tokens = new OidcTokens(settings("https://idp", null, List.of()));
 		assertThat(tokens.claims(RS256_TOKEN)).isTrue();
