@@ -1,6 +1,7 @@
 package io.nexus.server.security;
 
 import io.nexus.server.agents.AgentRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.core.Authentication;
@@ -9,7 +10,8 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 
 /**
  * Tells the three kinds of bearer token apart by their prefix: {@code nxk_} API keys,
- * {@code nxa_} agent tokens, and anything else as an access JWT.
+ * {@code nxa_} agent tokens, and anything else as an access JWT: Nexus's own, or, when
+ * single sign-on is configured, one of the external issuer's (see {@link OidcTokens}).
  */
 class BearerTokenAuthenticator implements AuthenticationProvider {
 
@@ -19,10 +21,14 @@ class BearerTokenAuthenticator implements AuthenticationProvider {
 
 	private final AgentRegistry agents;
 
-	BearerTokenAuthenticator(AuthenticationProvider jwts, ApiKeys apiKeys, AgentRegistry agents) {
+	private final @Nullable OidcTokens external;
+
+	BearerTokenAuthenticator(AuthenticationProvider jwts, ApiKeys apiKeys, AgentRegistry agents,
+			@Nullable OidcTokens external) {
 		this.jwts = jwts;
 		this.apiKeys = apiKeys;
 		this.agents = agents;
+		this.external = external;
 	}
 
 	@Override
@@ -37,6 +43,9 @@ class BearerTokenAuthenticator implements AuthenticationProvider {
 			return this.agents.identify(token)
 				.<Authentication>map(AgentAuthentication::new)
 				.orElseThrow(() -> new InvalidBearerTokenException("unknown or revoked agent token"));
+		}
+		if (this.external != null && this.external.claims(token)) {
+			return this.external.provider().authenticate(authentication);
 		}
 		return this.jwts.authenticate(authentication);
 	}

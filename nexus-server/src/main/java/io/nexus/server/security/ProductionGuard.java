@@ -7,6 +7,8 @@ import java.util.Locale;
 
 import io.nexus.server.security.persistence.UserRepository;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
@@ -86,7 +88,16 @@ class ProductionGuard implements InitializingBean {
 			problems.add("nexus.security.mfa.required-for-admins is false. Fix: remove the setting (it defaults "
 					+ "to true) and have every admin enrol in MFA (POST /api/auth/mfa/setup, then /confirm)");
 		}
+		SecurityProperties.Oidc oidc = this.properties.oidc();
+		if (isPlainHttp(oidc.issuerUri()) || isPlainHttp(oidc.jwkSetUri())) {
+			problems.add("single sign-on reads the identity provider's keys over plain HTTP, where they can be "
+					+ "replaced in transit. Fix: use https:// in NEXUS_OIDC_ISSUER_URI and NEXUS_OIDC_JWK_SET_URI");
+		}
 		return problems;
+	}
+
+	private static boolean isPlainHttp(@Nullable String uri) {
+		return uri != null && uri.strip().toLowerCase(Locale.ROOT).startsWith("http://");
 	}
 
 }

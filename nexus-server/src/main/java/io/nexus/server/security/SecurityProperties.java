@@ -27,13 +27,15 @@ import org.springframework.validation.annotation.Validated;
  * @param rateLimit API rate limits per principal
  * @param cors cross-origin access for browsers
  * @param mfa multi-factor authentication
+ * @param oidc single sign-on with an external OpenID Connect issuer
  */
 @ConfigurationProperties("nexus.security")
 @Validated
 public record SecurityProperties(@Nullable String jwtSecret, @Nullable String adminPassword,
 		@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("14d") Duration refreshTokenTtl,
 		@DefaultValue("5s") Duration sessionCheckInterval, @DefaultValue("false") boolean behindTlsProxy,
-		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors, @DefaultValue Mfa mfa) {
+		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors, @DefaultValue Mfa mfa,
+		@DefaultValue Oidc oidc) {
 
 	@Override
 	public String toString() {
@@ -86,6 +88,38 @@ public record SecurityProperties(@Nullable String jwtSecret, @Nullable String ad
 	 * means none
 	 */
 	public record Cors(@DefaultValue List<String> allowedOrigins) {
+
+	}
+
+	/**
+	 * Single sign-on: access tokens of an external OpenID Connect issuer, accepted
+	 * besides Nexus's own. Enabled when the issuer or the JWK set URI is set.
+	 *
+	 * @param issuerUri the issuer ({@code iss}) its tokens must carry; also where its
+	 * keys are discovered when {@code jwkSetUri} is unset
+	 * @param jwkSetUri where the issuer publishes its signing keys
+	 * @param audience when set, the {@code aud} its tokens must contain
+	 * @param rolesClaim the claim holding the caller's roles or groups (a dotted path
+	 * such as {@code realm_access.roles} reads a nested claim)
+	 * @param roleMapping {@code external=nexus} pairs, such as {@code nexus-admin=admin};
+	 * when empty, the Nexus role names themselves are read
+	 * @param usernameClaim the claim naming the caller (falls back to {@code sub})
+	 */
+	public record Oidc(@Nullable String issuerUri, @Nullable String jwkSetUri, @Nullable String audience,
+			@DefaultValue("roles") String rolesClaim, @DefaultValue List<String> roleMapping,
+			@DefaultValue("preferred_username") String usernameClaim) {
+
+		/**
+		 * Whether single sign-on is configured.
+		 * @return whether an issuer or JWK set URI is set
+		 */
+		public boolean enabled() {
+			return hasText(this.issuerUri) || hasText(this.jwkSetUri);
+		}
+
+		static boolean hasText(@Nullable String value) {
+			return value != null && !value.isBlank();
+		}
 
 	}
 

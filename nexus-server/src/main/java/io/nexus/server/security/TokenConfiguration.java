@@ -74,12 +74,14 @@ class TokenConfiguration {
 	}
 
 	@Bean
-	BearerTokenAuthenticator bearerTokenAuthenticator(JwtDecoder jwtDecoder, ApiKeys apiKeys, AgentRegistry agents) {
+	BearerTokenAuthenticator bearerTokenAuthenticator(JwtDecoder jwtDecoder, ApiKeys apiKeys, AgentRegistry agents,
+			SecurityProperties properties) {
 		JwtAuthenticationProvider jwts = new JwtAuthenticationProvider(jwtDecoder);
 		JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
 		converter.setJwtGrantedAuthoritiesConverter(JwtRoles::authorities);
 		jwts.setJwtAuthenticationConverter(converter);
-		return new BearerTokenAuthenticator(jwts, apiKeys, agents);
+		OidcTokens external = properties.oidc().enabled() ? new OidcTokens(properties.oidc()) : null;
+		return new BearerTokenAuthenticator(jwts, apiKeys, agents, external);
 	}
 
 	private static OAuth2TokenValidator<Jwt> liveSession(RevokedSessions revoked) {

@@ -16,13 +16,14 @@ class ProductionGuardTests {
 	@Test
 	void refusesToStartInProductionWithInsecureSettingsNamingEachProblem() {
 		assertThatThrownBy(() -> start("--nexus.env=production", "--nexus.security.jwt-secret=",
-				"--nexus.security.admin-password="))
+				"--nexus.security.admin-password=", "--nexus.security.oidc.jwk-set-uri=http://idp.example/jwks"))
 			.rootCause()
 			.hasMessageContaining("NEXUS_ENV=production refuses to start")
 			.hasMessageContaining("NEXUS_JWT_SECRET is not set")
 			.hasMessageContaining("NEXUS_ADMIN_PASSWORD is not set")
 			.hasMessageContaining("plain HTTP")
-			.hasMessageContaining("NEXUS_BEHIND_TLS_PROXY=true");
+			.hasMessageContaining("NEXUS_BEHIND_TLS_PROXY=true")
+			.hasMessageContaining("NEXUS_OIDC_JWK_SET_URI");
 	}
 
 	@Test
@@ -33,7 +34,8 @@ class ProductionGuardTests {
 			.rootCause()
 			.hasMessageContaining("NEXUS_JWT_SECRET is weak")
 			.hasMessageNotContaining("NEXUS_ADMIN_PASSWORD")
-			.hasMessageNotContaining("plain HTTP");
+			.hasMessageNotContaining("plain HTTP")
+			.hasMessageNotContaining("single sign-on");
 	}
 
 	@Test

@@ -130,7 +130,9 @@ class AuthController {
 	 * The session of a caller who logged in; API keys and agents have none.
 	 */
 	static String sessionOf(Authentication caller) {
-		if (caller instanceof JwtAuthenticationToken jwt && jwt.getToken().getClaimAsString("sid") != null) {
+		// a single sign-on token may carry its issuer's own "sid": only Nexus's count
+		if (caller instanceof JwtAuthenticationToken jwt && "nexus".equals(jwt.getToken().getClaimAsString("iss"))
+				&& jwt.getToken().getClaimAsString("sid") != null) {
 			return jwt.getToken().getClaimAsString("sid");
 		}
 		throw new AccessDeniedException("only a logged-in user has sessions");
