@@ -39,6 +39,10 @@ public enum TaskStatus {
 
 	private static final Set<TaskStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED);
 
+	private static final TaskStatus[] VALUES = values();
+
+	private final String wireName = name().toLowerCase(Locale.ROOT);
+
 	/**
 	 * Whether the table allows a move from this state to {@code target}.
 	 * @param target the state to move to
@@ -76,7 +80,7 @@ public enum TaskStatus {
 	 */
 	@JsonValue
 	public String wireName() {
-		return name().toLowerCase(Locale.ROOT);
+		return this.wireName;
 	}
 
 	/**
@@ -87,11 +91,14 @@ public enum TaskStatus {
 	 */
 	@JsonCreator
 	public static TaskStatus fromWireName(String value) {
-		return Arrays.stream(values())
-			.filter((status) -> status.wireName().equals(value))
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException(
-					"Unknown task status '" + value + "'; expected one of " + Arrays.toString(wireNames())));
+		// called for every row read, so a plain loop rather than a stream
+		for (TaskStatus status : VALUES) {
+			if (status.wireName.equals(value)) {
+				return status;
+			}
+		}
+		throw new IllegalArgumentException(
+				"Unknown task status '" + value + "'; expected one of " + Arrays.toString(wireNames()));
 	}
 
 	static String[] wireNames() {

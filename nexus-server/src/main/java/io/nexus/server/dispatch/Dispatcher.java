@@ -126,7 +126,7 @@ public class Dispatcher implements SmartLifecycle {
 			List<ConnectedAgent> eligible = available.stream()
 				.filter((agent) -> Scoring.eligible(agent, task))
 				.toList();
-			ConnectedAgent best = Scoring.best(eligible, task).orElse(null);
+			ConnectedAgent best = Scoring.best(eligible).orElse(null);
 			if (best == null) {
 				continue;
 			}

@@ -28,9 +28,13 @@ final class Scoring {
 		return agent.agent().priorityScore() + 50 * freeShare + 30 * agent.successRate() - latencyPenalty;
 	}
 
-	static Optional<ConnectedAgent> best(List<ConnectedAgent> agents, Task task) {
-		return agents.stream()
-			.filter((agent) -> eligible(agent, task))
+	/**
+	 * The best of agents already known to be eligible.
+	 * @param eligible agents that passed {@link #eligible}
+	 * @return the highest score, ties to the smaller id
+	 */
+	static Optional<ConnectedAgent> best(List<ConnectedAgent> eligible) {
+		return eligible.stream()
 			.max(Comparator.comparingDouble(Scoring::score)
 				.thenComparing((ConnectedAgent agent) -> agent.id().value(), Comparator.reverseOrder()));
 	}

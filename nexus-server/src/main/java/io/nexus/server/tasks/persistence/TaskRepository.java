@@ -194,7 +194,11 @@ public class TaskRepository {
 	}
 
 	public long countActive(AgentId agent) {
-		return activeTasksOf(agent).size();
+		return this.jdbc.sql(
+				"SELECT COUNT(*) FROM tasks WHERE assigned_agent_id = :agent AND status IN ('assigned', 'in_progress')")
+			.param("agent", agent.value())
+			.query(Long.class)
+			.single();
 	}
 
 	public Map<TaskStatus, Long> countByStatus() {
