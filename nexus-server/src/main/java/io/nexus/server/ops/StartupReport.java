@@ -1,5 +1,6 @@
 package io.nexus.server.ops;
 
+import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.security.AdminAccountInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,12 @@ class StartupReport {
 
 	private final NodeIdentity node;
 
-	StartupReport(AdminAccountInitializer admin, NodeIdentity node) {
+	private final FieldCipher cipher;
+
+	StartupReport(AdminAccountInitializer admin, NodeIdentity node, FieldCipher cipher) {
 		this.admin = admin;
 		this.node = node;
+		this.cipher = cipher;
 	}
 
 	@EventListener
@@ -36,6 +40,8 @@ class StartupReport {
 		String password = (generated != null) ? generated + "   (generated now and shown only this once)"
 				: "the one chosen at first start (NEXUS_ADMIN_PASSWORD, or the generated one printed then)";
 		String passwordArg = (generated != null) ? generated : "<password>";
+		String encryption = this.cipher.enabled() ? "on, key id '" + this.cipher.activeKeyId() + "'"
+				: "off (set NEXUS_ENCRYPTION_KEY to encrypt task payloads, results and TOTP secrets)";
 		logger.info("""
 
 				================================================================
@@ -45,9 +51,10 @@ class StartupReport {
 				  API token:   curl -s -X POST {}/api/auth/login -H 'Content-Type: application/json' \\
 				                 -d '{"username":"admin","password":"{}"}'
 				  Health:      {}/health
+				  Encryption:  {}
 				================================================================""", this.node.nodeId(),
 				environment.getProperty("spring.datasource.url", "?").replaceAll("//[^@/]*@", "//"), base, base,
-				password, base, passwordArg, base);
+				password, base, passwordArg, base, encryption);
 	}
 
 }

@@ -67,7 +67,7 @@ class SecurityConfiguration {
 						.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**")
 						.hasAnyRole(READERS)
 						.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys",
-								"/api/enrollment-keys/**", "/api/audit", "/api/audit/**")
+								"/api/enrollment-keys/**", "/api/audit", "/api/audit/**", "/api/admin/**")
 						.hasRole("ADMIN")
 						.requestMatchers(HttpMethod.GET, "/api/agents/{id}")
 						.access(agents.selfOr(READERS))

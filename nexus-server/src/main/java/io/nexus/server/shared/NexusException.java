@@ -3,8 +3,10 @@ package io.nexus.server.shared;
 import java.util.Map;
 
 /**
- * A failure that a caller caused and can correct. Each carries a stable code (the tail of
- * the problem type URN) and a kind; it knows nothing of HTTP.
+ * A failure with a stable code (the tail of the problem type URN) and a kind; it knows
+ * nothing of HTTP. Most are caused by the caller, who can correct them; the kinds
+ * {@link Kind#UNAVAILABLE} and {@link Kind#SERVER_FAULT} are the server's own, for an
+ * operator to fix.
  */
 public abstract class NexusException extends RuntimeException {
 
@@ -18,7 +20,14 @@ public abstract class NexusException extends RuntimeException {
 		/** The thing exists but its current state forbids the change. */
 		CONFLICT,
 		/** The request is well-formed but makes no sense. */
-		UNPROCESSABLE
+		UNPROCESSABLE,
+		/**
+		 * The server cannot answer until an operator fixes its configuration (such as a
+		 * missing encryption key).
+		 */
+		UNAVAILABLE,
+		/** The server found its own stored data damaged (such as a forged ciphertext). */
+		SERVER_FAULT
 
 	}
 

@@ -1,30 +1,42 @@
 package io.nexus.server.security.persistence;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
+import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 /**
- * Stores users' TOTP secrets and hashed recovery codes.
+ * Stores users' TOTP secrets (encrypted at rest when a key is configured, see
+ * {@link FieldCipher}) and hashed recovery codes.
  */
 @Repository
 public class MfaRepository {
 
+	/** The secret column, as bound into the associated data of its ciphertexts. */
+	static final String SECRET = "user_mfa.secret";
+
 	private final JdbcClient jdbc;
 
-	public MfaRepository(JdbcClient jdbc) {
+	private final FieldCipher cipher;
+
+	public MfaRepository(JdbcClient jdbc, FieldCipher cipher) {
 		this.jdbc = jdbc;
+		this.cipher = cipher;
 	}
 
 	public Optional<Enrolment> find(String username) {
-		return this.jdbc.sql("SELECT secret, enabled, last_used_step FROM user_mfa WHERE username = :username")
+		return this.jdbc
+			.sql("SELECT secret, secret_key_id, enabled, last_used_step FROM user_mfa WHERE username = :username")
 			.param("username", username)
-			.query((rs, rowNum) -> new Enrolment(rs.getString("secret"), rs.getBoolean("enabled"),
-					rs.getLong("last_used_step")))
+			.query((rs, rowNum) -> new Enrolment(
+					Objects.requireNonNull(
+							this.cipher.open(rs.getString("secret"), rs.getString("secret_key_id"), SECRET, username)),
+					rs.getBoolean("enabled"), rs.getLong("last_used_step")))
 			.optional();
 	}
 
@@ -33,10 +45,16 @@ public class MfaRepository {
 	 */
 	public void savePending(String username, String secret, Instant now) {
 		delete(username);
+		FieldCipher.Sealed sealed = this.cipher.seal(secret, SECRET, username);
 		this.jdbc.sql("""
-				INSERT INTO user_mfa (username, secret, enabled, last_used_step, created_at)
-				VALUES (:username, :secret, FALSE, -1, :now)
-				""").param("username", username).param("secret", secret).param("now", SqlTimes.toDb(now)).update();
+				INSERT INTO user_mfa (username, secret, secret_key_id, enabled, last_used_step, created_at)
+				VALUES (:username, :secret, :keyId, FALSE, -1, :now)
+				""")
+			.param("username", username)
+			.param("secret", sealed.value())
+			.param("keyId", sealed.keyId())
+			.param("now", SqlTimes.toDb(now))
+			.update();
 	}
 
 	public void enable(String username, Instant now) {

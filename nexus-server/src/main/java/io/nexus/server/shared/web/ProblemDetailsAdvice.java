@@ -53,10 +53,17 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			case NOT_FOUND -> HttpStatus.NOT_FOUND;
 			case CONFLICT -> HttpStatus.CONFLICT;
 			case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
+			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			case SERVER_FAULT -> HttpStatus.INTERNAL_SERVER_ERROR;
 		};
 		ProblemDetail problem = problem(status, ex.code(), ex.getMessage(), request);
 		ex.properties().forEach(problem::setProperty);
-		log.debug("{} {}: {}", status.value(), ex.code(), ex.getMessage());
+		if (status.is5xxServerError()) {
+			log.error("{} {} on {}: {}", status.value(), ex.code(), path(request), ex.getMessage());
+		}
+		else {
+			log.debug("{} {}: {}", status.value(), ex.code(), ex.getMessage());
+		}
 		return response(problem);
 	}
 

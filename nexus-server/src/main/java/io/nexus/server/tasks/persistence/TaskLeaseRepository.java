@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
@@ -31,9 +32,12 @@ public class TaskLeaseRepository {
 
 	private final NamedParameterJdbcTemplate batch;
 
-	public TaskLeaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+	private final FieldCipher cipher;
+
+	public TaskLeaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, FieldCipher cipher) {
 		this.jdbc = jdbc;
 		this.batch = batch;
+		this.cipher = cipher;
 	}
 
 	/**
@@ -45,7 +49,7 @@ public class TaskLeaseRepository {
 	public Optional<Task> lockForStatusChange(TaskId id) {
 		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
 			.param("id", id.value())
-			.query(TaskRows::bare)
+			.query(TaskRows.bare(this.cipher))
 			.optional();
 	}
 
@@ -71,9 +75,17 @@ public class TaskLeaseRepository {
 					+ "AND c.capability NOT IN (:offered))";
 			params.put("offered", List.copyOf(offered));
 		}
-		return TaskRows.load(this.jdbc,
+		// a task whose payload key is not configured waits, instead of failing every
+		// round
+		// (the start-up check and GET /api/admin/encryption name the missing key)
+		String readable = "t.payload_key_id IS NULL";
+		if (!this.cipher.keyIds().isEmpty()) {
+			readable = "(t.payload_key_id IS NULL OR t.payload_key_id IN (:keyIds))";
+			params.put("keyIds", this.cipher.keyIds());
+		}
+		return TaskRows.load(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
-						+ "t.not_before <= :now) AND " + covered + " ORDER BY "
+						+ "t.not_before <= :now) AND " + covered + " AND " + readable + " ORDER BY "
 						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit",
 				params);
 	}
@@ -155,7 +167,7 @@ public class TaskLeaseRepository {
 	 * @return the tasks
 	 */
 	public List<Task> heldBy(AgentId agent) {
-		return TaskRows.load(this.jdbc,
+		return TaskRows.load(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.assigned_agent_id = :agent AND t.status IN "
 						+ "('assigned', 'in_progress') ORDER BY t.seq",
 				Map.of("agent", agent.value()));
@@ -168,7 +180,7 @@ public class TaskLeaseRepository {
 	 * @return the tasks
 	 */
 	public List<Task> pastDeadline(Instant now, int limit) {
-		return TaskRows.load(this.jdbc,
+		return TaskRows.load(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'in_progress' AND t.deadline_at < :now "
 						+ "ORDER BY t.deadline_at LIMIT :limit",
 				Map.of("now", SqlTimes.toDb(now), "limit", limit));

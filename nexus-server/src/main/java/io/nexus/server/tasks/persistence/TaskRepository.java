@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
@@ -31,21 +32,26 @@ public class TaskRepository {
 
 	private final JdbcClient jdbc;
 
-	public TaskRepository(JdbcClient jdbc) {
+	private final FieldCipher cipher;
+
+	public TaskRepository(JdbcClient jdbc, FieldCipher cipher) {
 		this.jdbc = jdbc;
+		this.cipher = cipher;
 	}
 
 	public void insert(Task task, @Nullable String requestHash) {
-		this.jdbc.sql("""
-				INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
-				                   estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
-				                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
-				                   traceparent)
-				VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
-				        :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
-				        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
-				        :traceparent)
-				""")
+		FieldCipher.Sealed payload = this.cipher.seal(task.payloadJson(), TaskRows.PAYLOAD, task.id().value());
+		this.jdbc
+			.sql("""
+					INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
+					                   payload_key_id, estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
+					                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
+					                   traceparent)
+					VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
+					        :payloadKeyId, :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
+					        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
+					        :traceparent)
+					""")
 			.param("id", task.id().value())
 			.param("title", task.title())
 			.param("description", task.description())
@@ -53,7 +59,8 @@ public class TaskRepository {
 			.param("category", task.category())
 			.param("status", task.status().wireName())
 			.param("statusReason", task.statusReason())
-			.param("payload", task.payloadJson())
+			.param("payload", payload.value())
+			.param("payloadKeyId", payload.keyId())
 			.param("estimatedDuration", task.estimatedDuration())
 			.param("maxAttempts", task.maxAttempts())
 			.param("timeoutSeconds", task.timeoutSeconds())
@@ -88,7 +95,8 @@ public class TaskRepository {
 
 	public Optional<Task> findById(TaskId id) {
 		return TaskRows
-			.load(this.jdbc, "SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id", Map.of("id", id.value()))
+			.load(this.jdbc, this.cipher, "SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id",
+					Map.of("id", id.value()))
 			.stream()
 			.findFirst();
 	}
@@ -100,7 +108,7 @@ public class TaskRepository {
 	 */
 	public Optional<Task> lockById(TaskId id) {
 		return TaskRows
-			.load(this.jdbc, "SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE",
+			.load(this.jdbc, this.cipher, "SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE",
 					Map.of("id", id.value()))
 			.stream()
 			.findFirst();
@@ -157,7 +165,7 @@ public class TaskRepository {
 		}
 		sql.append(" ORDER BY t.seq DESC LIMIT :limit");
 		params.put("limit", page.limit() + 1);
-		return TaskRows.load(this.jdbc, sql.toString(), params);
+		return TaskRows.load(this.jdbc, this.cipher, sql.toString(), params);
 	}
 
 	/**
@@ -241,18 +249,21 @@ public class TaskRepository {
 	 * @return {@code true} if the row changed, {@code false} if the task had moved on
 	 */
 	public boolean applyTransition(StatusChange change) {
+		// the result is written only when there is one, together with its key id
+		FieldCipher.Sealed result = this.cipher.seal(change.resultJson(), TaskRows.RESULT, change.id().value());
+		String setResult = (result.value() != null) ? "result = :result, result_key_id = :resultKeyId," : "";
 		return this.jdbc.sql("""
 				UPDATE tasks SET status = :to, status_reason = :reason, updated_at = :now,
 				       assigned_agent_id = :agent, lease_epoch = :leaseEpoch,
 				       queued_at = COALESCE(:queuedAt, queued_at), assigned_at = COALESCE(:assignedAt, assigned_at),
 				       started_at = COALESCE(:startedAt, started_at), finished_at = COALESCE(:finishedAt, finished_at),
-				       actual_duration = COALESCE(:actualDuration, actual_duration), result = COALESCE(:result, result),
+				       actual_duration = COALESCE(:actualDuration, actual_duration), %s
 				       not_before = :notBefore, deadline_at = :deadline,
 				       reserved_for = CASE WHEN :to = 'assigned' THEN reserved_for ELSE NULL END,
 				       progress = CASE WHEN :to IN ('queued', 'assigned') THEN NULL ELSE progress END,
 				       progress_message = CASE WHEN :to IN ('queued', 'assigned') THEN NULL ELSE progress_message END
 				WHERE id = :id AND status = :from
-				""")
+				""".formatted(setResult))
 			.param("id", change.id().value())
 			.param("from", change.from().wireName())
 			.param("to", change.to().wireName())
@@ -265,7 +276,8 @@ public class TaskRepository {
 			.param("startedAt", SqlTimes.toDb(change.to() == TaskStatus.IN_PROGRESS ? change.now() : null))
 			.param("finishedAt", SqlTimes.toDb(change.to().isTerminal() ? change.now() : null))
 			.param("actualDuration", change.actualDuration())
-			.param("result", change.resultJson())
+			.param("result", result.value())
+			.param("resultKeyId", result.keyId())
 			.param("notBefore", SqlTimes.toDb(change.notBefore()))
 			.param("deadline", SqlTimes.toDb(change.deadline()))
 			.update() == 1;

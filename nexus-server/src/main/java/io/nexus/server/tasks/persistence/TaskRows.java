@@ -11,16 +11,19 @@ import java.util.Map;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * How a task row is read: the columns, the mapping, and the loading of its capabilities
- * and dependencies, shared by the task repositories.
+ * How a task row is read: the columns, the mapping (which decrypts the payload and the
+ * result), and the loading of its capabilities and dependencies, shared by the task
+ * repositories.
  */
 final class TaskRows {
 
@@ -28,12 +31,19 @@ final class TaskRows {
 			+ "t.status_reason, t.payload, t.result, t.estimated_duration, t.actual_duration, t.max_attempts, "
 			+ "t.attempts, t.timeout_seconds, t.idempotency_key, t.assigned_agent_id, t.lease_epoch, t.retry_of, "
 			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at, "
-			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for, " + "t.traceparent";
+			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for, t.traceparent, "
+			+ "t.payload_key_id, t.result_key_id";
+
+	/** The payload column, as bound into the associated data of its ciphertexts. */
+	static final String PAYLOAD = "tasks.payload";
+
+	/** The result column, as bound into the associated data of its ciphertexts. */
+	static final String RESULT = "tasks.result";
 
 	private TaskRows() {
 	}
 
-	static List<Task> load(JdbcClient jdbc, String sql, Map<String, Object> params) {
+	static List<Task> load(JdbcClient jdbc, FieldCipher cipher, String sql, Map<String, Object> params) {
 		List<Row> rows = jdbc.sql(sql).params(params).query(TaskRows::row).list();
 		if (rows.isEmpty()) {
 			return List.of();
@@ -56,7 +66,7 @@ final class TaskRows {
 					.add(new TaskId(rs.getString("depends_on")));
 			});
 		return rows.stream()
-			.map((row) -> row.toTask(capabilities.getOrDefault(row.id(), List.of()),
+			.map((row) -> row.toTask(cipher, capabilities.getOrDefault(row.id(), List.of()),
 					dependencies.getOrDefault(row.id(), List.of())))
 			.toList();
 	}
@@ -65,8 +75,8 @@ final class TaskRows {
 	 * Maps a row without its capabilities and dependencies (empty lists), for paths that
 	 * need only the row.
 	 */
-	static Task bare(ResultSet rs, int rowNum) throws SQLException {
-		return row(rs, rowNum).toTask(List.of(), List.of());
+	static RowMapper<Task> bare(FieldCipher cipher) {
+		return (rs, rowNum) -> row(rs, rowNum).toTask(cipher, List.of(), List.of());
 	}
 
 	static Row row(ResultSet rs, int rowNum) throws SQLException {
@@ -80,7 +90,8 @@ final class TaskRows {
 				SqlTimes.fromDb(rs, "queued_at"), SqlTimes.fromDb(rs, "assigned_at"), SqlTimes.fromDb(rs, "started_at"),
 				SqlTimes.fromDb(rs, "finished_at"), SqlTimes.fromDb(rs, "not_before"),
 				SqlTimes.fromDb(rs, "deadline_at"), nullableDouble(rs, "progress"), rs.getString("progress_message"),
-				rs.getString("reserved_for"), rs.getString("traceparent"));
+				rs.getString("reserved_for"), rs.getString("traceparent"), rs.getString("payload_key_id"),
+				rs.getString("result_key_id"));
 	}
 
 	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
@@ -101,13 +112,14 @@ final class TaskRows {
 			@Nullable Instant queuedAt, @Nullable Instant assignedAt, @Nullable Instant startedAt,
 			@Nullable Instant finishedAt, @Nullable Instant notBefore, @Nullable Instant deadlineAt,
 			@Nullable Double progress, @Nullable String progressMessage, @Nullable String reservedFor,
-			@Nullable String traceparent) {
+			@Nullable String traceparent, @Nullable String payloadKeyId, @Nullable String resultKeyId) {
 
-		Task toTask(List<String> capabilities, List<TaskId> dependencies) {
+		Task toTask(FieldCipher cipher, List<String> capabilities, List<TaskId> dependencies) {
 			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
 					this.category, TaskStatus.fromWireName(this.status), this.statusReason, capabilities, dependencies,
-					this.payload, this.result, this.estimatedDuration, this.actualDuration, this.maxAttempts,
-					this.attempts, this.timeoutSeconds, this.idempotencyKey,
+					cipher.open(this.payload, this.payloadKeyId, PAYLOAD, this.id),
+					cipher.open(this.result, this.resultKeyId, RESULT, this.id), this.estimatedDuration,
+					this.actualDuration, this.maxAttempts, this.attempts, this.timeoutSeconds, this.idempotencyKey,
 					(this.assignedAgent != null) ? new AgentId(this.assignedAgent) : null, this.leaseEpoch,
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
 					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
