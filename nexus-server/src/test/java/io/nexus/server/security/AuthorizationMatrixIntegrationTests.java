@@ -32,7 +32,8 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 	 */
 	private static final List<String> SELF_SERVICE = List.of("/api/auth/", "/api/api-keys");
 
-	private static final List<String> ADMIN_ONLY = List.of("/api/users", "/api/enrollment-keys", "/api/audit");
+	private static final List<String> ADMIN_ONLY = List.of("/api/users", "/api/enrollment-keys", "/api/audit",
+			"/api/admin/");
 
 	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
 	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}");
