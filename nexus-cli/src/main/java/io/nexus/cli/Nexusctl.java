@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code NEXUS_PASSWORD}), then from defaults.
  */
 @Command(name = "nexusctl", mixinStandardHelpOptions = true, version = "nexusctl 0.1.0",
-		subcommands = { HealthCommand.class, AgentsCommand.class, TasksCommand.class },
+		subcommands = { HealthCommand.class, AgentsCommand.class, TasksCommand.class, EncryptionCommand.class },
 		description = "Check a Nexus deployment and steer its agents and tasks.",
 		footer = { "",
 				"Environment: NEXUS_URL (default " + Nexusctl.DEFAULT_URL + "), NEXUS_TOKEN, or NEXUS_USER "
@@ -105,7 +105,8 @@ public final class Nexusctl implements Runnable {
 
 	@Override
 	public void run() {
-		throw new CommandLine.ParameterException(spec().commandLine(), "Missing command: health, agents or tasks");
+		throw new CommandLine.ParameterException(spec().commandLine(),
+				"Missing command: health, agents, tasks or encryption");
 	}
 
 	/** The client for this run, created on first use from flags and environment. */

@@ -38,6 +38,8 @@ final class FakeNexus implements AutoCloseable {
 
 	volatile List<String> taskStates = List.of("queued");
 
+	volatile int rotateStatus = 200;
+
 	FakeNexus() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/", this::handle);
@@ -106,6 +108,22 @@ final class FakeNexus implements AutoCloseable {
 			String state = states.get(Math.min(this.taskPolls.getAndIncrement(), states.size() - 1));
 			respond(exchange, 200, "application/json", "{\"id\":\"task_1\",\"status\":\"" + state
 					+ "\",\"assigned_agent_id\":null,\"progress\":null,\"status_reason\":null,\"waiting_reason\":null}");
+		}
+		else if (request.equals("GET /api/admin/encryption")) {
+			respond(exchange, 200, "application/json",
+					"{\"enabled\":true,\"active_key_id\":\"key-b\","
+							+ "\"configured_key_ids\":[\"key-b\",\"key-a\"],\"values\":[{\"table\":\"tasks\","
+							+ "\"column\":\"payload\",\"key_id\":\"key-a\",\"count\":7},{\"table\":\"tasks\","
+							+ "\"column\":\"payload\",\"key_id\":null,\"count\":2}],\"values_pending\":9,"
+							+ "\"unreadable_key_ids\":[\"key-0\"]}");
+		}
+		else if (request.equals("POST /api/admin/encryption/rotate")) {
+			respond(exchange, this.rotateStatus,
+					(this.rotateStatus == 200) ? "application/json" : "application/problem+json",
+					(this.rotateStatus == 200)
+							? "{\"active_key_id\":\"key-b\",\"reencrypted\":{\"tasks\":9,\"user_mfa\":1},"
+									+ "\"remaining\":0}"
+							: problem("encryption_key_missing", "Stored data is encrypted with key 'key-0'"));
 		}
 		else {
 			respond(exchange, 404, "application/problem+json", problem("task_not_found", "No task with id 'x'"));

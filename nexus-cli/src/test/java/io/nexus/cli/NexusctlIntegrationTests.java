@@ -174,6 +174,35 @@ class NexusctlIntegrationTests {
 		assertThat(run("tasks", "watch", "task_1", "--interval", "10", "--token", FakeNexus.TOKEN)).isEqualTo(1);
 	}
 
+	@Test
+	void encryptionStatusShowsKeysValuesAndWhatToDo() {
+		int exit = run("encryption", "status", "--token", FakeNexus.TOKEN);
+		assertThat(exit).as(this.err.toString()).isZero();
+		assertThat(this.out.toString()).contains("on, active key 'key-b' (configured: key-b, key-a)")
+			.containsPattern("tasks +payload +key-a +7")
+			.containsPattern("tasks +payload +\\(plaintext\\) +2")
+			.contains("9 value(s) not under the active key: run 'nexusctl encryption rotate'")
+			.contains("Unreadable key ids: key-0");
+		assertThat(this.nexus.requests()).contains("GET /api/admin/encryption");
+	}
+
+	@Test
+	void encryptionRotatePostsAndReportsCounts() {
+		int exit = run("encryption", "rotate", "--token", FakeNexus.TOKEN);
+		assertThat(exit).as(this.err.toString()).isZero();
+		assertThat(this.out.toString().strip()).isEqualTo(
+				"Re-encrypted with key 'key-b': tasks 9 row(s), user_mfa 1 row(s); 0 value(s) left under other keys");
+		assertThat(this.nexus.requests()).contains("POST /api/admin/encryption/rotate");
+	}
+
+	@Test
+	void encryptionRotateFailsWithTheProblemWhenAKeyIsMissing() {
+		this.nexus.rotateStatus = 503;
+		int exit = run("encryption", "rotate", "--token", FakeNexus.TOKEN);
+		assertThat(exit).isEqualTo(1);
+		assertThat(this.err.toString()).contains("503").contains("encryption_key_missing");
+	}
+
 	private int run(String... args) {
 		return Nexusctl.execute(this.env, new PrintWriter(this.out, true), new PrintWriter(this.err, true), args);
 	}
