@@ -12,7 +12,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Issues the short-lived access tokens (HS256 JWTs) that every {@code /api} call carries.
- * Each names its session ({@code sid}) so that it dies with the session.
+ * Each names its session ({@code sid}) so that it dies with the session. Also issues the
+ * enrolment tokens of admins who must enrol in MFA first: they have no session and no
+ * roles, and carry an audience of their own that the access token decoder refuses.
  */
 @Component
 public class AccessTokens {
@@ -22,6 +24,12 @@ public class AccessTokens {
 	static final String ROLES_CLAIM = "roles";
 
 	static final String SESSION_CLAIM = "sid";
+
+	static final String ENROLMENT_AUDIENCE = "nexus-mfa-enrolment";
+
+	static final String SCOPE_CLAIM = "scope";
+
+	static final String ENROLMENT_SCOPE = "mfa_enrolment";
 
 	private final JwtEncoder encoder;
 
@@ -56,6 +64,28 @@ public class AccessTokens {
 			.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
 			.getTokenValue();
 		return new IssuedToken(token, this.properties.accessTokenTtl().toSeconds());
+	}
+
+	/**
+	 * Issues an enrolment token: good only for MFA setup and confirm, for a short time.
+	 * @param username the admin who must enrol
+	 * @return the token and its lifetime
+	 */
+	IssuedToken issueEnrolment(String username) {
+		Instant now = this.clock.instant();
+		java.time.Duration ttl = this.properties.mfa().enrolmentTokenTtl();
+		JwtClaimsSet claims = JwtClaimsSet.builder()
+			.issuer(ISSUER)
+			.subject(username)
+			.audience(java.util.List.of(ENROLMENT_AUDIENCE))
+			.issuedAt(now)
+			.expiresAt(now.plus(ttl))
+			.claim(SCOPE_CLAIM, ENROLMENT_SCOPE)
+			.build();
+		String token = this.encoder
+			.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
+			.getTokenValue();
+		return new IssuedToken(token, ttl.toSeconds());
 	}
 
 	/**

@@ -11,7 +11,9 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 /**
  * Tells the three kinds of bearer token apart by their prefix: {@code nxk_} API keys,
  * {@code nxa_} agent tokens, and anything else as an access JWT: Nexus's own, or, when
- * single sign-on is configured, one of the external issuer's (see {@link OidcTokens}).
+ * single sign-on is configured, one of the external issuer's (see {@link OidcTokens}). A
+ * database failure while looking a token up is an
+ * {@link AuthenticationUnavailableException} (503), not a bad token.
  */
 class BearerTokenAuthenticator implements AuthenticationProvider {
 
@@ -33,6 +35,20 @@ class BearerTokenAuthenticator implements AuthenticationProvider {
 
 	@Override
 	public Authentication authenticate(Authentication authentication) {
+		try {
+			return identify(authentication);
+		}
+		catch (RuntimeException ex) {
+			// a database that cannot be read is no reason to call a token wrong
+			if (!(ex instanceof AuthenticationUnavailableException)
+					&& AuthenticationUnavailableException.causedByDataAccess(ex)) {
+				throw new AuthenticationUnavailableException(ex);
+			}
+			throw ex;
+		}
+	}
+
+	private Authentication identify(Authentication authentication) {
 		String token = ((BearerTokenAuthenticationToken) authentication).getToken();
 		if (token.startsWith(SecretTokens.API_KEY_PREFIX)) {
 			return this.apiKeys.authenticate(token)

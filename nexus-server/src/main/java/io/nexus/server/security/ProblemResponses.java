@@ -32,6 +32,15 @@ class ProblemResponses {
 
 	AuthenticationEntryPoint unauthorized() {
 		return (request, response, ex) -> {
+			if (ex != null && (ex instanceof AuthenticationUnavailableException
+					|| AuthenticationUnavailableException.causedByDataAccess(ex))) {
+				response.setHeader(HttpHeaders.RETRY_AFTER,
+						Integer.toString(AuthenticationUnavailableException.RETRY_AFTER_SECONDS));
+				write(response, 503, "service_unavailable", "Service Unavailable",
+						"Credentials cannot be checked right now (the database is unavailable); try again later",
+						request.getRequestURI());
+				return;
+			}
 			response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"nexus\"");
 			write(response, 401, "unauthorized", "Unauthorized",
 					"Authentication required: send 'Authorization: Bearer <token>' from POST /api/auth/login",

@@ -88,6 +88,10 @@ class ProductionGuard implements InitializingBean {
 			problems.add("nexus.security.mfa.required-for-admins is false. Fix: remove the setting (it defaults "
 					+ "to true) and have every admin enrol in MFA (POST /api/auth/mfa/setup, then /confirm)");
 		}
+		if (Boolean.FALSE.equals(this.properties.mfa().enforce())) {
+			problems.add("nexus.security.mfa.enforce is false, so admins could log in without MFA. Fix: remove "
+					+ "the setting (production enforces it); an admin without MFA gets an enrolment token at login");
+		}
 		SecurityProperties.Oidc oidc = this.properties.oidc();
 		if (isPlainHttp(oidc.issuerUri()) || isPlainHttp(oidc.jwkSetUri())) {
 			problems.add("single sign-on reads the identity provider's keys over plain HTTP, where they can be "

@@ -1,6 +1,10 @@
 package io.nexus.server.security;
 
+import java.io.IOException;
 import java.util.List;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -12,6 +16,7 @@ import org.springframework.security.config.annotation.web.configurers.HeadersCon
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
@@ -58,12 +63,24 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
-			AgentAccessRules agents, SecurityProperties properties) throws Exception {
+			EnrolmentTokenAuthenticator enrolment, AgentAccessRules agents, SecurityProperties properties)
+			throws Exception {
 		ProviderManager bearerManager = new ProviderManager(bearer);
+		// only MFA setup and confirm also take the enrolment token of an admin who must
+		// enrol before getting a session; everywhere else it is an invalid token (401)
+		ProviderManager enrolmentManager = new ProviderManager(bearer, enrolment);
+		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
+		OrRequestMatcher enrolmentEndpoints = new OrRequestMatcher(
+				paths.matcher(HttpMethod.POST, "/api/auth/mfa/setup"),
+				paths.matcher(HttpMethod.POST, "/api/auth/mfa/confirm"));
+		String[] readersOrEnrolment = { Role.VIEWER.authority(), Role.OPERATOR.authority(), Role.ADMIN.authority(),
+				MfaEnforcement.ENROLMENT_AUTHORITY };
 		http.securityMatcher("/api/**")
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers(HttpMethod.POST, "/api/auth/login", "/api/auth/refresh")
 						.permitAll()
+						.requestMatchers(enrolmentEndpoints)
+						.hasAnyAuthority(readersOrEnrolment)
 						.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**")
 						.hasAnyRole(READERS)
 						.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys",
@@ -83,7 +100,8 @@ class SecurityConfiguration {
 						.hasAnyRole(WRITERS))
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden())
-				.authenticationManagerResolver((request) -> bearerManager))
+				.authenticationManagerResolver(
+						(request) -> enrolmentEndpoints.matches(request) ? enrolmentManager : bearerManager))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden()))
 			.addFilterAfter(new RateLimitFilter(properties.rateLimit(), problems),
@@ -122,6 +140,7 @@ class SecurityConfiguration {
 				// the one-time code of two-factor users travels with the password
 				.authenticationDetailsSource((request) -> new MultiFactor.LoginCode(
 						(request.getParameter("code") != null) ? request.getParameter("code").strip() : ""))
+				.failureHandler(SecurityConfiguration::loginFailed)
 				.permitAll())
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
@@ -151,6 +170,23 @@ class SecurityConfiguration {
 			source.registerCorsConfiguration("/api/**", configuration);
 		}
 		return source;
+	}
+
+	/**
+	 * Sends the login page back with the reason: an admin who must enrol in MFA first and
+	 * an unavailable database each get their own message; every other failure the same
+	 * one, so that the page does not tell which part was wrong.
+	 */
+	private static void loginFailed(HttpServletRequest request, HttpServletResponse response,
+			AuthenticationException failure) throws IOException {
+		String reason = "error";
+		if (failure instanceof MfaEnrolmentRequiredException) {
+			reason = "enrol";
+		}
+		else if (failure instanceof AuthenticationUnavailableException) {
+			reason = "unavailable";
+		}
+		response.sendRedirect(request.getContextPath() + "/login?" + reason);
 	}
 
 	private static void headers(HeadersConfigurer<HttpSecurity> headers) {

@@ -74,10 +74,15 @@ public record SecurityProperties(@Nullable String jwtSecret, @Nullable String ad
 	 * Multi-factor authentication.
 	 *
 	 * @param requiredForAdmins the policy that admins must use MFA; the production guard
-	 * refuses to start with it off (enforcement at login is not yet implemented, see
-	 * docs/security.md)
+	 * refuses to start with it off
+	 * @param enforce whether login enforces that policy: {@code true}, {@code false}, or
+	 * unset (the default) for "only with {@code NEXUS_ENV=production}"; an admin without
+	 * MFA then gets only an enrolment token
+	 * @param enrolmentTokenTtl how long the enrolment token of an admin without MFA is
+	 * valid
 	 */
-	public record Mfa(@DefaultValue("true") boolean requiredForAdmins) {
+	public record Mfa(@DefaultValue("true") boolean requiredForAdmins, @Nullable Boolean enforce,
+			@DefaultValue("10m") Duration enrolmentTokenTtl) {
 
 	}
 

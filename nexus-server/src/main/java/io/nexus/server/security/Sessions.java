@@ -36,16 +36,19 @@ public class Sessions {
 
 	private final SecurityProperties properties;
 
+	private final MfaEnforcement enforcement;
+
 	private final Clock clock;
 
 	Sessions(SessionRepository sessions, UserRepository users, AccessTokens accessTokens, RevokedSessions revoked,
-			AuditLog audit, SecurityProperties properties, Clock clock) {
+			AuditLog audit, SecurityProperties properties, MfaEnforcement enforcement, Clock clock) {
 		this.sessions = sessions;
 		this.users = users;
 		this.accessTokens = accessTokens;
 		this.revoked = revoked;
 		this.audit = audit;
 		this.properties = properties;
+		this.enforcement = enforcement;
 		this.clock = clock;
 	}
 
@@ -74,8 +77,10 @@ public class Sessions {
 	 * @return the new tokens
 	 * @throws InvalidRefreshTokenException if the token is unknown, used, expired, or its
 	 * session or user is gone
+	 * @throws MfaEnrolmentRequiredException if the user is an admin without MFA while it
+	 * is enforced; the session is ended, and only a password login can start enrolment
 	 */
-	@Transactional(noRollbackFor = InvalidRefreshTokenException.class)
+	@Transactional(noRollbackFor = { InvalidRefreshTokenException.class, MfaEnrolmentRequiredException.class })
 	public IssuedSession refresh(String refreshToken) {
 		Instant now = this.clock.instant();
 		String hash = SecretTokens.hash(refreshToken);
@@ -94,6 +99,15 @@ public class Sessions {
 		if (user == null || !user.enabled()) {
 			revoke(session.id(), "user_disabled");
 			throw invalidRefresh();
+		}
+		if (this.enforcement.mustEnrol(user.username(), user.role())) {
+			// no enrolment token here: a stolen refresh token must not let its holder
+			// enrol
+			// an authenticator of their own
+			revoke(session.id(), "mfa_enrolment_required");
+			this.audit.recordAs(user.username(), "auth.refresh", session.id(), AuditLog.DENIED,
+					"multi-factor enrolment required: log in with the password to enrol");
+			throw new MfaEnrolmentRequiredException(null);
 		}
 		String next = SecretTokens.newToken(SecretTokens.REFRESH_PREFIX);
 		this.sessions.insertToken(SecretTokens.hash(next), session.id(), now);

@@ -57,8 +57,22 @@ class TokenConfiguration {
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-				JwtValidators.createDefaultWithIssuer(AccessTokens.ISSUER), liveSession(revoked)));
+				JwtValidators.createDefaultWithIssuer(AccessTokens.ISSUER), notForEnrolment(), liveSession(revoked)));
 		return decoder;
+	}
+
+	/**
+	 * The enrolment token authenticator, consulted only by the MFA setup and confirm
+	 * endpoints. Not a {@link JwtDecoder} bean, so that nothing else can pick it up.
+	 */
+	@Bean
+	EnrolmentTokenAuthenticator enrolmentTokenAuthenticator(SecretKey jwtSigningKey, UserRepository users) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(jwtSigningKey)
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
+				JwtValidators.createDefaultWithIssuer(AccessTokens.ISSUER), forEnrolmentOnly()));
+		return new EnrolmentTokenAuthenticator(decoder, users);
 	}
 
 	/**
@@ -67,10 +81,10 @@ class TokenConfiguration {
 	 */
 	@Bean
 	AuthenticationManager authenticationManager(UserAccounts users, PasswordEncoder passwordEncoder,
-			LoginThrottle throttle, AuditLog audit, MultiFactor mfa) {
+			LoginThrottle throttle, AuditLog audit, MultiFactor mfa, MfaEnforcement enforcement, AccessTokens tokens) {
 		DaoAuthenticationProvider provider = new DaoAuthenticationProvider(users);
 		provider.setPasswordEncoder(passwordEncoder);
-		return new ProviderManager(new ThrottledLoginProvider(provider, throttle, audit, mfa));
+		return new ProviderManager(new ThrottledLoginProvider(provider, throttle, audit, mfa, enforcement, tokens));
 	}
 
 	@Bean
@@ -82,6 +96,28 @@ class TokenConfiguration {
 		jwts.setJwtAuthenticationConverter(converter);
 		OidcTokens external = properties.oidc().enabled() ? new OidcTokens(properties.oidc()) : null;
 		return new BearerTokenAuthenticator(jwts, apiKeys, agents, external);
+	}
+
+	private static OAuth2TokenValidator<Jwt> notForEnrolment() {
+		return (jwt) -> {
+			boolean enrolment = (jwt.getAudience() != null
+					&& jwt.getAudience().contains(AccessTokens.ENROLMENT_AUDIENCE))
+					|| AccessTokens.ENROLMENT_SCOPE.equals(jwt.getClaimAsString(AccessTokens.SCOPE_CLAIM));
+			return enrolment
+					? OAuth2TokenValidatorResult.failure(
+							new OAuth2Error("invalid_token", "An enrolment token is good only for MFA enrolment", null))
+					: OAuth2TokenValidatorResult.success();
+		};
+	}
+
+	private static OAuth2TokenValidator<Jwt> forEnrolmentOnly() {
+		return (jwt) -> {
+			boolean enrolment = jwt.getAudience() != null && jwt.getAudience().contains(AccessTokens.ENROLMENT_AUDIENCE)
+					&& AccessTokens.ENROLMENT_SCOPE.equals(jwt.getClaimAsString(AccessTokens.SCOPE_CLAIM))
+					&& jwt.getClaimAsString(AccessTokens.SESSION_CLAIM) == null && jwt.getExpiresAt() != null;
+			return enrolment ? OAuth2TokenValidatorResult.success() : OAuth2TokenValidatorResult
+				.failure(new OAuth2Error("invalid_token", "Not an MFA enrolment token", null));
+		};
 	}
 
 	private static OAuth2TokenValidator<Jwt> liveSession(RevokedSessions revoked) {

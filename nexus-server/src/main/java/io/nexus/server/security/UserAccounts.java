@@ -45,6 +45,12 @@ public class UserAccounts implements UserDetailsService {
 	@Override
 	@Transactional(readOnly = true)
 	public UserDetails loadUserByUsername(String username) {
+		// no user name holds a control character, and PostgreSQL refuses NUL outright:
+		// such
+		// a name is an unknown user, not a database failure
+		if (username.chars().anyMatch(Character::isISOControl)) {
+			throw new UsernameNotFoundException("No such user");
+		}
 		UserRepository.Credentials credentials = this.users.findCredentials(username)
 			.orElseThrow(() -> new UsernameNotFoundException("No such user"));
 		return User.withUsername(credentials.username())

@@ -92,6 +92,15 @@ class MfaIntegrationTests extends ApiIntegrationTest {
 		assertThat(this.api.withoutToken().post("/api/auth/mfa/setup", "").status()).isEqualTo(401);
 	}
 
+	@Test
+	void adminsWithoutMfaLogInWithAPasswordWhileEnforcementIsOff() {
+		this.api.post("/api/users", "{\"username\":\"mfa-root\",\"password\":\"" + PASSWORD + "\",\"role\":\"admin\"}");
+		Response login = login("mfa-root", null);
+		assertThat(login.status()).isEqualTo(200);
+		assertThat(login.field("access_token")).startsWith("ey");
+		assertThat(login.json().has("enrolment_token")).isFalse();
+	}
+
 	private Enrolled enrol(String username) {
 		this.api.post("/api/users",
 				"{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\",\"role\":\"operator\"}");

@@ -49,6 +49,18 @@ class ProductionGuardTests {
 			.hasMessageNotContaining("NEXUS_JWT_SECRET");
 	}
 
+	@Test
+	void refusesMfaEnforcementTurnedOff() {
+		assertThatThrownBy(() -> start("--nexus.env=production",
+				"--nexus.security.jwt-secret=0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+				"--nexus.security.admin-password=a-long-enough-password", "--nexus.security.behind-tls-proxy=true",
+				"--nexus.security.mfa.enforce=false"))
+			.rootCause()
+			.hasMessageContaining("nexus.security.mfa.enforce is false")
+			.hasMessageNotContaining("required-for-admins")
+			.hasMessageNotContaining("NEXUS_JWT_SECRET");
+	}
+
 	private static void start(String... args) {
 		String[] all = java.util.Arrays.copyOf(args, args.length + 2);
 		all[args.length] = "--server.port=0";

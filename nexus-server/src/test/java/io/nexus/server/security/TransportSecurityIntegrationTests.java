@@ -57,8 +57,12 @@ class TransportSecurityIntegrationTests {
 					.POST(HttpRequest.BodyPublishers
 						.ofString("{\"username\":\"admin\",\"password\":\"tls-admin-password\"}"))
 					.build(), HttpResponse.BodyHandlers.ofString());
-			assertThat(response.statusCode()).isEqualTo(200);
-			assertThat(response.body()).contains("access_token");
+			// production enforces MFA for admins: an admin who has not enrolled gets only
+			// an
+			// enrolment token
+			assertThat(response.statusCode()).isEqualTo(403);
+			assertThat(response.body()).contains("mfa_enrolment_required", "enrolment_token")
+				.doesNotContain("access_token");
 			assertThat(response.headers().firstValue("Strict-Transport-Security")).get()
 				.asString()
 				.contains("max-age=31536000");

@@ -31,8 +31,12 @@ public abstract class ApiIntegrationTest {
 	/** A client logged in as admin. */
 	protected ApiClient api;
 
+	/**
+	 * Logs the admin in before each test; a subclass whose admin must first enrol in MFA
+	 * overrides it.
+	 */
 	@BeforeEach
-	void logIn() {
+	protected void logIn() {
 		this.api = new ApiClient(this.port).login("admin", ADMIN_PASSWORD);
 	}
 

@@ -58,7 +58,9 @@ class AuthController {
 	@SecurityRequirements
 	@Operation(summary = "Log in",
 			description = "Returns a short-lived bearer token for the Authorization header and a refresh token. "
-					+ "A user with multi-factor authentication on must also send 'code' (TOTP or recovery code).")
+					+ "A user with multi-factor authentication on must also send 'code' (TOTP or recovery code). "
+					+ "While MFA is enforced for admins, an admin without it gets 403 mfa_enrolment_required with "
+					+ "an enrolment token for POST /api/auth/mfa/setup and /confirm instead of a session.")
 	LoginResponse login(@Valid @RequestBody LoginRequest request, HttpServletRequest http) {
 		UsernamePasswordAuthenticationToken attempt = UsernamePasswordAuthenticationToken
 			.unauthenticated(request.username(), request.password());

@@ -1,8 +1,12 @@
 package io.nexus.server.security.web;
 
 import java.util.List;
+import java.util.Map;
 
+import io.nexus.server.security.MfaEnforcement;
 import io.nexus.server.security.MultiFactor;
+import io.nexus.server.security.Role;
+import io.nexus.server.shared.ConflictException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -17,7 +21,9 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A logged-in user's own TOTP multi-factor authentication: enrol, confirm, disable.
+ * A logged-in user's own TOTP multi-factor authentication: enrol, confirm, disable. Setup
+ * and confirm also take the enrolment token of an admin who must enrol before getting a
+ * session.
  */
 @RestController
 @RequestMapping("/api/auth/mfa")
@@ -26,34 +32,56 @@ class MfaController {
 
 	private final MultiFactor mfa;
 
-	MfaController(MultiFactor mfa) {
+	private final MfaEnforcement enforcement;
+
+	MfaController(MultiFactor mfa, MfaEnforcement enforcement) {
 		this.mfa = mfa;
+		this.enforcement = enforcement;
 	}
 
 	@PostMapping("/setup")
 	@Operation(summary = "Start MFA enrolment",
 			description = "Returns a new TOTP secret (base32) and its otpauth:// URI for an authenticator app. "
-					+ "It stays pending until confirmed with a code.")
+					+ "It stays pending until confirmed with a code. Also takes the enrolment token that login "
+					+ "returns (403 mfa_enrolment_required) to an admin without MFA while MFA is enforced.")
 	SetupResponse setup(Authentication caller) {
-		AuthController.sessionOf(caller);
+		requireSessionOrEnrolment(caller);
 		MultiFactor.Setup setup = this.mfa.setup(caller.getName());
 		return new SetupResponse(setup.secret(), setup.otpauthUri());
 	}
 
 	@PostMapping("/confirm")
 	@Operation(summary = "Turn MFA on with a first code",
-			description = "Returns 10 one-time recovery codes; they are shown only now.")
+			description = "Returns 10 one-time recovery codes; they are shown only now. Also takes an "
+					+ "enrolment token.")
 	ConfirmResponse confirm(@Valid @RequestBody CodeRequest request, Authentication caller) {
-		AuthController.sessionOf(caller);
+		requireSessionOrEnrolment(caller);
 		return new ConfirmResponse(true, this.mfa.confirm(caller.getName(), request.code()));
 	}
 
 	@PostMapping("/disable")
-	@Operation(summary = "Turn MFA off", description = "Needs a current TOTP code or an unused recovery code.")
+	@Operation(summary = "Turn MFA off",
+			description = "Needs a current TOTP code or an unused recovery code. While MFA is enforced for "
+					+ "admins, an admin cannot turn it off (409 mfa_required_for_admins).")
 	ResponseEntity<Void> disable(@Valid @RequestBody CodeRequest request, Authentication caller) {
 		AuthController.sessionOf(caller);
+		boolean admin = caller.getAuthorities()
+			.stream()
+			.anyMatch((authority) -> Role.ADMIN.authority().equals(authority.getAuthority()));
+		if (admin && this.enforcement.enforced()) {
+			throw new ConflictException("mfa_required_for_admins",
+					"Admins must use multi-factor authentication here; it cannot be turned off (an admin can reset "
+							+ "it with DELETE /api/users/{id}/mfa, after which login asks for enrolment)",
+					Map.of());
+		}
 		this.mfa.disable(caller.getName(), request.code());
 		return ResponseEntity.noContent().build();
+	}
+
+	private static void requireSessionOrEnrolment(Authentication caller) {
+		if (!MfaEnforcement.isEnrolment(caller)) {
+			AuthController.sessionOf(caller);
+		}
 	}
 
 	/**
