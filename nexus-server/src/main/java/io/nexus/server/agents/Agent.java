@@ -1,5 +1,6 @@
 package io.nexus.server.agents;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record Agent(AgentId id, String name, AgentStatus status, List<String> capabilities, int priorityScore,
 		int maxConcurrency, Map<String, String> labels, boolean online, @Nullable Double cpuUsage,
-		@Nullable Double memoryUsage, @Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, long seq) {
+		@Nullable Double memoryUsage, @Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt,
+		long seq) implements Serializable {
 
 	/**
 	 * Whether this agent has every one of the given capabilities.

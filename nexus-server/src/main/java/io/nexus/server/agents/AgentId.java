@@ -1,5 +1,6 @@
 package io.nexus.server.agents;
 
+import java.io.Serializable;
 import java.util.regex.Pattern;
 
 import io.nexus.server.shared.Ids;
@@ -11,7 +12,7 @@ import io.nexus.server.shared.InvalidRequestException;
  *
  * @param value the id, 1 to 64 characters of letters, digits, {@code _ . -}
  */
-public record AgentId(String value) {
+public record AgentId(String value) implements Serializable {
 
 	/** The shape of an agent id. */
 	public static final String PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$";

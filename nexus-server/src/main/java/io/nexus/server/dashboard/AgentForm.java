@@ -1,5 +1,6 @@
 package io.nexus.server.dashboard;
 
+import java.io.Serializable;
 import java.util.Map;
 
 import io.nexus.server.agents.AgentId;
@@ -27,7 +28,7 @@ record AgentForm(
 				message = "Id: letters, digits and . _ - only, up to 64") String id,
 		@NotBlank(message = "Name is required") @Size(max = Limits.MAX_TITLE) @PlainText String name,
 		@Nullable String capabilities, @Nullable @Min(0) @Max(Limits.MAX_PRIORITY_SCORE) Integer priorityScore,
-		@Nullable @Min(1) @Max(Limits.MAX_CONCURRENCY) Integer maxConcurrency) {
+		@Nullable @Min(1) @Max(Limits.MAX_CONCURRENCY) Integer maxConcurrency) implements Serializable {
 
 	NewAgent toNewAgent() {
 		String chosen = FleetView.blankToNull(this.id);

@@ -1,5 +1,6 @@
 package io.nexus.server.dashboard;
 
+import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -37,7 +38,8 @@ record TaskForm(@NotBlank(message = "Title is required") @Size(max = Limits.MAX_
 		@Nullable @Pattern(regexp = "^$|" + Limits.NAME_PATTERN,
 				message = "Category: letters, digits and . _ - : / only") String category,
 		@Nullable String capabilities, @Nullable String dependencies,
-		@Nullable @Min(0) @Max(Limits.MAX_DURATION_MINUTES) Integer estimatedDuration, @Nullable String payload) {
+		@Nullable @Min(0) @Max(Limits.MAX_DURATION_MINUTES) Integer estimatedDuration,
+		@Nullable String payload) implements Serializable {
 
 	NewTask toNewTask(TaskProperties defaults, JsonMapper json) {
 		List<String> required = FormLists.split(this.capabilities, Limits.NAME_PATTERN, Limits.MAX_CAPABILITIES,

@@ -1,5 +1,7 @@
 package io.nexus.server.security;
 
+import java.io.Serial;
+import java.io.Serializable;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -165,15 +167,22 @@ public class MultiFactor {
 	}
 
 	/**
-	 * The one-time code of a login, carried as the authentication request's details.
+	 * The one-time code of a login, carried as the authentication request's details. The
+	 * details stay with the login in the dashboard's stored session, but the code does
+	 * not: it is serialized empty.
 	 *
 	 * @param value the code
 	 */
-	public record LoginCode(String value) {
+	public record LoginCode(String value) implements Serializable {
 
 		@Override
 		public String toString() {
 			return "LoginCode[<redacted>]";
+		}
+
+		@Serial
+		private Object writeReplace() {
+			return new LoginCode("");
 		}
 
 	}

@@ -20,6 +20,7 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.web.cors.CorsConfiguration;
@@ -125,6 +126,14 @@ class SecurityConfiguration {
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		OrRequestMatcher machineEndpoints = new OrRequestMatcher(paths.matcher("/metrics"), paths.matcher("/status"),
 				paths.matcher("/v3/api-docs"), paths.matcher("/v3/api-docs/**"), paths.matcher("/dashboard/events"));
+		// only a page view is remembered for after the login: that needs a session (a row
+		// in the database), which anonymous scrapers and htmx fragments should not make
+		HttpSessionRequestCache pageViews = new HttpSessionRequestCache();
+		pageViews.setRequestMatcher(
+				(request) -> HttpMethod.GET.matches(request.getMethod()) && !machineEndpoints.matches(request)
+						&& request.getHeader("HX-Request") == null && request.getHeader("X-Requested-With") == null
+						&& !String.valueOf(request.getHeader("Accept")).contains("application/json"));
+		http.requestCache((cache) -> cache.requestCache(pageViews));
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/css/**", "/js/**",
 					"/img/**", "/webjars/**")

@@ -32,6 +32,8 @@ public class Sessions {
 
 	private final RevokedSessions revoked;
 
+	private final DashboardSessions dashboardSessions;
+
 	private final AuditLog audit;
 
 	private final SecurityProperties properties;
@@ -41,11 +43,13 @@ public class Sessions {
 	private final Clock clock;
 
 	Sessions(SessionRepository sessions, UserRepository users, AccessTokens accessTokens, RevokedSessions revoked,
-			AuditLog audit, SecurityProperties properties, MfaEnforcement enforcement, Clock clock) {
+			DashboardSessions dashboardSessions, AuditLog audit, SecurityProperties properties,
+			MfaEnforcement enforcement, Clock clock) {
 		this.sessions = sessions;
 		this.users = users;
 		this.accessTokens = accessTokens;
 		this.revoked = revoked;
+		this.dashboardSessions = dashboardSessions;
 		this.audit = audit;
 		this.properties = properties;
 		this.enforcement = enforcement;
@@ -146,7 +150,8 @@ public class Sessions {
 	}
 
 	/**
-	 * Ends every session of a user.
+	 * Ends every session of a user: their API sessions (tokens) and their dashboard
+	 * (browser) sessions.
 	 * @param username the user
 	 * @param reason why
 	 * @return how many were live
@@ -155,7 +160,7 @@ public class Sessions {
 	public int revokeAll(String username, String reason) {
 		List<String> ids = this.sessions.revokeAll(username, this.clock.instant(), reason);
 		ids.forEach(this.revoked::markRevoked);
-		return ids.size();
+		return ids.size() + this.dashboardSessions.endAll(username);
 	}
 
 	@Transactional(readOnly = true)

@@ -67,6 +67,12 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		this.browser.findElement(By.id("a-name")).sendKeys("Browser agent");
 		this.browser.findElement(By.id("a-id")).sendKeys("browser-agent");
 		this.browser.findElement(By.id("a-capabilities")).sendKeys("browser, e2e");
+		// the test server is shared: queued tasks of other classes that need no
+		// capability
+		// (older, so aged above ours) may reach this agent first; free slots keep ours
+		// from waiting behind them
+		this.browser.findElement(By.id("a-concurrency")).clear();
+		this.browser.findElement(By.id("a-concurrency")).sendKeys("20");
 		this.browser.findElement(By.cssSelector("#register-form button[type=submit]")).click();
 		WebElement tokenField = await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.browser.findElements(By.id("agent-token")), (found) -> !found.isEmpty())

@@ -14,7 +14,8 @@ import org.springframework.stereotype.Repository;
 /**
  * Stores login sessions and their refresh tokens (as hashes).
  */
-@Repository
+// named apart from Spring Session's "sessionRepository" (the dashboard's sessions)
+@Repository("authSessionRepository")
 public class SessionRepository {
 
 	private static final String COLUMNS = "id, username, user_agent, address, created_at, last_used_at, expires_at, "
