@@ -64,12 +64,12 @@ class SecurityConfiguration {
 			.authorizeHttpRequests(
 					(requests) -> requests.requestMatchers(HttpMethod.POST, "/api/auth/login", "/api/auth/refresh")
 						.permitAll()
-						.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**")
+						.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**", "/api/users/me/**")
 						.hasAnyRole(READERS)
 						.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys",
 								"/api/enrollment-keys/**", "/api/audit", "/api/audit/**")
 						.hasRole("ADMIN")
-						.requestMatchers(HttpMethod.GET, "/api/agents/{id}")
+						.requestMatchers(HttpMethod.GET, "/api/agents/{id}", "/api/agents/{id}/metrics")
 						.access(agents.selfOr(READERS))
 						.requestMatchers(HttpMethod.PUT, "/api/agents/{id}")
 						.access(agents.selfOr(WRITERS))
