@@ -140,6 +140,14 @@ class AgentSamplesIntegrationTests extends ApiIntegrationTest {
 		}
 		assertThat(this.api.get("/api/agents/samples-history/metrics?range=6h").json().get("points").size())
 			.isBetween(240 - 1, 240);
+		for (String range : List.of("1h", "6h", "24h", "7d")) {
+			JsonNode metrics = this.api.get("/api/agents/samples-history/metrics?range=" + range).json();
+			JsonNode last = metrics.get("points").get(metrics.get("points").size() - 1);
+			Instant lastBucket = Instant.parse(metrics.get("to").asString())
+				.minusSeconds(metrics.get("bucket_seconds").asLong());
+			assertThat(Instant.parse(last.get("at").asString())).as("the newest sample, in the last bucket of " + range)
+				.isIn(lastBucket, lastBucket.minusSeconds(metrics.get("bucket_seconds").asLong()));
+		}
 	}
 
 	@Test

@@ -19,7 +19,9 @@ import org.springframework.stereotype.Repository;
 /**
  * Stores agents' resource samples. Buckets are computed by the database from the epoch
  * seconds of each sample ({@code EXTRACT(EPOCH ...)}, which H2 and PostgreSQL share), so
- * a week of history leaves the database as a few hundred rows.
+ * a week of history leaves the database as a few hundred rows. The bucket number is an
+ * integer division of whole seconds: H2 rounds the quotient of decimals, which put a
+ * sample at the very end of a bucket into the next one.
  */
 @Repository
 public class AgentSampleRepository {
@@ -68,7 +70,7 @@ public class AgentSampleRepository {
 				SELECT b, AVG(cpu_percent) AS cpu, MAX(cpu_percent) AS cpu_max, AVG(memory_percent) AS memory,
 				       MAX(memory_percent) AS memory_max, AVG(CAST(active_tasks AS DOUBLE PRECISION)) AS active,
 				       MAX(active_tasks) AS active_max, COUNT(*) AS n
-				FROM (SELECT CAST(FLOOR((EXTRACT(EPOCH FROM sampled_at) - :startEpoch) / :bucket) AS BIGINT) AS b,
+				FROM (SELECT (CAST(FLOOR(EXTRACT(EPOCH FROM sampled_at)) AS BIGINT) - :startEpoch) / :bucket AS b,
 				             cpu_percent, memory_percent, active_tasks
 				      FROM agent_samples
 				      WHERE agent_id = :agentId AND sampled_at >= :start AND sampled_at < :end) s
