@@ -32,7 +32,7 @@
 					label: d.label, data: d.data, borderColor: color,
 					backgroundColor: spec.type === 'line' ? color + '33' : color,
 					borderWidth: spec.type === 'line' ? 2 : 0, borderRadius: spec.type === 'bar' ? 3 : 0,
-					fill: spec.type === 'line', tension: 0.3, spanGaps: true, pointRadius: spec.type === 'line' ? 2.5 : 0, pointHoverRadius: 5,
+					fill: spec.type === 'line', tension: 0.3, spanGaps: true, pointRadius: spec.type === 'line' && !options.dense ? 2.5 : 0, pointHoverRadius: options.dense ? 3 : 5,
 					maxBarThickness: 28
 				};
 			});

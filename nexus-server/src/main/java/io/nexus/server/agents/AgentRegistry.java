@@ -32,11 +32,14 @@ public class AgentRegistry {
 
 	private final ApplicationEventPublisher events;
 
+	private final AgentSamples samples;
+
 	private final Clock clock;
 
-	AgentRegistry(AgentRepository agents, ApplicationEventPublisher events, Clock clock) {
+	AgentRegistry(AgentRepository agents, ApplicationEventPublisher events, AgentSamples samples, Clock clock) {
 		this.agents = agents;
 		this.events = events;
+		this.samples = samples;
 		this.clock = clock;
 	}
 
@@ -214,7 +217,8 @@ public class AgentRegistry {
 	}
 
 	/**
-	 * Removes an agent; its unfinished tasks return to the queue in the same transaction.
+	 * Removes an agent with its resource history; its unfinished tasks return to the
+	 * queue in the same transaction.
 	 * @param id the agent
 	 * @param actor who removes it
 	 */
@@ -223,6 +227,7 @@ public class AgentRegistry {
 		if (!this.agents.delete(id)) {
 			throw new AgentNotFoundException(id);
 		}
+		this.samples.deleteAll(id);
 		this.events.publishEvent(new AgentDeleted(id, actor));
 	}
 

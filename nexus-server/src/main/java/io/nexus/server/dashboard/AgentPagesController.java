@@ -4,12 +4,16 @@ import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistration;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.agents.AgentSample;
+import io.nexus.server.agents.AgentSamples;
+import io.nexus.server.agents.SampleRange;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskQuery;
@@ -34,6 +38,9 @@ import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 @Controller
 class AgentPagesController {
 
+	private static final Map<SampleRange, String> RANGE_LABELS = Map.of(SampleRange.HOUR, "last hour",
+			SampleRange.SIX_HOURS, "last 6 hours", SampleRange.DAY, "last 24 hours", SampleRange.WEEK, "last 7 days");
+
 	private final FleetView fleet;
 
 	private final AgentRegistry registry;
@@ -44,10 +51,13 @@ class AgentPagesController {
 
 	private final Charts charts;
 
+	private final AgentSamples samples;
+
 	private final Clock clock;
 
 	AgentPagesController(FleetView fleet, AgentRegistry registry, TaskService tasks, AnalyticsQueries analytics,
-			Charts charts, Clock clock) {
+			Charts charts, AgentSamples samples, Clock clock) {
+		this.samples = samples;
 		this.fleet = fleet;
 		this.registry = registry;
 		this.tasks = tasks;
@@ -85,23 +95,61 @@ class AgentPagesController {
 	}
 
 	@GetMapping("/agents/{id}")
-	String detail(@PathVariable String id, Model model) {
+	String detail(@PathVariable String id, @RequestParam(required = false) @Nullable String range, Model model) {
 		Agent agent = this.registry.get(new AgentId(id));
 		List<Task> recent = this.tasks.list(new TaskQuery(null, null, null, agent.id()), new PageRequest(25, null))
 			.items();
+		SampleRange wanted = SampleRange.parse(range).orElse(SampleRange.HOUR);
 		model.addAttribute("page", "agents");
 		model.addAttribute("row", this.fleet.row(agent));
 		model.addAttribute("current", recent.stream().filter((task) -> !task.status().isTerminal()).toList());
 		model.addAttribute("recent", recent.stream().filter((task) -> task.status().isTerminal()).toList());
-		Series day = this.analytics.throughput(this.clock.instant(), Duration.ofDays(1), Duration.ofHours(1),
+		Series finished = this.analytics.throughput(this.clock.instant(), wanted.length(), throughputBucket(wanted),
 				agent.id().value());
-		model.addAttribute("throughputChart", this.charts.throughput(day));
+		model.addAttribute("throughputChart", this.charts.throughput(finished));
+		addResources(model, agent.id(), wanted);
 		model.addAttribute("wsUrl",
 				ServletUriComponentsBuilder.fromCurrentContextPath()
 					.path("/ws")
 					.toUriString()
 					.replaceFirst("^http", "ws"));
 		return "dashboard/agent";
+	}
+
+	/**
+	 * The CPU and memory charts alone, which the agent page polls for as samples arrive.
+	 * @param id the agent
+	 * @param range the range
+	 * @param model the model
+	 * @return the fragment
+	 */
+	@GetMapping("/agents/{id}/resources")
+	String resources(@PathVariable String id, @RequestParam(required = false) @Nullable String range, Model model) {
+		addResources(model, new AgentId(id), SampleRange.parse(range).orElse(SampleRange.HOUR));
+		return "dashboard/agent :: resources";
+	}
+
+	private void addResources(Model model, AgentId id, SampleRange range) {
+		AgentSamples.History history = this.samples.history(id, range);
+		model.addAttribute("agentId", id.value());
+		model.addAttribute("range", range.id());
+		model.addAttribute("rangeLabel", RANGE_LABELS.get(range));
+		model.addAttribute("ranges", List.of(SampleRange.values()).stream().map(SampleRange::id).toList());
+		model.addAttribute("cpuChart",
+				this.charts.resource(history, AgentSample::cpuPercent, AgentSample::cpuPercentMax));
+		model.addAttribute("memoryChart",
+				this.charts.resource(history, AgentSample::memoryPercent, AgentSample::memoryPercentMax));
+		model.addAttribute("sampleCount", history.points().stream().mapToInt(AgentSample::samples).sum());
+		model.addAttribute("pollSeconds", Math.max(5, history.sampleInterval().toSeconds()));
+	}
+
+	private static Duration throughputBucket(SampleRange range) {
+		return switch (range) {
+			case HOUR -> Duration.ofMinutes(5);
+			case SIX_HOURS -> Duration.ofMinutes(30);
+			case DAY -> Duration.ofHours(1);
+			case WEEK -> Duration.ofHours(12);
+		};
 	}
 
 	@PostMapping("/agents/{id}/pause")

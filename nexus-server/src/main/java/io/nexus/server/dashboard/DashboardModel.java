@@ -20,9 +20,12 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 
 /**
  * What every dashboard page knows: who is looking, whether they may act, and the theme.
- * The theme comes from {@code ?theme=}, else from the user's cookie, else Modern; a theme
- * chosen with {@code ?theme=} is remembered in the cookie, which is named after the user
- * so that people who share a browser keep their own.
+ * The theme comes from {@code ?theme=} (the theme switch, and links that open the
+ * dashboard in a given look), else from the user's preference in the database, else from
+ * the browser's cookie, else Modern. A theme chosen with {@code ?theme=} is remembered:
+ * for a signed-in user in the database, so that it follows them to any browser, and in
+ * cookies, which the login page (no user yet) falls back on. The cookie is named after
+ * the user so that people who share a browser keep their own.
  */
 @ControllerAdvice(basePackageClasses = DashboardModel.class)
 class DashboardModel {
@@ -31,9 +34,19 @@ class DashboardModel {
 
 	private static final List<String> WRITERS = List.of("ROLE_OPERATOR", "ROLE_ADMIN");
 
+	private final UserPreferences preferences;
+
+	DashboardModel(UserPreferences preferences) {
+		this.preferences = preferences;
+	}
+
 	@ModelAttribute
 	void addCommon(Model model, HttpServletRequest request, HttpServletResponse response,
 			@Nullable Authentication authentication) {
+		if (request.getRequestURI().startsWith(request.getContextPath() + "/api/")) {
+			// the module's REST endpoints render no page
+			return;
+		}
 		String user = (authentication != null) ? authentication.getName() : null;
 		Theme theme = resolveTheme(request, response, user);
 		model.addAttribute("theme", theme.id());
@@ -67,9 +80,13 @@ class DashboardModel {
 			.orElse("");
 	}
 
-	private static Theme resolveTheme(HttpServletRequest request, HttpServletResponse response, @Nullable String user) {
+	private Theme resolveTheme(HttpServletRequest request, HttpServletResponse response, @Nullable String user) {
 		Theme requested = Theme.parse(request.getParameter("theme")).orElse(null);
+		Theme saved = (user != null) ? this.preferences.theme(user).orElse(null) : null;
 		if (requested != null) {
+			if (user != null && requested != saved) {
+				this.preferences.rememberTheme(user, requested);
+			}
 			remember(response, cookieName(user), requested);
 			if (user != null) {
 				// the login page, before anyone is known, shows the last theme chosen
@@ -77,6 +94,9 @@ class DashboardModel {
 				remember(response, COOKIE_PREFIX, requested);
 			}
 			return requested;
+		}
+		if (saved != null) {
+			return saved;
 		}
 		Theme stored = cookie(request, cookieName(user));
 		if (stored == null && user != null) {

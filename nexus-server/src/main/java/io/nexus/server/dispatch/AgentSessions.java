@@ -26,6 +26,7 @@ import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistration;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.agents.AgentSamples;
 import io.nexus.server.agents.EnrollmentKeys;
 import io.nexus.server.agents.NewAgent;
 import io.nexus.server.shared.GroupCommitter;
@@ -81,10 +82,13 @@ public class AgentSessions {
 
 	private final TaskTraces traces;
 
+	private final AgentSamples samples;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
-			Clock clock, MeterRegistry meters, TaskTraces traces) {
+			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples) {
 		this.traces = traces;
+		this.samples = samples;
 		// The seed's "communication latency": agent clock at send to Nexus clock at
 		// receipt (docs/metrics.md).
 		this.heartbeatLatency = Timer.builder("nexus.agent.heartbeat.latency")
@@ -200,6 +204,12 @@ public class AgentSessions {
 		}
 	}
 
+	/**
+	 * Records a heartbeat: the agent's latest resource use, its round-trip time, and a
+	 * sample of its resource history when one is due.
+	 * @param agentId the agent
+	 * @param frame the heartbeat
+	 */
 	public void heartbeat(AgentId agentId, Heartbeat frame) {
 		touch(agentId);
 		Double cpu = clampPercent(frame.cpuUsage());
@@ -218,6 +228,9 @@ public class AgentSessions {
 			}
 		}
 		this.registry.recordHeartbeat(agentId, cpu, memory);
+		int active = (connected != null) ? connected.held()
+				: (frame.runningTasks() != null) ? frame.runningTasks().size() : 0;
+		this.samples.offer(agentId, cpu, memory, active);
 	}
 
 	public void touch(AgentId agentId) {

@@ -13,8 +13,9 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.stereotype.Component;
 
 /**
- * What agent principals may do on the REST API: read and update their own record, and
- * read tasks leased to them. Everyone else is judged by role.
+ * What agent principals may do on the REST API: read and update their own record, read
+ * their own resource history, and read tasks leased to them. Everyone else is judged by
+ * role.
  */
 @Component
 class AgentAccessRules {

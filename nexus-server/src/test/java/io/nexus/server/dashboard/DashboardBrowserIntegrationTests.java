@@ -3,6 +3,8 @@ package io.nexus.server.dashboard;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,8 +14,10 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.nexus.server.agents.AgentSamples;
 import io.nexus.server.support.ApiClient;
 import io.nexus.server.support.ApiIntegrationTest;
+import io.nexus.server.support.RawAgent;
 import io.nexus.server.support.SdkAgents;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +30,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  * escaping; a viewer's read-only view.
  */
 class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
+
+	@Autowired
+	private AgentSamples samples;
 
 	private WebDriver browser;
 
@@ -164,12 +173,81 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void themeFollowsTheUserToAFreshBrowserAndNoOneElse() {
+		this.api.post("/api/users",
+				"{\"username\":\"theme-dora\",\"password\":\"theme-password-1\",\"role\":\"viewer\"}");
+		this.api.post("/api/users",
+				"{\"username\":\"theme-eli\",\"password\":\"theme-password-1\",\"role\":\"viewer\"}");
+		Browsers.logIn(this.browser, this.base, "theme-dora", "theme-password-1");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		new Select(this.browser.findElement(By.id("theme-select"))).selectByValue("matrix");
+		await().atMost(Duration.ofSeconds(5)).until(() -> "matrix".equals(theme()));
+		this.browser.quit();
+
+		this.browser = Browsers.start(1280, 800);
+		Browsers.logIn(this.browser, this.base, "theme-dora", "theme-password-1");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		assertThat(theme()).as("a fresh browser, no cookies: the theme comes from the server").isEqualTo("matrix");
+
+		this.browser.manage().deleteAllCookies();
+		Browsers.logIn(this.browser, this.base, "theme-eli", "theme-password-1");
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		assertThat(theme()).isEqualTo("modern");
+	}
+
+	@Test
+	void agentPageChartsCpuAndMemoryHistoryAndFollowsNewSamples() {
+		String token = this.api
+			.post("/api/agents", "{\"id\":\"chart-agent\",\"name\":\"Chart agent\",\"capabilities\":[\"c\"]}")
+			.field("token");
+		try (RawAgent agent = RawAgent.register(this.port, "chart-agent", token)) {
+			agent.send("{\"type\":\"heartbeat\",\"cpu_usage\":37,\"memory_usage\":58}");
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				this.samples.flush();
+				return this.jdbc.sql("SELECT COUNT(*) FROM agent_samples WHERE agent_id = 'chart-agent'")
+					.query(Long.class)
+					.single() > 0;
+			});
+		}
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		this.browser.get(this.base + "/agents/chart-agent");
+		await().atMost(Duration.ofSeconds(10)).until(() -> chartValues("cpu-chart").contains(37.0));
+		assertThat(chartValues("memory-chart")).contains(58.0);
+
+		// a sample from half a minute ago, in an earlier bucket: the charts poll for it
+		this.jdbc
+			.sql("INSERT INTO agent_samples (agent_id, sampled_at, cpu_percent, memory_percent, active_tasks) "
+					+ "VALUES ('chart-agent', :at, 12, 13, 1)")
+			.param("at", Instant.now().minusSeconds(30).atOffset(ZoneOffset.UTC))
+			.update();
+		await().atMost(Duration.ofSeconds(25)).until(() -> chartValues("cpu-chart").contains(12.0));
+		assertThat(chartValues("memory-chart")).contains(13.0, 58.0);
+
+		this.browser.findElement(By.cssSelector("#agent-resources a[data-range='7d']")).click();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getCurrentUrl().contains("range=7d"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> !chartValues("cpu-chart").isEmpty());
+		assertThat(text("resources-title")).contains("last 7 days");
+		assertThat(text("sample-count")).isEqualTo("2");
+	}
+
+	@SuppressWarnings("unchecked")
+	private List<Double> chartValues(String canvasId) {
+		Object values = ((JavascriptExecutor) this.browser).executeScript("""
+				const chart = window.Chart && Chart.getChart(document.getElementById(arguments[0]));
+				return chart ? chart.data.datasets[0].data.filter((v) => v !== null).map(Number) : [];
+				""", canvasId);
+		return ((List<Object>) values).stream().map((value) -> ((Number) value).doubleValue()).toList();
+	}
+
+	@Test
 	void userTextIsShownAsText() {
 		String hostile = "<script>alert(1)</script>";
 		ApiClient.Response created = this.api.post("/api/tasks",
 				"{\"title\":\"" + hostile.replace("/", "\\/") + "\",\"description\":\"<img src=x onerror=alert(2)>\"}");
 		String id = created.field("id");
 		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
 		this.browser.get(this.base + "/tasks");
 		assertThat(this.browser.findElement(By.cssSelector("tr[data-task-id='" + id + "'] .task-title")).getText())
 			.isEqualTo(hostile);
