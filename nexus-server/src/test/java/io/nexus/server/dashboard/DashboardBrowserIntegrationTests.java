@@ -104,7 +104,7 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		assertThat(text("task-status")).isEqualTo("queued");
 		assertThat(text("waiting-reason")).contains("no agent is connected");
 		((JavascriptExecutor) this.browser).executeScript("window.nexusNoReload = true;");
-		await().atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(10))
 			.until(() -> "live".equals(this.browser.findElement(By.id("live-status")).getDomAttribute("data-state")));
 
 		CountDownLatch release = new CountDownLatch(1);
@@ -114,11 +114,11 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 				release.await(20, TimeUnit.SECONDS);
 				return Map.of("pages", 3);
 			}, "browser", "e2e"));
-			await().atMost(Duration.ofSeconds(5)).until(() -> text("task-status").equals("in progress"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-status").equals("in progress"));
 			assertThat(text("task-agent")).isEqualTo("browser-agent");
 			assertThat(text("task-reason")).contains("browser-agent");
 			release.countDown();
-			await().atMost(Duration.ofSeconds(5)).until(() -> text("task-status").equals("completed"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-status").equals("completed"));
 			assertThat(text("task-result")).contains("\"pages\"", "3");
 			assertThat(this.browser.findElement(By.id("timeline")).getText()).contains("assigned", "in progress",
 					"completed");
@@ -138,8 +138,8 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		assertThat(number("an-completed")).isGreaterThanOrEqualTo(analyticsBefore + 1);
 		assertThat(text("an-rate")).endsWith("%");
 		// live regions may be swapped while read: read them through text(), which retries
-		await().atMost(Duration.ofSeconds(5)).until(() -> text("durations").contains("browser"));
-		await().atMost(Duration.ofSeconds(5)).until(() -> text("agent-stats").contains("browser-agent"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> text("durations").contains("browser"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> text("agent-stats").contains("browser-agent"));
 		this.browser.get(this.base + "/");
 		assertThat(number("kpi-completed")).isGreaterThanOrEqualTo(completedBefore + 1);
 	}
@@ -148,11 +148,11 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 	void overviewFollowsAgentsAndTasksLive() {
 		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
-		await().atMost(Duration.ofSeconds(5))
+		await().atMost(Duration.ofSeconds(10))
 			.until(() -> "live".equals(this.browser.findElement(By.id("live-status")).getDomAttribute("data-state")));
 		long waiting = number("kpi-waiting");
 		this.api.post("/api/tasks", "{\"title\":\"Live one\",\"category\":\"nobody\"}");
-		await().atMost(Duration.ofSeconds(3)).until(() -> number("kpi-waiting") == waiting + 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> number("kpi-waiting") == waiting + 1);
 	}
 
 	@Test
@@ -161,7 +161,7 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
 		assertThat(theme()).isEqualTo("modern");
 		new Select(this.browser.findElement(By.id("theme-select"))).selectByValue("cyberpunk");
-		await().atMost(Duration.ofSeconds(5)).until(() -> "cyberpunk".equals(theme()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "cyberpunk".equals(theme()));
 		this.browser.get(this.base + "/tasks");
 		assertThat(theme()).isEqualTo("cyberpunk");
 		for (String theme : List.of("glassmorphism", "matrix", "modern")) {
@@ -181,7 +181,7 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		Browsers.logIn(this.browser, this.base, "theme-dora", "theme-password-1");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
 		new Select(this.browser.findElement(By.id("theme-select"))).selectByValue("matrix");
-		await().atMost(Duration.ofSeconds(5)).until(() -> "matrix".equals(theme()));
+		await().atMost(Duration.ofSeconds(10)).until(() -> "matrix".equals(theme()));
 		this.browser.quit();
 
 		this.browser = Browsers.start(1280, 800);

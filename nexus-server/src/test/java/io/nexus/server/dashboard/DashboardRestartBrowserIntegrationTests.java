@@ -88,7 +88,7 @@ class DashboardRestartBrowserIntegrationTests {
 		awaitLiveState("live");
 		ApiClient api = new ApiClient(this.port).login("admin", PASSWORD);
 		api.post("/api/tasks", "{\"title\":\"After the restart\",\"category\":\"nobody-here\"}");
-		await().atMost(Duration.ofSeconds(5)).until(() -> number("kpi-waiting") == waiting + 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> number("kpi-waiting") == waiting + 1);
 
 		assertThat(((JavascriptExecutor) this.browser).executeScript("return window.__marker;"))
 			.as("the page was not reloaded")
