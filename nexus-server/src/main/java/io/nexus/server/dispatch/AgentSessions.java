@@ -84,11 +84,14 @@ public class AgentSessions {
 
 	private final AgentSamples samples;
 
+	private final PoisonTasks poison;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
-			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples) {
+			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples, PoisonTasks poison) {
 		this.traces = traces;
 		this.samples = samples;
+		this.poison = poison;
 		// The seed's "communication latency": agent clock at send to Nexus clock at
 		// receipt (docs/metrics.md).
 		this.heartbeatLatency = Timer.builder("nexus.agent.heartbeat.latency")
@@ -144,7 +147,13 @@ public class AgentSessions {
 				resumed));
 		for (Task task : toResend) {
 			this.leases.delivered(task.id());
-			this.delivery.deliver(replacement.current(), task);
+			try {
+				this.delivery.deliver(replacement.current(), task);
+			}
+			catch (RuntimeException ex) {
+				// the task fails on its own; the agent stays connected
+				this.poison.undeliverable(task.id(), task.lease(), ex);
+			}
 		}
 		logger.info("Agent {} connected from {} holding {} task(s)", agentId, channel.describe(), held);
 		this.dispatcher.wake();

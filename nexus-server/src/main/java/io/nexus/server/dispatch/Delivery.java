@@ -37,6 +37,16 @@ class Delivery {
 	}
 
 	void deliver(ConnectedAgent agent, Task task) {
+		deliver(agent, task, payload(task));
+	}
+
+	/**
+	 * Sends an assignment whose payload was already decoded with {@link #payload}.
+	 * @param agent the agent
+	 * @param task the task, as claimed
+	 * @param payload its decoded payload
+	 */
+	void deliver(ConnectedAgent agent, Task task, @Nullable Object payload) {
 		Instant now = this.clock.instant();
 		agent.awaitAccept(task.id(), now);
 		String traceparent = this.traces.assigned(task.id().value(), agent.id().value(), task.leaseEpoch(),
@@ -57,7 +67,7 @@ class Delivery {
 			agent.channel()
 				.send(new TaskAssigned(TaskAssigned.TYPE, task.id().value(), task.leaseEpoch(), task.attempts(),
 						task.title(), task.description(), task.priority().wireName(), task.category(),
-						task.requiredCapabilities(), parse(task.payloadJson()), task.timeoutSeconds(), traceparent));
+						task.requiredCapabilities(), payload, task.timeoutSeconds(), traceparent));
 		}
 		finally {
 			LogContext.swap(LogContext.TASK_ID, outerTask);
@@ -67,6 +77,17 @@ class Delivery {
 				LogContext.swap(LogContext.SPAN_ID, outerSpan);
 			}
 		}
+	}
+
+	/**
+	 * Decodes the payload of a task for its {@code task_assigned} frame.
+	 * @param task the task
+	 * @return the payload as a JSON value, or {@code null}
+	 * @throws RuntimeException if the stored payload is not JSON (the task can never be
+	 * delivered)
+	 */
+	@Nullable Object payload(Task task) {
+		return parse(task.payloadJson());
 	}
 
 	@Nullable Object parse(@Nullable String jsonText) {

@@ -31,8 +31,11 @@ class DispatchEvents {
 
 	private final AgentRegistry registry;
 
+	private final PoisonTasks poison;
+
 	DispatchEvents(AgentConnections connections, AgentSessions sessions, Dispatcher dispatcher, Delivery delivery,
-			TaskLeases leases, AgentRegistry registry) {
+			TaskLeases leases, AgentRegistry registry, PoisonTasks poison) {
+		this.poison = poison;
 		this.connections = connections;
 		this.sessions = sessions;
 		this.dispatcher = dispatcher;
@@ -64,7 +67,12 @@ class DispatchEvents {
 			this.connections.get(event.agent())
 				.ifPresent((agent) -> this.leases.find(event.taskId()).ifPresent((task) -> {
 					agent.addHeld();
-					this.delivery.deliver(agent, task);
+					try {
+						this.delivery.deliver(agent, task);
+					}
+					catch (RuntimeException ex) {
+						this.poison.undeliverable(task.id(), task.lease(), ex);
+					}
 				}));
 		}
 	}

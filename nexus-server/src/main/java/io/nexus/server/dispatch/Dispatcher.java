@@ -11,9 +11,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskLeases;
+import io.nexus.server.tasks.TaskLeases.Candidates;
 import io.nexus.server.tasks.TaskLeases.Claim;
+import io.nexus.server.tasks.UnreadableTask;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +28,9 @@ import org.springframework.stereotype.Component;
  * The dispatch loop of this node: woken at once when a task becomes ready or an agent has
  * room (never polling on the hot path), it takes ready tasks in priority order, matches
  * each to the best eligible connected agent in memory, claims the matches in one
- * transaction, and only then sends the frames.
+ * transaction, and only then sends the frames. A task that can never be delivered (its
+ * payload cannot be read or decoded) is failed on its own by {@link PoisonTasks}; it
+ * never fails the round for the others.
  */
 @Component
 public class Dispatcher implements SmartLifecycle {
@@ -39,17 +45,21 @@ public class Dispatcher implements SmartLifecycle {
 
 	private final DispatchProperties properties;
 
+	private final PoisonTasks poison;
+
 	private final Semaphore signal = new Semaphore(0);
 
 	private volatile boolean running;
 
 	private Thread thread;
 
-	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties) {
+	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties,
+			PoisonTasks poison) {
 		this.connections = connections;
 		this.leases = leases;
 		this.delivery = delivery;
 		this.properties = properties;
+		this.poison = poison;
 	}
 
 	/**
@@ -116,13 +126,19 @@ public class Dispatcher implements SmartLifecycle {
 		Set<String> offered = new HashSet<>();
 		available.forEach((agent) -> offered.addAll(agent.agent().capabilities()));
 		int limit = this.properties.batchSize();
-		List<Task> ready = this.leases.dispatchable(limit, this.properties.agingMinutes(), offered);
-		if (ready.isEmpty()) {
-			return false;
+		Candidates candidates = this.leases.dispatchable(limit, this.properties.agingMinutes(), offered);
+		// a task that cannot be read fails on its own instead of failing the round
+		int poisoned = 0;
+		for (UnreadableTask unreadable : candidates.unreadable()) {
+			poisoned += this.poison.unreadable(unreadable) ? 1 : 0;
 		}
+		// another round may find more only if this one read a full batch and got
+		// somewhere
+		boolean more = candidates.size() >= limit;
 		Map<TaskId, ConnectedAgent> chosen = new HashMap<>();
+		Map<TaskId, @Nullable Object> payloads = new HashMap<>();
 		List<Claim> claims = new ArrayList<>();
-		for (Task task : ready) {
+		for (Task task : candidates.ready()) {
 			List<ConnectedAgent> eligible = available.stream()
 				.filter((agent) -> Scoring.eligible(agent, task))
 				.toList();
@@ -130,14 +146,23 @@ public class Dispatcher implements SmartLifecycle {
 			if (best == null) {
 				continue;
 			}
+			Object payload;
+			try {
+				payload = this.delivery.payload(task);
+			}
+			catch (RuntimeException ex) {
+				poisoned += this.poison.undeliverable(task.id(), null, ex) ? 1 : 0;
+				continue;
+			}
 			String reason = Scoring.explain(best, eligible.size());
 			if (best.reserveSlot()) {
 				chosen.put(task.id(), best);
+				payloads.put(task.id(), payload);
 				claims.add(new Claim(task, best.id(), reason));
 			}
 		}
 		if (claims.isEmpty()) {
-			return false;
+			return more && poisoned > 0;
 		}
 		List<Task> won;
 		try {
@@ -152,7 +177,7 @@ public class Dispatcher implements SmartLifecycle {
 			wonIds.add(task.id());
 			ConnectedAgent agent = chosen.get(task.id());
 			if (isStillConnected(agent)) {
-				this.delivery.deliver(agent, task);
+				deliver(agent, task, payloads.get(task.id()));
 			}
 		}
 		chosen.forEach((taskId, agent) -> {
@@ -160,7 +185,20 @@ public class Dispatcher implements SmartLifecycle {
 				agent.releaseSlot();
 			}
 		});
-		return ready.size() == limit;
+		return more;
+	}
+
+	/**
+	 * Sends a claimed task; if its frame cannot be built, the task fails on its own
+	 * (which ends the lease and frees the slot) and the round goes on.
+	 */
+	private void deliver(ConnectedAgent agent, Task task, @Nullable Object payload) {
+		try {
+			this.delivery.deliver(agent, task, payload);
+		}
+		catch (RuntimeException ex) {
+			this.poison.undeliverable(task.id(), new Lease(task.id(), agent.id(), task.leaseEpoch()), ex);
+		}
 	}
 
 	private boolean isStillConnected(ConnectedAgent agent) {

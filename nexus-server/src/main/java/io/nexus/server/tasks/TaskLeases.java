@@ -40,6 +40,8 @@ public class TaskLeases {
 	 */
 	public static final String TIMED_OUT_REASON = "timed out after ";
 
+	private static final String DISPATCHER = "dispatcher";
+
 	private final TaskRepository tasks;
 
 	private final TaskLeaseRepository leases;
@@ -76,16 +78,19 @@ public class TaskLeases {
 	 * @return the tasks in order
 	 */
 	@Transactional(readOnly = true)
-	public List<Task> dispatchable(int limit, int agingMinutes, Set<String> offered) {
+	public Candidates dispatchable(int limit, int agingMinutes, Set<String> offered) {
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
-		this.leases.dispatchable(now, limit, false, offered).forEach((task) -> candidates.put(task.id(), task));
-		this.leases.dispatchable(now, Math.max(1, limit / 4), true, offered)
+		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();
+		this.leases.dispatchable(now, limit, false, offered, (task) -> unreadable.put(task.id(), task))
+			.forEach((task) -> candidates.put(task.id(), task));
+		this.leases.dispatchable(now, Math.max(1, limit / 4), true, offered, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
 			.thenComparingLong(Task::seq));
-		return (ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered;
+		return new Candidates((ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered,
+				List.copyOf(unreadable.values()));
 	}
 
 	private static double effectivePriority(Task task, Instant now, int agingMinutes) {
@@ -116,15 +121,38 @@ public class TaskLeases {
 			if (won[i]) {
 				Task task = claimed.get(i);
 				result.add(task);
-				history.add(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, "dispatcher",
+				history.add(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, DISPATCHER,
 						task.statusReason(), task.assignedAgent().value(), task.leaseEpoch(), now));
 				this.events.publishEvent(new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED,
 						task.assignedAgent(), null, task.leaseEpoch(), task.leaseEpoch() - 1, task.statusReason(),
-						"dispatcher", true, claims.get(i).task(), now));
+						DISPATCHER, true, claims.get(i).task(), now));
 			}
 		}
 		this.history.appendAll(history);
 		return result;
+	}
+
+	/**
+	 * Fails a task that can never be delivered (poison-message handling): its payload
+	 * cannot be read or turned into a {@code task_assigned} frame. The task fails for
+	 * good through the normal lifecycle (history, event, dependents cancelled with
+	 * {@code dependency_failed}); retrying it would fail the same way. Nothing is
+	 * decrypted for this, so a task that cannot be read can still be failed.
+	 * @param id the task
+	 * @param lease the lease the dispatcher gave it, or {@code null} if it is still
+	 * queued
+	 * @param reason the status reason, such as
+	 * {@code payload_unreadable: encrypted value failed its integrity check}
+	 * @return whether the task was failed; {@code false} if it had moved on meanwhile
+	 */
+	@Transactional
+	public boolean poison(TaskId id, @Nullable Lease lease, String reason) {
+		Task task = this.tasks.lockLenient(id).orElse(null);
+		if (task == null || !((lease != null) ? isCurrent(task, lease) : task.status() == TaskStatus.QUEUED)) {
+			return false;
+		}
+		this.transitions.toTerminal(task, TaskStatus.FAILED, DISPATCHER, reason, null, null);
+		return true;
 	}
 
 	/**
@@ -286,6 +314,25 @@ public class TaskLeases {
 	 * @param reason why this agent (score and factors)
 	 */
 	public record Claim(Task task, AgentId agentId, String reason) {
+
+	}
+
+	/**
+	 * What one dispatch round may work on.
+	 *
+	 * @param ready the queued tasks that may run now, in dispatch order
+	 * @param unreadable queued tasks that the round found but could not read; they are
+	 * not in {@code ready}
+	 */
+	public record Candidates(List<Task> ready, List<UnreadableTask> unreadable) {
+
+		/**
+		 * How many rows the round read.
+		 * @return the number of ready and unreadable tasks
+		 */
+		public int size() {
+			return this.ready.size() + this.unreadable.size();
+		}
 
 	}
 

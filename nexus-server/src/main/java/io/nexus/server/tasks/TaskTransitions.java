@@ -113,7 +113,9 @@ class TaskTransitions {
 		while (!work.isEmpty()) {
 			Map.Entry<TaskId, TaskStatus> done = work.poll();
 			for (TaskId dependentId : this.tasks.dependentsOf(done.getKey())) {
-				Task dependent = this.tasks.lockById(dependentId).orElseThrow();
+				// only the status matters here: a dependent with an unreadable payload is
+				// cancelled too, instead of failing the change of the task it depends on
+				Task dependent = this.tasks.lockLenient(dependentId).orElseThrow();
 				if (dependent.status().isTerminal()) {
 					continue;
 				}

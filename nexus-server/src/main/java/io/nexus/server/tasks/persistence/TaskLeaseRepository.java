@@ -7,12 +7,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.UnreadableTask;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -55,14 +57,17 @@ public class TaskLeaseRepository {
 
 	/**
 	 * Queued tasks that may run now and that the offered capabilities cover, most urgent
-	 * first, then oldest first.
+	 * first, then oldest first. A task under a key that is not configured is left out (it
+	 * waits); one that cannot be read is left out and handed to {@code unreadable}.
 	 * @param now the current time (retry backoff)
 	 * @param limit how many
 	 * @param oldestFirst order by age alone (for aging) instead of priority
 	 * @param offered the capabilities that available agents have
+	 * @param unreadable receives the tasks that cannot be read
 	 * @return the tasks
 	 */
-	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered) {
+	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
+			Consumer<UnreadableTask> unreadable) {
 		Map<String, Object> params = new HashMap<>();
 		params.put("now", SqlTimes.toDb(now));
 		params.put("limit", limit);
@@ -83,11 +88,11 @@ public class TaskLeaseRepository {
 			readable = "(t.payload_key_id IS NULL OR t.payload_key_id IN (:keyIds))";
 			params.put("keyIds", this.cipher.keyIds());
 		}
-		return TaskRows.load(this.jdbc, this.cipher,
+		return TaskRows.loadReadable(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
 						+ "t.not_before <= :now) AND " + covered + " AND " + readable + " ORDER BY "
 						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit",
-				params);
+				params, unreadable);
 	}
 
 	/**

@@ -114,6 +114,21 @@ public class TaskRepository {
 			.findFirst();
 	}
 
+	/**
+	 * Reads and locks a task row for a status change even if a stored value of it cannot
+	 * be read (it failed its integrity check or its key is missing): such a value is
+	 * {@code null} in the task returned, which has no capabilities and dependencies
+	 * (empty lists).
+	 * @param id the task
+	 * @return the task, if it exists
+	 */
+	public Optional<Task> lockLenient(TaskId id) {
+		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
+			.param("id", id.value())
+			.query(TaskRows.lenient(this.cipher))
+			.optional();
+	}
+
 	public Optional<IdempotentMatch> findByIdempotencyKey(String key) {
 		return this.jdbc.sql("SELECT id, request_hash FROM tasks WHERE idempotency_key = :key")
 			.param("key", key)

@@ -7,14 +7,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.encryption.EncryptedValueInvalidException;
+import io.nexus.server.encryption.EncryptionKeyMissingException;
 import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.UnreadableTask;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.RowMapper;
@@ -48,6 +52,45 @@ final class TaskRows {
 		if (rows.isEmpty()) {
 			return List.of();
 		}
+		Related related = related(jdbc, rows);
+		return rows.stream().map((row) -> related.toTask(row, cipher)).toList();
+	}
+
+	/**
+	 * Loads tasks like {@link #load}, but one row that cannot be read does not fail the
+	 * others: a row whose key is not configured is left out (it waits for the key), and a
+	 * row with a value that fails its integrity check or cannot be decoded is left out
+	 * and handed to {@code unreadable}.
+	 * @param jdbc the client
+	 * @param cipher the cipher
+	 * @param sql the query, selecting {@link #COLUMNS}
+	 * @param params its parameters
+	 * @param unreadable receives the rows that cannot be read
+	 * @return the tasks that could be read
+	 */
+	static List<Task> loadReadable(JdbcClient jdbc, FieldCipher cipher, String sql, Map<String, Object> params,
+			Consumer<UnreadableTask> unreadable) {
+		List<Row> rows = jdbc.sql(sql).params(params).query(TaskRows::row).list();
+		if (rows.isEmpty()) {
+			return List.of();
+		}
+		Related related = related(jdbc, rows);
+		List<Task> tasks = new ArrayList<>(rows.size());
+		for (Row row : rows) {
+			try {
+				tasks.add(related.toTask(row, cipher));
+			}
+			catch (EncryptionKeyMissingException ex) {
+				// the key may come back: the task waits
+			}
+			catch (RuntimeException ex) {
+				unreadable.accept(row.unreadable(cipher, ex));
+			}
+		}
+		return tasks;
+	}
+
+	private static Related related(JdbcClient jdbc, List<Row> rows) {
 		List<String> ids = rows.stream().map(Row::id).toList();
 		Map<String, List<String>> capabilities = new HashMap<>();
 		jdbc.sql("SELECT task_id, capability FROM task_capabilities WHERE task_id IN (:ids) "
@@ -65,10 +108,19 @@ final class TaskRows {
 				dependencies.computeIfAbsent(rs.getString("task_id"), (key) -> new ArrayList<>())
 					.add(new TaskId(rs.getString("depends_on")));
 			});
-		return rows.stream()
-			.map((row) -> row.toTask(cipher, capabilities.getOrDefault(row.id(), List.of()),
-					dependencies.getOrDefault(row.id(), List.of())))
-			.toList();
+		return new Related(capabilities, dependencies);
+	}
+
+	/**
+	 * Maps a row whose values may be unreadable, without its capabilities and
+	 * dependencies: a value that cannot be read is {@code null}, so that the task can
+	 * still change state (to {@code failed}) without anything being decrypted twice or
+	 * shown.
+	 * @param cipher the cipher
+	 * @return the mapper
+	 */
+	static RowMapper<Task> lenient(FieldCipher cipher) {
+		return (rs, rowNum) -> row(rs, rowNum).toLenientTask(cipher);
 	}
 
 	/**
@@ -104,6 +156,15 @@ final class TaskRows {
 		return rs.wasNull() ? null : value;
 	}
 
+	private record Related(Map<String, List<String>> capabilities, Map<String, List<TaskId>> dependencies) {
+
+		Task toTask(Row row, FieldCipher cipher) {
+			return row.toTask(cipher, this.capabilities.getOrDefault(row.id(), List.of()),
+					this.dependencies.getOrDefault(row.id(), List.of()));
+		}
+
+	}
+
 	record Row(long seq, String id, String title, @Nullable String description, int priority, @Nullable String category,
 			String status, @Nullable String statusReason, @Nullable String payload, @Nullable String result,
 			@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
@@ -115,11 +176,49 @@ final class TaskRows {
 			@Nullable String traceparent, @Nullable String payloadKeyId, @Nullable String resultKeyId) {
 
 		Task toTask(FieldCipher cipher, List<String> capabilities, List<TaskId> dependencies) {
+			return toTask(cipher.open(this.payload, this.payloadKeyId, PAYLOAD, this.id),
+					cipher.open(this.result, this.resultKeyId, RESULT, this.id), capabilities, dependencies);
+		}
+
+		Task toLenientTask(FieldCipher cipher) {
+			return toTask(openOrNull(cipher, this.payload, this.payloadKeyId, PAYLOAD),
+					openOrNull(cipher, this.result, this.resultKeyId, RESULT), List.of(), List.of());
+		}
+
+		private @Nullable String openOrNull(FieldCipher cipher, @Nullable String stored, @Nullable String keyId,
+				String column) {
+			try {
+				return cipher.open(stored, keyId, column, this.id);
+			}
+			catch (RuntimeException ex) {
+				return null;
+			}
+		}
+
+		/**
+		 * Describes why this row cannot be read, naming the column (found again only on
+		 * this failure path) and never showing any of its value.
+		 */
+		UnreadableTask unreadable(FieldCipher cipher, RuntimeException failure) {
+			String column = "row";
+			if (openOrNull(cipher, this.payload, this.payloadKeyId, PAYLOAD) == null && this.payload != null) {
+				column = "payload";
+			}
+			else if (openOrNull(cipher, this.result, this.resultKeyId, RESULT) == null && this.result != null) {
+				column = "result";
+			}
+			String reason = (failure instanceof EncryptedValueInvalidException)
+					? "encrypted value failed its integrity check"
+					: "could not be read (" + failure.getClass().getSimpleName() + ")";
+			return new UnreadableTask(new TaskId(this.id), column, reason);
+		}
+
+		private Task toTask(@Nullable String payloadJson, @Nullable String resultJson, List<String> capabilities,
+				List<TaskId> dependencies) {
 			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
 					this.category, TaskStatus.fromWireName(this.status), this.statusReason, capabilities, dependencies,
-					cipher.open(this.payload, this.payloadKeyId, PAYLOAD, this.id),
-					cipher.open(this.result, this.resultKeyId, RESULT, this.id), this.estimatedDuration,
-					this.actualDuration, this.maxAttempts, this.attempts, this.timeoutSeconds, this.idempotencyKey,
+					payloadJson, resultJson, this.estimatedDuration, this.actualDuration, this.maxAttempts,
+					this.attempts, this.timeoutSeconds, this.idempotencyKey,
 					(this.assignedAgent != null) ? new AgentId(this.assignedAgent) : null, this.leaseEpoch,
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
 					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
