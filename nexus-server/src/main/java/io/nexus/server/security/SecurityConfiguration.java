@@ -33,8 +33,9 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * The HTTP security rules. {@code /api/**} is stateless and takes bearer tokens only
  * (access JWTs, API keys, agent tokens); the rest (operations endpoints, OpenAPI, the
  * dashboard) also takes a browser session from the dashboard's login page, with CSRF
- * protection. Only {@code /health}, the login page and static assets are open; the
- * dashboard's POST actions need an operator. docs/security.md has the full matrix.
+ * protection. Only {@code /health}, the login and MFA enrolment pages and static assets
+ * are open; the dashboard's POST actions need an operator. docs/security.md has the full
+ * matrix.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
