@@ -50,9 +50,9 @@ class BrowserEnrolmentIntegrationTests extends ApiIntegrationTest {
 
 	@Test
 	void anAdminWhoMustEnrolReachesOnlyTheEnrolmentPageUntilAFirstCodeIsRight() throws Exception {
-		this.accounts.create("deskboss", PASSWORD, Role.ADMIN);
+		this.accounts.create("pageboss", PASSWORD, Role.ADMIN);
 		Browser browser = new Browser(this.port);
-		HttpResponse<String> posted = browser.logIn("deskboss", PASSWORD);
+		HttpResponse<String> posted = browser.logIn("pageboss", PASSWORD);
 		assertThat(posted.statusCode()).isEqualTo(302);
 		assertThat(posted.headers().firstValue("Location").orElseThrow()).endsWith("/login/enrol");
 
@@ -68,21 +68,21 @@ class BrowserEnrolmentIntegrationTests extends ApiIntegrationTest {
 
 		HttpResponse<String> page = browser.get("/login/enrol");
 		assertThat(page.statusCode()).isEqualTo(200);
-		assertThat(page.body()).contains("deskboss", "otpauth://totp/Nexus:deskboss", "data:image/svg+xml;base64,");
+		assertThat(page.body()).contains("pageboss", "otpauth://totp/Nexus:pageboss", "data:image/svg+xml;base64,");
 		String secret = secret(page.body());
 		assertThat(secret(browser.get("/login/enrol").body())).as("the same secret after a reload").isEqualTo(secret);
 
 		HttpResponse<String> forged = browser.post("/login/enrol",
 				"code=" + TotpCodes.at(secret, TotpCodes.currentStep()), false);
 		assertThat(forged.statusCode()).as("no CSRF token").isEqualTo(403);
-		assertThat(mfaOn("deskboss")).isFalse();
+		assertThat(mfaOn("pageboss")).isFalse();
 
 		HttpResponse<String> wrong = browser.post("/login/enrol", "code=" + TotpCodes.wrong(secret), true);
 		assertThat(wrong.statusCode()).isEqualTo(200);
 		assertThat(wrong.body()).contains("id=\"mfa-error\"").doesNotContain("id=\"recovery-codes\"");
 		assertThat(secret(wrong.body())).isEqualTo(secret);
-		assertThat(mfaOn("deskboss")).isFalse();
-		assertThat(audited("mfa.enabled", "failure", "deskboss")).isEqualTo(1);
+		assertThat(mfaOn("pageboss")).isFalse();
+		assertThat(audited("mfa.enabled", "failure", "pageboss")).isEqualTo(1);
 		assertThat(browser.get("/").headers().firstValue("Location").orElseThrow()).endsWith("/login/enrol");
 
 		long step = TotpCodes.currentStep();
@@ -94,25 +94,25 @@ class BrowserEnrolmentIntegrationTests extends ApiIntegrationTest {
 		assertThat(codes).hasSize(10)
 			.doesNotHaveDuplicates()
 			.allMatch((code) -> code.matches("[a-z2-7]{5}-[a-z2-7]{5}"));
-		assertThat(mfaOn("deskboss")).isTrue();
-		assertThat(audited("mfa.enabled", "success", "deskboss")).isEqualTo(1);
-		assertThat(audited("auth.login", "success", "deskboss")).isEqualTo(1);
+		assertThat(mfaOn("pageboss")).isTrue();
+		assertThat(audited("mfa.enabled", "success", "pageboss")).isEqualTo(1);
+		assertThat(audited("auth.login", "success", "pageboss")).isEqualTo(1);
 
 		HttpResponse<String> home = browser.get("/");
 		assertThat(home.statusCode()).as("logged in").isEqualTo(200);
-		assertThat(home.body()).contains("deskboss");
+		assertThat(home.body()).contains("pageboss");
 		assertThat(browser.get("/login/enrol").headers().firstValue("Location").orElseThrow()).as("enrolment is over")
 			.endsWith("/account");
 		HttpResponse<String> account = browser.get("/account");
 		assertThat(account.body()).contains("id=\"mfa-status\"").doesNotContain("mfa-disable-form");
 		assertThat(browser.post("/account/mfa/disable", "code=" + codes.get(0), true).statusCode()).isEqualTo(302);
-		assertThat(mfaOn("deskboss")).as("admins under enforcement keep MFA").isTrue();
+		assertThat(mfaOn("pageboss")).as("admins under enforcement keep MFA").isTrue();
 
 		Browser later = new Browser(this.port);
-		assertThat(later.logIn("deskboss", PASSWORD).headers().firstValue("Location").orElseThrow())
+		assertThat(later.logIn("pageboss", PASSWORD).headers().firstValue("Location").orElseThrow())
 			.as("a code is needed now")
 			.endsWith("/login?error");
-		HttpResponse<String> withCode = later.logIn("deskboss", PASSWORD, TotpCodes.at(secret, step + 1));
+		HttpResponse<String> withCode = later.logIn("pageboss", PASSWORD, TotpCodes.at(secret, step + 1));
 		assertThat(withCode.headers().firstValue("Location").orElseThrow()).doesNotContain("/login");
 		assertThat(later.get("/").statusCode()).isEqualTo(200);
 	}
