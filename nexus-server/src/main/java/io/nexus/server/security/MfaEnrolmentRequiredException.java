@@ -14,9 +14,16 @@ public class MfaEnrolmentRequiredException extends AuthenticationException {
 
 	private final transient @Nullable IssuedToken enrolmentToken;
 
+	private final @Nullable String username;
+
 	MfaEnrolmentRequiredException(@Nullable IssuedToken enrolmentToken) {
+		this(enrolmentToken, null);
+	}
+
+	MfaEnrolmentRequiredException(@Nullable IssuedToken enrolmentToken, @Nullable String username) {
 		super("multi-factor enrolment is required");
 		this.enrolmentToken = enrolmentToken;
+		this.username = username;
 	}
 
 	/**
@@ -25,6 +32,14 @@ public class MfaEnrolmentRequiredException extends AuthenticationException {
 	 */
 	public @Nullable IssuedToken enrolmentToken() {
 		return this.enrolmentToken;
+	}
+
+	/**
+	 * The user whose password was right, if this came from a password login.
+	 * @return the user name as stored, or {@code null}
+	 */
+	@Nullable String username() {
+		return this.username;
 	}
 
 }

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.nexus.server.audit.AuditLog;
 import io.nexus.server.security.persistence.MfaRepository;
@@ -64,6 +65,22 @@ public class MultiFactor {
 		}
 		String secret = Totp.newSecret();
 		this.repository.savePending(username, secret, this.clock.instant());
+		return setupOf(username, secret);
+	}
+
+	/**
+	 * The enrolment a user has started and not confirmed yet, to show it again.
+	 * @param username the user
+	 * @return the pending secret and its URI, if there is one
+	 */
+	@Transactional(readOnly = true)
+	public Optional<Setup> pending(String username) {
+		return this.repository.find(username)
+			.filter((enrolment) -> !enrolment.enabled())
+			.map((enrolment) -> setupOf(username, enrolment.secret()));
+	}
+
+	private static Setup setupOf(String username, String secret) {
 		String label = ISSUER + ":" + URLEncoder.encode(username, StandardCharsets.UTF_8).replace("+", "%20");
 		String uri = "otpauth://totp/" + label + "?secret=" + secret + "&issuer=" + ISSUER + "&algorithm=SHA1&digits="
 				+ Totp.DIGITS + "&period=" + Totp.STEP_SECONDS;
@@ -83,7 +100,8 @@ public class MultiFactor {
 			.orElseThrow(() -> new ConflictException("mfa_not_pending",
 					"No pending enrolment: call POST /api/auth/mfa/setup first", Map.of()));
 		if (!totpMatches(username, enrolment, code)) {
-			this.audit.record("mfa.enabled", username, AuditLog.FAILURE, "wrong one-time code");
+			// named: an admin enrolling on the login page has no session yet
+			this.audit.recordAs(username, "mfa.enabled", username, AuditLog.FAILURE, "wrong one-time code");
 			throw new InvalidMfaCodeException();
 		}
 		this.repository.enable(username, this.clock.instant());
@@ -93,7 +111,7 @@ public class MultiFactor {
 			codes.add(recovery);
 			this.repository.insertRecoveryCode(username, SecretTokens.hash(recovery));
 		}
-		this.audit.record("mfa.enabled", username, AuditLog.SUCCESS, null);
+		this.audit.recordAs(username, "mfa.enabled", username, AuditLog.SUCCESS, null);
 		return codes;
 	}
 

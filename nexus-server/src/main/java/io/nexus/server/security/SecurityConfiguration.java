@@ -19,6 +19,9 @@ import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AuthenticationSuccessHandler;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
@@ -31,8 +34,9 @@ import org.springframework.web.cors.UrlBasedCorsConfigurationSource;
  * The HTTP security rules. {@code /api/**} is stateless and takes bearer tokens only
  * (access JWTs, API keys, agent tokens); the rest (operations endpoints, OpenAPI, the
  * dashboard) also takes a browser session from the dashboard's login page, with CSRF
- * protection. Only {@code /health}, the login page and static assets are open; the
- * dashboard's POST actions need an operator. docs/security.md has the full matrix.
+ * protection. Only {@code /health}, the login and MFA enrolment pages and static assets
+ * are open; the dashboard's POST actions need an operator. docs/security.md has the full
+ * matrix.
  */
 @Configuration(proxyBeanMethods = false)
 class SecurityConfiguration {
@@ -118,7 +122,7 @@ class SecurityConfiguration {
 	@Bean
 	@Order(2)
 	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
-			AuthenticationManager passwordLogin) throws Exception {
+			AuthenticationManager passwordLogin, BrowserEnrolment enrolment) throws Exception {
 		ProviderManager bearerManager = new ProviderManager(bearer);
 		// the login page checks passwords with the same throttled, audited manager as the
 		// API
@@ -138,6 +142,9 @@ class SecurityConfiguration {
 			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/css/**", "/js/**",
 					"/img/**", "/webjars/**")
 			.permitAll()
+			// the enrolment page checks its own state, kept in the HTTP session
+			.requestMatchers("/login/enrol", "/login/enrol/**")
+			.permitAll()
 			// the dashboard's actions: the same rule as the API, whatever the buttons
 			// show
 			.requestMatchers(HttpMethod.POST, "/agents", "/agents/**", "/tasks", "/tasks/**")
@@ -145,11 +152,11 @@ class SecurityConfiguration {
 			.anyRequest()
 			.hasAnyRole(READERS))
 			.formLogin((form) -> form.loginPage("/login")
-				.defaultSuccessUrl("/", false)
 				// the one-time code of two-factor users travels with the password
 				.authenticationDetailsSource((request) -> new MultiFactor.LoginCode(
 						(request.getParameter("code") != null) ? request.getParameter("code").strip() : ""))
-				.failureHandler(SecurityConfiguration::loginFailed)
+				.successHandler(loggedIn(enrolment))
+				.failureHandler((request, response, failure) -> loginFailed(request, response, failure, enrolment))
 				.permitAll())
 			.logout((logout) -> logout.logoutSuccessUrl("/login?logout").permitAll())
 			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
@@ -157,8 +164,12 @@ class SecurityConfiguration {
 				.authenticationManagerResolver((request) -> bearerManager))
 			.cors(Customizer.withDefaults())
 			.headers(SecurityConfiguration::headers)
-			.exceptionHandling((exceptions) -> exceptions.defaultAuthenticationEntryPointFor(problems.unauthorized(),
-					machineEndpoints));
+			.exceptionHandling((exceptions) -> exceptions
+				.defaultAuthenticationEntryPointFor(problems.unauthorized(), machineEndpoints)
+				// between the password and the first code, every page leads back to the
+				// enrolment
+				.defaultAuthenticationEntryPointFor(new LoginUrlAuthenticationEntryPoint("/login/enrol"),
+						enrolment::isPending));
 		return http.build();
 	}
 
@@ -182,19 +193,31 @@ class SecurityConfiguration {
 	}
 
 	/**
-	 * Sends the login page back with the reason: an admin who must enrol in MFA first and
-	 * an unavailable database each get their own message; every other failure the same
-	 * one, so that the page does not tell which part was wrong.
+	 * After a login, no enrolment that this browser left unfinished stays behind.
+	 */
+	private static AuthenticationSuccessHandler loggedIn(BrowserEnrolment enrolment) {
+		SavedRequestAwareAuthenticationSuccessHandler saved = new SavedRequestAwareAuthenticationSuccessHandler();
+		return (request, response, authentication) -> {
+			enrolment.cancel(request);
+			saved.onAuthenticationSuccess(request, response, authentication);
+		};
+	}
+
+	/**
+	 * An admin who must enrol in MFA first goes on to the enrolment page, with the
+	 * enrolment kept in the HTTP session instead of a login. Otherwise the login page
+	 * comes back with the reason: an unavailable database gets its own message; every
+	 * other failure the same one, so that the page does not tell which part was wrong.
 	 */
 	private static void loginFailed(HttpServletRequest request, HttpServletResponse response,
-			AuthenticationException failure) throws IOException {
-		String reason = "error";
-		if (failure instanceof MfaEnrolmentRequiredException) {
-			reason = "enrol";
+			AuthenticationException failure, BrowserEnrolment enrolment) throws IOException {
+		if (failure instanceof MfaEnrolmentRequiredException required && required.username() != null) {
+			enrolment.begin(request, required.username());
+			response.sendRedirect(request.getContextPath() + "/login/enrol");
+			return;
 		}
-		else if (failure instanceof AuthenticationUnavailableException) {
-			reason = "unavailable";
-		}
+		enrolment.cancel(request);
+		String reason = (failure instanceof AuthenticationUnavailableException) ? "unavailable" : "error";
 		response.sendRedirect(request.getContextPath() + "/login?" + reason);
 	}
 

@@ -117,7 +117,7 @@ class ThrottledLoginProvider implements AuthenticationProvider {
 		if (this.enforcement.mustEnrol(user.getName(), role)) {
 			this.audit.recordAs(user.getName(), "auth.login", user.getName(), AuditLog.FAILURE,
 					"multi-factor enrolment required: an admin without MFA got an enrolment token only");
-			throw new MfaEnrolmentRequiredException(this.tokens.issueEnrolment(user.getName()));
+			throw new MfaEnrolmentRequiredException(this.tokens.issueEnrolment(user.getName()), user.getName());
 		}
 	}
 

@@ -37,7 +37,8 @@ class DashboardScreenshots extends ApiIntegrationTest {
 		try (SdkAgents agents = new SdkAgents(this.port)) {
 			String taskId = populate(agents);
 			Map<String, String> pages = Map.of("login", "/login", "overview", "/", "agents", "/agents", "agent",
-					"/agents/builder-1", "tasks", "/tasks", "task", "/tasks/" + taskId, "analytics", "/analytics");
+					"/agents/builder-1", "tasks", "/tasks", "task", "/tasks/" + taskId, "analytics", "/analytics",
+					"account", "/account");
 			for (int[] size : List.of(new int[] { 1280, 800 }, new int[] { 390, 844 })) {
 				WebDriver browser = Browsers.start(size[0], size[1]);
 				try {

@@ -164,7 +164,7 @@ class MfaEnforcementIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
-	void theLoginPageRefusesAnAdminWithoutMfaAndSaysToEnrol() throws Exception {
+	void theLoginPageTakesAnAdminWithoutMfaToEnrolmentWithoutASession() throws Exception {
 		user("deskboss", "admin");
 		HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
 		String base = "http://localhost:" + this.port;
@@ -179,16 +179,17 @@ class MfaEnforcementIntegrationTests extends ApiIntegrationTest {
 			.POST(HttpRequest.BodyPublishers.ofString(form))
 			.build(), BodyHandlers.ofString());
 		assertThat(posted.statusCode()).isEqualTo(302);
-		assertThat(posted.headers().firstValue("Location").orElseThrow()).endsWith("/login?enrol");
+		assertThat(posted.headers().firstValue("Location").orElseThrow()).endsWith("/login/enrol");
 		HttpResponse<String> home = browser.send(
 				HttpRequest.newBuilder(URI.create(base + "/")).header("Accept", "text/html").build(),
 				BodyHandlers.ofString());
 		assertThat(home.statusCode()).as("no dashboard session").isEqualTo(302);
-		assertThat(home.headers().firstValue("Location").orElseThrow()).endsWith("/login");
-		String message = browser
-			.send(HttpRequest.newBuilder(URI.create(base + "/login?enrol")).build(), BodyHandlers.ofString())
+		assertThat(home.headers().firstValue("Location").orElseThrow()).endsWith("/login/enrol");
+		assertThat(liveSessions("deskboss")).isZero();
+		String enrolment = browser
+			.send(HttpRequest.newBuilder(URI.create(base + "/login/enrol")).build(), BodyHandlers.ofString())
 			.body();
-		assertThat(message).contains("two-factor authentication").contains("/api/auth/mfa/setup");
+		assertThat(enrolment).contains("two-factor authentication").contains("otpauth://totp/Nexus:deskboss");
 	}
 
 	private ApiClient enrolAndLogIn(String username, String password) {
