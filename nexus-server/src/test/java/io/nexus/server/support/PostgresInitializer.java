@@ -24,7 +24,12 @@ class PostgresInitializer implements ApplicationContextInitializer<ConfigurableA
 					Map.of("spring.datasource.url", url + separator + "currentSchema=" + schema,
 							"spring.datasource.username", TestServices.postgresUser(), "spring.datasource.password",
 							TestServices.postgresPassword(), "spring.flyway.schemas", schema,
-							"spring.flyway.create-schemas", "true")));
+							"spring.flyway.create-schemas", "true",
+							// the suite caches one context per schema: small pools that
+							// give idle connections back keep the total under
+							// PostgreSQL's max_connections (100)
+							"spring.datasource.hikari.maximum-pool-size", "6", "spring.datasource.hikari.minimum-idle",
+							"0", "spring.datasource.hikari.idle-timeout", "10000")));
 	}
 
 }
