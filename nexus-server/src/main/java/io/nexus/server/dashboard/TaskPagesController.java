@@ -1,6 +1,7 @@
 package io.nexus.server.dashboard;
 
 import java.security.Principal;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -120,6 +121,9 @@ class TaskPagesController {
 		model.addAttribute("waitingReason", waitingReason(task));
 		model.addAttribute("candidates",
 				(task.status() == TaskStatus.QUEUED) ? this.fleet.candidates(task) : List.of());
+		Map<String, String> unreadable = new HashMap<>();
+		task.unreadable().forEach((value) -> unreadable.put(value.column(), value.reason()));
+		model.addAttribute("unreadable", unreadable);
 		model.addAttribute("payload", pretty(task.payloadJson()));
 		model.addAttribute("result", pretty(task.resultJson()));
 		return "dashboard/task";

@@ -34,6 +34,8 @@ import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskLeases;
+import io.nexus.server.tasks.UnreadableTask;
+import io.nexus.server.tasks.UnreadableValue;
 import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -168,12 +170,26 @@ public class AgentSessions {
 		int held = 0;
 		for (Task task : this.leases.heldBy(agent.id())) {
 			Long epoch = running.remove(task.id().value());
-			if (epoch != null && epoch == task.leaseEpoch()) {
+			UnreadableValue payload = task.unreadablePayload();
+			if (payload != null && !payload.keyMissing()) {
+				// damaged at rest: it is never sent or resumed again, and it fails on its
+				// own; the agent connects (it stops the task: not in resumed_tasks)
+				this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
+						"encrypted value failed its integrity check"), task.lease());
+			}
+			else if (epoch != null && epoch == task.leaseEpoch()) {
 				if (task.status() == TaskStatus.ASSIGNED) {
 					this.leases.accept(task.lease());
 				}
 				resumed.add(new TaskLease(task.id().value(), task.leaseEpoch()));
 				held++;
+			}
+			else if (task.status() == TaskStatus.ASSIGNED && payload != null) {
+				// its key is missing: it cannot be sent again, so it goes back to the
+				// queue,
+				// where it waits for the key
+				this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
+						+ payload.reason() + "); it waits for the key");
 			}
 			else if (task.status() == TaskStatus.ASSIGNED) {
 				toResend.add(task);

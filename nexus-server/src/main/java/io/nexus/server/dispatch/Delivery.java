@@ -6,6 +6,7 @@ import java.time.Instant;
 import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.UnreadableValue;
 import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -83,10 +84,15 @@ class Delivery {
 	 * Decodes the payload of a task for its {@code task_assigned} frame.
 	 * @param task the task
 	 * @return the payload as a JSON value, or {@code null}
-	 * @throws RuntimeException if the stored payload is not JSON (the task can never be
-	 * delivered)
+	 * @throws RuntimeException if the stored payload could not be read or is not JSON
+	 * (the task can never be delivered): a payload that could not be read is never sent
+	 * as if it were {@code null}
 	 */
 	@Nullable Object payload(Task task) {
+		UnreadableValue unreadable = task.unreadablePayload();
+		if (unreadable != null) {
+			throw new IllegalStateException("the payload cannot be read: " + unreadable.reason());
+		}
 		return parse(task.payloadJson());
 	}
 

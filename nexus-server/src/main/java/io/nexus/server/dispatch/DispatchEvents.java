@@ -8,6 +8,8 @@ import io.nexus.server.agents.AgentDeleted;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tasks.TaskStatusChanged;
+import io.nexus.server.tasks.UnreadableTask;
+import io.nexus.server.tasks.UnreadableValue;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -67,6 +69,19 @@ class DispatchEvents {
 			this.connections.get(event.agent())
 				.ifPresent((agent) -> this.leases.find(event.taskId()).ifPresent((task) -> {
 					agent.addHeld();
+					UnreadableValue payload = task.unreadablePayload();
+					if (payload != null) {
+						// read after the assignment: never sent as if it had no payload
+						if (payload.keyMissing()) {
+							this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
+									+ payload.reason() + "); it waits for the key");
+						}
+						else {
+							this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
+									"encrypted value failed its integrity check"), task.lease());
+						}
+						return;
+					}
 					try {
 						this.delivery.deliver(agent, task);
 					}

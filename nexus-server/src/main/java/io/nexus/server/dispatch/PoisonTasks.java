@@ -47,7 +47,17 @@ class PoisonTasks {
 	 * @return whether it was failed now
 	 */
 	boolean unreadable(UnreadableTask task) {
-		return fail(task.id(), null, task.column(), task.failureReason());
+		return unreadable(task, null);
+	}
+
+	/**
+	 * Fails a task that dispatch could not read, queued or held by an agent.
+	 * @param task the task and why it cannot be read
+	 * @param lease the lease an agent holds it under, or {@code null} if it is queued
+	 * @return whether it was failed now
+	 */
+	boolean unreadable(UnreadableTask task, @Nullable Lease lease) {
+		return fail(task.id(), lease, task.column(), task.failureReason());
 	}
 
 	/**

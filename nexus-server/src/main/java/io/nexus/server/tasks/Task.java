@@ -45,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  * @param reservedFor the disconnected agent this task waits for, if any
  * @param traceparent the W3C trace context the task was created in, if traced
  * @param seq the storage order, for paging
+ * @param unreadable the stored values that could not be read (their fields are
+ * {@code null}); empty when everything was read
  */
 public record Task(TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -54,12 +56,13 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
-		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq) {
+		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq,
+		List<UnreadableValue> unreadable) {
 
-	/**
-	 * The lease under which the assigned agent holds this task.
-	 * @return the lease, or {@code null} if no agent holds it
-	 */
+	public Task {
+		unreadable = List.copyOf(unreadable);
+	}
+
 	/**
 	 * This task as it is after a dispatcher's claim: assigned to the agent under the next
 	 * lease epoch, one attempt more.
@@ -74,9 +77,25 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
 				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
 				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.traceparent,
-				this.seq);
+				this.seq, this.unreadable);
 	}
 
+	/**
+	 * Why the payload could not be read, if it could not: such a task has no payload to
+	 * deliver or to copy into a retry ({@link #payloadJson()} is {@code null}).
+	 * @return the unreadable payload, or {@code null} if it was read
+	 */
+	public @Nullable UnreadableValue unreadablePayload() {
+		return this.unreadable.stream()
+			.filter((value) -> UnreadableValue.PAYLOAD.equals(value.column()))
+			.findFirst()
+			.orElse(null);
+	}
+
+	/**
+	 * The lease under which the assigned agent holds this task.
+	 * @return the lease, or {@code null} if no agent holds it
+	 */
 	public @Nullable Lease lease() {
 		return (this.assignedAgent != null) ? new Lease(this.id, this.assignedAgent, this.leaseEpoch) : null;
 	}

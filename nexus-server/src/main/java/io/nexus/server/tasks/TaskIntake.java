@@ -194,7 +194,7 @@ class TaskIntake {
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
-				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, 0);
+				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, 0, List.of());
 		this.tasks.insert(task, (request.idempotencyKey() != null) ? hash(request) : null);
 		this.transitions.created(task, actor,
 				(retryOf != null) ? "retry of " + retryOf : ready ? "created" : "created; waiting for dependencies");

@@ -156,6 +156,26 @@ public class TaskLeases {
 	}
 
 	/**
+	 * Returns a task its agent has not accepted to the queue without counting a failed
+	 * attempt, because it cannot be sent (its payload's key is missing): it waits there
+	 * for the key, like any queued task under a missing key. Does nothing if the lease is
+	 * no longer current or the task is no longer {@code assigned}.
+	 * @param lease the lease to end
+	 * @param reason the status reason
+	 * @return whether the task went back to the queue
+	 */
+	@Transactional
+	public boolean release(Lease lease, String reason) {
+		Task task = lockTask(lease.taskId());
+		if (!isCurrent(task, lease) || task.status() != TaskStatus.ASSIGNED) {
+			return false;
+		}
+		this.transitions.toQueued(task, DISPATCHER, reason);
+		this.leases.decrementAttempts(task.id());
+		return true;
+	}
+
+	/**
 	 * The agent starts the task; accepting twice under the same lease is harmless.
 	 * @param lease the lease
 	 * @return the task as it is now

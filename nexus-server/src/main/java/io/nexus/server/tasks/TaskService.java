@@ -2,6 +2,7 @@ package io.nexus.server.tasks;
 
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -227,6 +228,7 @@ public class TaskService {
 			default -> throw new IllegalTransitionException(id, task.status(), TaskStatus.ASSIGNED,
 					"terminal states are final");
 		}
+		checkPayloadReadable(task, "assigned");
 		if (!force) {
 			checkEligible(task, agent);
 		}
@@ -270,6 +272,7 @@ public class TaskService {
 				throw new ConflictException("task_not_retryable", "Task '" + id + "' is " + task.status().wireName()
 						+ "; only failed or cancelled tasks can be retried", Map.of("task_id", id.value()));
 			}
+			checkPayloadReadable(task, "retried");
 			NewTask again = new NewTask(null, task.title(), task.description(), task.priority(), task.category(),
 					task.requiredCapabilities(), task.dependencies(), task.payloadJson(), task.estimatedDuration(),
 					task.maxAttempts(), task.timeoutSeconds(), null);
@@ -324,6 +327,27 @@ public class TaskService {
 							+ " task(s), its limit; pass \"force\": true to assign anyway",
 					Map.of("agent_id", agent.id().value()));
 		}
+	}
+
+	/**
+	 * Refuses to send or copy a payload that could not be read: it would go out as if the
+	 * task had none.
+	 */
+	private static void checkPayloadReadable(Task task, String action) {
+		UnreadableValue payload = task.unreadablePayload();
+		if (payload == null) {
+			return;
+		}
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("task_id", task.id().value());
+		properties.put("unreadable", payload.describe());
+		if (payload.keyId() != null) {
+			properties.put("key_id", payload.keyId());
+		}
+		String remedy = payload.keyMissing() ? "; add the key to NEXUS_ENCRYPTION_OLD_KEYS and try again"
+				: "; the stored value was altered or damaged in the database, so there is no payload to use";
+		throw new ConflictException("payload_unreadable", "Task '" + task.id() + "' cannot be " + action
+				+ ": its payload cannot be read (" + payload.reason() + ")" + remedy, properties);
 	}
 
 	private Task lock(TaskId id) {

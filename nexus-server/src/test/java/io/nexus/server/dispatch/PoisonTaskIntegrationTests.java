@@ -80,9 +80,12 @@ class PoisonTaskIntegrationTests extends ApiIntegrationTest {
 		// the task is failed for good: a manual assignment changes nothing
 		Response assign = this.api.post("/api/tasks/" + bad + "/assign",
 				"{\"agent_id\":\"" + agent.field("id") + "\",\"force\":true}");
-		assertThat(assign.status()).isEqualTo(500);
-		assertThat(assign.problemType()).isEqualTo("urn:nexus:problem:encrypted_value_invalid");
+		assertThat(assign.status()).isEqualTo(409);
+		assertThat(assign.problemType()).isEqualTo("urn:nexus:problem:illegal_transition");
 		assertThat(status(bad)).isEqualTo("failed");
+		Response read = this.api.get("/api/tasks/" + bad);
+		assertThat(read.status()).isEqualTo(200);
+		assertThat(read.json().get("unreadable").toString()).isEqualTo("[\"payload: integrity check failed\"]");
 	}
 
 	@Test
@@ -115,16 +118,17 @@ class PoisonTaskIntegrationTests extends ApiIntegrationTest {
 		this.jdbc.sql("UPDATE tasks SET payload_key_id = 'gone' WHERE id = :id").param("id", orphan).update();
 		try {
 			Response read = this.api.get("/api/tasks/" + orphan);
-			assertThat(read.status()).isEqualTo(503);
-			assertThat(read.problemType()).isEqualTo("urn:nexus:problem:encryption_key_missing");
-			assertThat(read.field("key_id")).isEqualTo("gone");
+			assertThat(read.status()).isEqualTo(200);
+			assertThat(read.json().get("unreadable").toString()).isEqualTo("[\"payload: key gone missing\"]");
 
 			Response agent = this.api.post("/api/agents",
 					"{\"name\":\"key-agent\",\"capabilities\":[\"" + capability + "\"],\"max_concurrency\":5}");
 			Response assign = this.api.post("/api/tasks/" + orphan + "/assign",
 					"{\"agent_id\":\"" + agent.field("id") + "\",\"force\":true}");
-			assertThat(assign.status()).isEqualTo(503);
-			assertThat(assign.problemType()).isEqualTo("urn:nexus:problem:encryption_key_missing");
+			assertThat(assign.status()).isEqualTo(409);
+			assertThat(assign.problemType()).isEqualTo("urn:nexus:problem:payload_unreadable");
+			assertThat(assign.field("key_id")).isEqualTo("gone");
+			assertThat(status(orphan)).isEqualTo("queued");
 			try (RawAgent socket = RawAgent.register(this.port, agent.field("id"), agent.field("token"))) {
 				JsonNode assigned = socket.next("task_assigned");
 				assertThat(assigned.get("task_id").asString()).isEqualTo(good);

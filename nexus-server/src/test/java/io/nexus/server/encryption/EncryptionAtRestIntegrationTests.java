@@ -73,7 +73,7 @@ class EncryptionAtRestIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
-	void tamperedOrMovedCiphertextIsRefusedWithAProblem() {
+	void tamperedOrMovedCiphertextIsNeverShownAndIsMarkedUnreadable() {
 		String task = createTask("{\"title\":\"t1\",\"category\":\"none\",\"payload\":{\"amount\":100}}");
 		String other = createTask("{\"title\":\"t2\",\"category\":\"none\",\"payload\":{\"amount\":999999}}");
 		String stored = (String) raw(task).get("payload");
@@ -81,19 +81,21 @@ class EncryptionAtRestIntegrationTests extends ApiIntegrationTest {
 		bytes[bytes.length - 20] ^= 4;
 		setPayload(task, FieldCipher.PREFIX + Base64.getEncoder().encodeToString(bytes), "key-a");
 		Response tampered = this.api.get("/api/tasks/" + task);
-		assertThat(tampered.status()).isEqualTo(500);
-		assertThat(tampered.problemType()).isEqualTo("urn:nexus:problem:encrypted_value_invalid");
+		assertThat(tampered.status()).isEqualTo(200);
+		assertThat(tampered.json().get("payload").isNull()).isTrue();
+		assertThat(tampered.json().get("unreadable").toString()).isEqualTo("[\"payload: integrity check failed\"]");
 		assertThat(tampered.body()).doesNotContain("nxenc:").doesNotContain("amount");
 
 		setPayload(task, (String) raw(other).get("payload"), "key-a");
 		Response moved = this.api.get("/api/tasks/" + task);
-		assertThat(moved.status()).isEqualTo(500);
-		assertThat(moved.problemType()).isEqualTo("urn:nexus:problem:encrypted_value_invalid");
+		assertThat(moved.status()).isEqualTo(200);
+		assertThat(moved.json().get("unreadable").toString()).isEqualTo("[\"payload: integrity check failed\"]");
 		assertThat(moved.body()).doesNotContain("999999");
+		assertThat(this.api.get("/api/tasks/" + other).json().get("unreadable").size()).isZero();
 	}
 
 	@Test
-	void aValueUnderAKeyThisServerLacksAnswers503NamingTheKey() {
+	void aValueUnderAKeyThisServerLacksIsMarkedNamingTheKey() {
 		String task = createTask("{\"title\":\"orphan\",\"category\":\"none\",\"payload\":{\"k\":1}}");
 		this.jdbc.sql("UPDATE tasks SET payload_key_id = 'key-lost' WHERE id = :id").param("id", task).update();
 		try {
@@ -107,9 +109,9 @@ class EncryptionAtRestIntegrationTests extends ApiIntegrationTest {
 
 	private void assertKeyLostIsReported(String task) {
 		Response read = this.api.get("/api/tasks/" + task);
-		assertThat(read.status()).isEqualTo(503);
-		assertThat(read.problemType()).isEqualTo("urn:nexus:problem:encryption_key_missing");
-		assertThat(read.field("key_id")).isEqualTo("key-lost");
+		assertThat(read.status()).isEqualTo(200);
+		assertThat(read.json().get("payload").isNull()).isTrue();
+		assertThat(read.json().get("unreadable").toString()).isEqualTo("[\"payload: key key-lost missing\"]");
 		assertThat(read.body()).doesNotContain("nxenc:");
 		JsonNode status = this.api.get("/api/admin/encryption").json();
 		assertThat(status.get("unreadable_key_ids").toString()).contains("key-lost");

@@ -140,6 +140,16 @@ public class TaskLeaseRepository {
 	}
 
 	/**
+	 * Takes back the attempt of a claim that was never sent.
+	 * @param id the task
+	 */
+	public void decrementAttempts(TaskId id) {
+		this.jdbc.sql("UPDATE tasks SET attempts = attempts - 1 WHERE id = :id AND attempts > 0")
+			.param("id", id.value())
+			.update();
+	}
+
+	/**
 	 * Stores the progress of a task if the lease is still current.
 	 * @param id the task
 	 * @param agent the agent that reports

@@ -115,17 +115,17 @@ public class TaskRepository {
 	}
 
 	/**
-	 * Reads and locks a task row for a status change even if a stored value of it cannot
-	 * be read (it failed its integrity check or its key is missing): such a value is
-	 * {@code null} in the task returned, which has no capabilities and dependencies
-	 * (empty lists).
+	 * Reads and locks a task row for a status change without its capabilities and
+	 * dependencies (empty lists). Like every read, a stored value that cannot be read (it
+	 * failed its integrity check or its key is missing) is {@code null} in the task
+	 * returned and named in {@link Task#unreadable()}.
 	 * @param id the task
 	 * @return the task, if it exists
 	 */
 	public Optional<Task> lockLenient(TaskId id) {
 		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
 			.param("id", id.value())
-			.query(TaskRows.lenient(this.cipher))
+			.query(TaskRows.bare(this.cipher))
 			.optional();
 	}
 

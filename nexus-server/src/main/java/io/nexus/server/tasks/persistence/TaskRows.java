@@ -19,7 +19,10 @@ import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.UnreadableTask;
+import io.nexus.server.tasks.UnreadableValue;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -30,6 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * repositories.
  */
 final class TaskRows {
+
+	private static final Logger logger = LoggerFactory.getLogger(TaskRows.class);
 
 	static final String COLUMNS = "t.seq, t.id, t.title, t.description, t.priority, t.category, t.status, "
 			+ "t.status_reason, t.payload, t.result, t.estimated_duration, t.actual_duration, t.max_attempts, "
@@ -57,10 +62,10 @@ final class TaskRows {
 	}
 
 	/**
-	 * Loads tasks like {@link #load}, but one row that cannot be read does not fail the
-	 * others: a row whose key is not configured is left out (it waits for the key), and a
-	 * row with a value that fails its integrity check or cannot be decoded is left out
-	 * and handed to {@code unreadable}.
+	 * Loads tasks like {@link #load} for dispatch, which must not deliver a payload it
+	 * cannot read: a task whose payload key is not configured is left out (it waits for
+	 * the key), and one whose payload failed its integrity check, or whose row cannot be
+	 * mapped at all, is left out and handed to {@code unreadable}.
 	 * @param jdbc the client
 	 * @param cipher the cipher
 	 * @param sql the query, selecting {@link #COLUMNS}
@@ -77,15 +82,24 @@ final class TaskRows {
 		Related related = related(jdbc, rows);
 		List<Task> tasks = new ArrayList<>(rows.size());
 		for (Row row : rows) {
+			Task task;
 			try {
-				tasks.add(related.toTask(row, cipher));
-			}
-			catch (EncryptionKeyMissingException ex) {
-				// the key may come back: the task waits
+				task = related.toTask(row, cipher);
 			}
 			catch (RuntimeException ex) {
-				unreadable.accept(row.unreadable(cipher, ex));
+				unreadable.accept(new UnreadableTask(new TaskId(row.id()), "row",
+						"could not be read (" + ex.getClass().getSimpleName() + ")"));
+				continue;
 			}
+			UnreadableValue payload = task.unreadablePayload();
+			if (payload == null) {
+				tasks.add(task);
+			}
+			else if (!payload.keyMissing()) {
+				unreadable.accept(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
+						"encrypted value failed its integrity check"));
+			}
+			// else: the key may come back, the task waits
 		}
 		return tasks;
 	}
@@ -112,20 +126,9 @@ final class TaskRows {
 	}
 
 	/**
-	 * Maps a row whose values may be unreadable, without its capabilities and
-	 * dependencies: a value that cannot be read is {@code null}, so that the task can
-	 * still change state (to {@code failed}) without anything being decrypted twice or
-	 * shown.
-	 * @param cipher the cipher
-	 * @return the mapper
-	 */
-	static RowMapper<Task> lenient(FieldCipher cipher) {
-		return (rs, rowNum) -> row(rs, rowNum).toLenientTask(cipher);
-	}
-
-	/**
 	 * Maps a row without its capabilities and dependencies (empty lists), for paths that
-	 * need only the row.
+	 * need only the row. Like every mapping here, a value that cannot be read is
+	 * {@code null} and listed in {@link Task#unreadable()}.
 	 */
 	static RowMapper<Task> bare(FieldCipher cipher) {
 		return (rs, rowNum) -> row(rs, rowNum).toTask(cipher, List.of(), List.of());
@@ -175,46 +178,38 @@ final class TaskRows {
 			@Nullable Double progress, @Nullable String progressMessage, @Nullable String reservedFor,
 			@Nullable String traceparent, @Nullable String payloadKeyId, @Nullable String resultKeyId) {
 
-		Task toTask(FieldCipher cipher, List<String> capabilities, List<TaskId> dependencies) {
-			return toTask(cipher.open(this.payload, this.payloadKeyId, PAYLOAD, this.id),
-					cipher.open(this.result, this.resultKeyId, RESULT, this.id), capabilities, dependencies);
-		}
-
-		Task toLenientTask(FieldCipher cipher) {
-			return toTask(openOrNull(cipher, this.payload, this.payloadKeyId, PAYLOAD),
-					openOrNull(cipher, this.result, this.resultKeyId, RESULT), List.of(), List.of());
-		}
-
-		private @Nullable String openOrNull(FieldCipher cipher, @Nullable String stored, @Nullable String keyId,
-				String column) {
-			try {
-				return cipher.open(stored, keyId, column, this.id);
-			}
-			catch (RuntimeException ex) {
-				return null;
-			}
-		}
-
 		/**
-		 * Describes why this row cannot be read, naming the column (found again only on
-		 * this failure path) and never showing any of its value.
+		 * Maps the row, decrypting its payload and result. A value that fails its
+		 * integrity check or whose key is not configured does not fail the mapping: it is
+		 * {@code null} in the task and named in {@link Task#unreadable()}, so that one
+		 * damaged value never breaks a page of tasks or an agent's registration.
 		 */
-		UnreadableTask unreadable(FieldCipher cipher, RuntimeException failure) {
-			String column = "row";
-			if (openOrNull(cipher, this.payload, this.payloadKeyId, PAYLOAD) == null && this.payload != null) {
-				column = "payload";
+		Task toTask(FieldCipher cipher, List<String> capabilities, List<TaskId> dependencies) {
+			List<UnreadableValue> unreadable = new ArrayList<>(0);
+			String payloadJson = open(cipher, this.payload, this.payloadKeyId, PAYLOAD, UnreadableValue.PAYLOAD,
+					unreadable);
+			String resultJson = open(cipher, this.result, this.resultKeyId, RESULT, UnreadableValue.RESULT, unreadable);
+			return toTask(payloadJson, resultJson, capabilities, dependencies, unreadable);
+		}
+
+		private @Nullable String open(FieldCipher cipher, @Nullable String stored, @Nullable String keyId,
+				String boundColumn, String column, List<UnreadableValue> unreadable) {
+			try {
+				return cipher.open(stored, keyId, boundColumn, this.id);
 			}
-			else if (openOrNull(cipher, this.result, this.resultKeyId, RESULT) == null && this.result != null) {
-				column = "result";
+			catch (EncryptionKeyMissingException ex) {
+				unreadable.add(new UnreadableValue(column, true, keyId));
 			}
-			String reason = (failure instanceof EncryptedValueInvalidException)
-					? "encrypted value failed its integrity check"
-					: "could not be read (" + failure.getClass().getSimpleName() + ")";
-			return new UnreadableTask(new TaskId(this.id), column, reason);
+			catch (EncryptedValueInvalidException ex) {
+				logger.warn("Task {}: the stored {} (column tasks.{}, key {}) failed its integrity check; "
+						+ "it is shown as unreadable", this.id, column, column, keyId);
+				unreadable.add(new UnreadableValue(column, false, keyId));
+			}
+			return null;
 		}
 
 		private Task toTask(@Nullable String payloadJson, @Nullable String resultJson, List<String> capabilities,
-				List<TaskId> dependencies) {
+				List<TaskId> dependencies, List<UnreadableValue> unreadable) {
 			return new Task(new TaskId(this.id), this.title, this.description, TaskPriority.ofRank(this.priority),
 					this.category, TaskStatus.fromWireName(this.status), this.statusReason, capabilities, dependencies,
 					payloadJson, resultJson, this.estimatedDuration, this.actualDuration, this.maxAttempts,
@@ -223,7 +218,8 @@ final class TaskRows {
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
 					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
 					this.deadlineAt, this.progress, this.progressMessage,
-					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent, this.seq);
+					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent, this.seq,
+					unreadable);
 		}
 
 	}

@@ -9,6 +9,7 @@ import io.nexus.protocol.TaskStatus;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.UnreadableValue;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,6 +47,10 @@ import org.jspecify.annotations.Nullable;
  * @param notBefore when a task waiting for a retry may run again
  * @param reservedFor the disconnected agent a manual assignment waits for
  * @param waitingReason why a task that is not running yet waits
+ * @param unreadable the stored values that could not be read, each as
+ * {@code <column>: <why>} (such as {@code payload: integrity check failed} or
+ * {@code result: key k123 missing}); such a value is {@code null} above. Empty when
+ * everything was read
  */
 record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -55,7 +60,7 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
-		@Nullable String reservedFor, @Nullable String waitingReason) {
+		@Nullable String reservedFor, @Nullable String waitingReason, List<String> unreadable) {
 
 	static TaskResponse of(Task task) {
 		return of(task, null);
@@ -71,7 +76,8 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				(task.retryOf() != null) ? task.retryOf().value() : null, task.createdBy(), task.createdAt(),
 				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt(),
 				task.progress(), task.progressMessage(), task.notBefore(),
-				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence));
+				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence),
+				task.unreadable().stream().map(UnreadableValue::describe).toList());
 	}
 
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {
