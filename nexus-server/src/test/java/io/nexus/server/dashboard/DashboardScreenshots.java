@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -106,6 +108,24 @@ class DashboardScreenshots extends ApiIntegrationTest {
 		await().atMost(Duration.ofSeconds(60))
 			.until(() -> this.api.get("/api/tasks?status=queued&limit=100").json().get("items").size() <= 2);
 		String id = this.api.get("/api/tasks?status=completed&limit=1").json().get("items").get(0).get("id").asString();
+		// an hour of heartbeat samples (one per agent every 30 s), so the agent page's
+		// CPU and
+		// memory charts have a history to show
+		Instant now = Instant.now();
+		for (int i = 1; i <= 4; i++) {
+			for (int step = 120; step > 0; step--) {
+				double wave = Math.sin((step + 10 * i) / 9.0);
+				this.jdbc
+					.sql("INSERT INTO agent_samples (agent_id, sampled_at, cpu_percent, memory_percent, active_tasks) "
+							+ "VALUES (:agent, :at, :cpu, :memory, :active)")
+					.param("agent", "builder-" + i)
+					.param("at", now.minusSeconds(30L * step).atOffset(ZoneOffset.UTC))
+					.param("cpu", 35 + 25 * wave + (step % 7))
+					.param("memory", 48 + 6 * Math.cos(step / 17.0) + i)
+					.param("active", (int) (1.5 + 1.5 * wave))
+					.update();
+			}
+		}
 		return id;
 	}
 
