@@ -18,6 +18,8 @@ import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskQuery;
 import io.nexus.server.tasks.TaskService;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
@@ -83,20 +85,29 @@ class AgentPagesController {
 	}
 
 	@PostMapping("/agents")
-	String register(@Valid AgentForm form, BindingResult binding, RedirectAttributes flash) {
+	String register(@Valid AgentForm form, BindingResult binding, RedirectAttributes flash, HttpServletRequest request,
+			HttpServletResponse response) {
 		if (PageActions.rejected(binding, flash, form)) {
 			return "redirect:/agents#register";
 		}
 		return PageActions.run(flash, "Agent registered. Copy its token now: it is shown only this once.", () -> {
 			AgentRegistration registration = this.registry.register(form.toNewAgent());
-			flash.addFlashAttribute("registration", registration);
-			return "/agents/" + registration.agent().id();
+			String agentId = registration.agent().id().value();
+			flash.addFlashAttribute(TokenReveal.FLASH,
+					TokenReveal.seal(agentId, registration.token(), request, response));
+			return "/agents/" + agentId;
 		}, "/agents#register");
 	}
 
 	@GetMapping("/agents/{id}")
-	String detail(@PathVariable String id, @RequestParam(required = false) @Nullable String range, Model model) {
+	String detail(@PathVariable String id, @RequestParam(required = false) @Nullable String range, Model model,
+			HttpServletRequest request, HttpServletResponse response) {
 		Agent agent = this.registry.get(new AgentId(id));
+		// a token just issued on this browser's form: shown once, never stored in the
+		// session in the clear
+		TokenReveal.Sealed sealed = (TokenReveal.Sealed) model.getAttribute(TokenReveal.FLASH);
+		TokenReveal.open(sealed, agent.id().value(), request, response)
+			.ifPresent((token) -> model.addAttribute("registration", new AgentRegistration(agent, token)));
 		List<Task> recent = this.tasks.list(new TaskQuery(null, null, null, agent.id()), new PageRequest(25, null))
 			.items();
 		SampleRange wanted = SampleRange.parse(range).orElse(SampleRange.HOUR);
@@ -171,11 +182,12 @@ class AgentPagesController {
 	}
 
 	@PostMapping("/agents/{id}/token")
-	String rotateToken(@PathVariable String id, RedirectAttributes flash) {
+	String rotateToken(@PathVariable String id, RedirectAttributes flash, HttpServletRequest request,
+			HttpServletResponse response) {
 		return PageActions.run(flash, "New token issued; the old one no longer works. Copy it now.", () -> {
 			AgentId agentId = new AgentId(id);
 			String token = this.registry.rotateToken(agentId);
-			flash.addFlashAttribute("registration", new AgentRegistration(this.registry.get(agentId), token));
+			flash.addFlashAttribute(TokenReveal.FLASH, TokenReveal.seal(agentId.value(), token, request, response));
 			return "/agents/" + id;
 		}, "/agents/" + id);
 	}

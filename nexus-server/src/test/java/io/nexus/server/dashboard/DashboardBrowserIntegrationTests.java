@@ -123,8 +123,12 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 			release.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-status").equals("completed"));
 			assertThat(text("task-result")).contains("\"pages\"", "3");
-			assertThat(this.browser.findElement(By.id("timeline")).getText()).contains("assigned", "in progress",
-					"completed");
+			// the timeline is a live region: read it between swaps
+			await().atMost(Duration.ofSeconds(10)).until(() -> {
+				String timeline = text("timeline");
+				return timeline.contains("assigned") && timeline.contains("in progress")
+						&& timeline.contains("completed");
+			});
 			assertThat(((JavascriptExecutor) this.browser).executeScript("return window.nexusNoReload === true;"))
 				.as("updated without a reload")
 				.isEqualTo(true);
