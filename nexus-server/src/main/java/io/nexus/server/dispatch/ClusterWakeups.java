@@ -1,5 +1,6 @@
 package io.nexus.server.dispatch;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -10,12 +11,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.nexus.protocol.TaskStatus;
+import io.nexus.protocol.frames.AgentMessage;
+import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.TaskStatusChanged;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
 import org.springframework.context.SmartLifecycle;
@@ -26,15 +32,21 @@ import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Wake-ups between nodes that share one PostgreSQL. A transaction that makes a task ready
- * ({@code queued}) sends one {@code pg_notify} before it commits (however many tasks it
- * queues, so a group commit sends one); PostgreSQL delivers it only if the transaction
- * commits. Each node listens on a connection of its own, outside the pool, and wakes its
- * dispatcher when another node notifies; its own notifications are ignored, since the
- * local event already woke it. If the listening connection is lost, it reconnects with
- * backoff and wakes once, and until then the dispatcher's periodic round
- * ({@code nexus.dispatch.reaper-interval}) is the safety net. On H2, which serves a
- * single node, nothing is sent and nothing listens.
+ * Wake-ups and agent messages between nodes that share one PostgreSQL. A transaction that
+ * makes a task ready ({@code queued}) sends one {@code pg_notify} before it commits
+ * (however many tasks it queues, so a group commit sends one); PostgreSQL delivers it
+ * only if the transaction commits. Each node listens on a connection of its own, outside
+ * the pool, and wakes its dispatcher when another node notifies; its own notifications
+ * are ignored, since the local event already woke it. If the listening connection is
+ * lost, it reconnects with backoff and wakes once, and until then the dispatcher's
+ * periodic round ({@code nexus.dispatch.reaper-interval}) is the safety net. On H2, which
+ * serves a single node, nothing is sent and nothing listens.
+ * <p>
+ * Agent messages for agents connected to other nodes travel the same way, on a second
+ * channel, with the frame as payload: at most {@value #MAX_RELAYED_BYTES} bytes (the
+ * limit of {@code NOTIFY}); a larger one is refused with {@code message_too_large}. They
+ * are not stored, like messages on one node: a node that is not listening at that moment
+ * does not get them.
  */
 @Component
 class ClusterWakeups implements SmartLifecycle {
@@ -42,6 +54,11 @@ class ClusterWakeups implements SmartLifecycle {
 	private static final Logger logger = LoggerFactory.getLogger(ClusterWakeups.class);
 
 	private static final String CHANNEL_PREFIX = "nexus_dispatch_";
+
+	private static final String MESSAGES_PREFIX = "nexus_messages_";
+
+	/** The largest relayed message, node id included; PostgreSQL's limit is 8000. */
+	static final int MAX_RELAYED_BYTES = 7999;
 
 	private static final long POLL_MILLIS = 500;
 
@@ -59,11 +76,17 @@ class ClusterWakeups implements SmartLifecycle {
 
 	private final JdbcClient jdbc;
 
+	private final AgentConnections connections;
+
+	private final JsonMapper json;
+
 	private final AtomicLong sent = new AtomicLong();
 
 	private final AtomicLong received = new AtomicLong();
 
 	private volatile @Nullable String channel;
+
+	private volatile @Nullable String messagesChannel;
 
 	private volatile boolean running;
 
@@ -72,7 +95,9 @@ class ClusterWakeups implements SmartLifecycle {
 	private @Nullable Thread thread;
 
 	ClusterWakeups(Dispatcher dispatcher, DispatchProperties properties, DataSourceProperties dataSource,
-			JdbcClient jdbc) {
+			JdbcClient jdbc, AgentConnections connections, JsonMapper json) {
+		this.connections = connections;
+		this.json = json;
 		this.dispatcher = dispatcher;
 		this.properties = properties;
 		this.dataSource = dataSource;
@@ -89,12 +114,17 @@ class ClusterWakeups implements SmartLifecycle {
 		// channels are per database, not per schema: deployments in other schemas of the
 		// same database must not wake each other
 		String schema = this.jdbc.sql("SELECT current_schema()").query(String.class).optional().orElse("public");
-		String name = CHANNEL_PREFIX + schema;
-		this.channel = (name.length() <= 63) ? name : CHANNEL_PREFIX + Integer.toHexString(schema.hashCode());
+		this.channel = channelName(CHANNEL_PREFIX, schema);
+		this.messagesChannel = channelName(MESSAGES_PREFIX, schema);
 		Thread listener = new Thread(() -> listen(url), "nexus-wakeups");
 		listener.setDaemon(true);
 		listener.start();
 		this.thread = listener;
+	}
+
+	private static String channelName(String prefix, String schema) {
+		String name = prefix + schema;
+		return (name.length() <= 63) ? name : prefix + Integer.toHexString(schema.hashCode());
 	}
 
 	@Override
@@ -157,13 +187,73 @@ class ClusterWakeups implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Whether other nodes may share the database, so that messages for agents not
+	 * connected here are relayed.
+	 * @return whether messages are relayed
+	 */
+	boolean relaysMessages() {
+		return this.messagesChannel != null;
+	}
+
+	/**
+	 * Hands a message to the other nodes, which deliver it to their own connected
+	 * recipients.
+	 * @param message the message as delivered, with {@code from_agent} set
+	 * @throws InvalidRequestException if the message is too large to relay
+	 */
+	void relay(AgentMessage message) {
+		String target = this.messagesChannel;
+		if (target == null) {
+			return;
+		}
+		String payload = this.nodeId + "\n" + this.json.writeValueAsString(message);
+		int size = payload.getBytes(StandardCharsets.UTF_8).length;
+		if (size > MAX_RELAYED_BYTES) {
+			throw InvalidRequestException.badRequest("message_too_large",
+					"a message to agents on other nodes may be at most "
+							+ (MAX_RELAYED_BYTES - this.nodeId.length() - 1) + " bytes as JSON; this one is "
+							+ (size - this.nodeId.length() - 1));
+		}
+		this.jdbc.sql("SELECT pg_notify(?, ?)").param(target).param(payload).query((rs) -> {
+		});
+	}
+
+	private void deliverRelayed(String payload) {
+		int newline = payload.indexOf('\n');
+		if (newline < 0 || this.nodeId.equals(payload.substring(0, newline))) {
+			return;
+		}
+		AgentMessage message;
+		try {
+			message = this.json.readValue(payload.substring(newline + 1), AgentMessage.class);
+		}
+		catch (JacksonException ex) {
+			logger.debug("Ignored a relayed message that cannot be read", ex);
+			return;
+		}
+		if (message.toAgent() != null) {
+			this.connections.get(new AgentId(message.toAgent()))
+				.ifPresent((recipient) -> recipient.channel().send(message));
+		}
+		else if (message.toCapability() != null) {
+			for (ConnectedAgent agent : this.connections.all()) {
+				if (!agent.id().value().equals(message.fromAgent())
+						&& agent.agent().capabilities().contains(message.toCapability())) {
+					agent.channel().send(message);
+				}
+			}
+		}
+	}
+
 	private void listen(String url) {
 		long backoff = 100;
 		boolean outage = false;
 		while (this.running) {
 			try (Connection connection = connect(url)) {
 				try (Statement statement = connection.createStatement()) {
-					statement.execute("LISTEN \"" + this.channel.replace("\"", "\"\"") + "\"");
+					statement.execute("LISTEN " + quoted(this.channel));
+					statement.execute("LISTEN " + quoted(this.messagesChannel));
 				}
 				this.listening = true;
 				backoff = 100;
@@ -201,6 +291,10 @@ class ClusterWakeups implements SmartLifecycle {
 		this.listening = false;
 	}
 
+	private static String quoted(@Nullable String identifier) {
+		return "\"" + String.valueOf(identifier).replace("\"", "\"\"") + "\"";
+	}
+
 	private void receive(Connection connection) throws SQLException {
 		PGConnection postgres = connection.unwrap(PGConnection.class);
 		long checked = System.nanoTime();
@@ -209,7 +303,12 @@ class ClusterWakeups implements SmartLifecycle {
 			boolean wake = false;
 			if (notifications != null) {
 				for (PGNotification notification : notifications) {
-					wake |= !this.nodeId.equals(notification.getParameter());
+					if (notification.getName().equals(this.messagesChannel)) {
+						deliverRelayed(notification.getParameter());
+					}
+					else {
+						wake |= !this.nodeId.equals(notification.getParameter());
+					}
 				}
 			}
 			if (wake) {

@@ -11,6 +11,7 @@ import io.nexus.server.support.PostgresDatabase;
 import io.nexus.server.support.RawAgent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -90,6 +91,32 @@ class ClusterWakeupsIntegrationTests extends ApiIntegrationTest {
 				String task = createTask("{\"title\":\"after the cut\",\"category\":\"revived-work\"}");
 				assertThat(socket.next("task_assigned").get("task_id").asString()).isEqualTo(task);
 				assertThat(wakeupsB.received()).isGreaterThan(received);
+			}
+		}
+	}
+
+	@Test
+	void agentMessagesReachAgentsConnectedToTheOtherNode() {
+		try (ConfigurableApplicationContext nodeB = startNode(true)) {
+			await().until(nodeB.getBean(ClusterWakeups.class)::isListening);
+			String[] listener = registerAgent("listener", "chat");
+			String[] talker = registerAgent("talker", "talk");
+			try (RawAgent onB = RawAgent.register(port(nodeB), listener[0], listener[1]);
+					RawAgent onA = RawAgent.register(this.port, talker[0], talker[1])) {
+				onA.send("{\"type\":\"message\",\"id\":\"m1\",\"to_agent\":\"" + listener[0]
+						+ "\",\"body\":{\"text\":\"hello across\"}}");
+				assertThat(onA.next("ack").get("id").asString()).isEqualTo("m1");
+				JsonNode direct = onB.next("message");
+				assertThat(direct.get("from_agent").asString()).isEqualTo(talker[0]);
+				assertThat(direct.get("body").get("text").asString()).isEqualTo("hello across");
+				onA.send("{\"type\":\"message\",\"to_capability\":\"chat\",\"body\":{\"text\":\"to all\"}}");
+				assertThat(onB.next("message").get("body").get("text").asString()).isEqualTo("to all");
+				String big = "x".repeat(ClusterWakeups.MAX_RELAYED_BYTES);
+				onA.send("{\"type\":\"message\",\"id\":\"m2\",\"to_agent\":\"" + listener[0] + "\",\"body\":\"" + big
+						+ "\"}");
+				JsonNode refused = onA.next("error");
+				assertThat(refused.get("id").asString()).isEqualTo("m2");
+				assertThat(refused.get("code").asString()).isEqualTo("message_too_large");
 			}
 		}
 	}
