@@ -29,10 +29,22 @@ final class NexusApi {
 
 	private final String bearer;
 
-	private NexusApi(HttpClient client, URI base, String bearer) {
+	private final URI agentBase;
+
+	private NexusApi(HttpClient client, URI base, String bearer, URI agentBase) {
 		this.client = client;
 		this.base = base;
 		this.bearer = bearer;
+		this.agentBase = agentBase;
+	}
+
+	/**
+	 * The same session, with agents connecting to another node of the same cluster.
+	 * @param agentBase the base URL of the node agents connect to
+	 * @return a copy
+	 */
+	NexusApi withAgentBase(URI agentBase) {
+		return new NexusApi(this.client, this.base, this.bearer, agentBase);
 	}
 
 	static NexusApi login(URI base, String username, String password) throws IOException, InterruptedException {
@@ -50,7 +62,8 @@ final class NexusApi {
 		if (response.statusCode() != 200) {
 			throw new IOException("Login failed with HTTP " + response.statusCode() + ": " + response.body());
 		}
-		return new NexusApi(client, base, "Bearer " + json.readTree(response.body()).get("access_token").asString());
+		return new NexusApi(client, base, "Bearer " + json.readTree(response.body()).get("access_token").asString(),
+				base);
 	}
 
 	RegisteredAgent registerAgent(String name, String capability, int maxConcurrency)
@@ -88,8 +101,8 @@ final class NexusApi {
 	}
 
 	URI webSocketUri() {
-		String scheme = "https".equals(this.base.getScheme()) ? "wss" : "ws";
-		return URI.create(scheme + "://" + this.base.getAuthority() + "/ws");
+		String scheme = "https".equals(this.agentBase.getScheme()) ? "wss" : "ws";
+		return URI.create(scheme + "://" + this.agentBase.getAuthority() + "/ws");
 	}
 
 	private JsonNode status() throws IOException, InterruptedException {

@@ -23,6 +23,10 @@ public final class NexusBench implements Callable<Integer> {
 	@Option(names = "--url", defaultValue = "http://localhost:4100", description = "Nexus base URL (${DEFAULT-VALUE})")
 	URI url;
 
+	@Option(names = "--agent-url",
+			description = "Base URL of the node the agents connect to, when it is not --url (another node of the same cluster)")
+	@Nullable URI agentUrl;
+
 	@Option(names = "--username", defaultValue = "admin", description = "User to log in as (${DEFAULT-VALUE})")
 	String username;
 
@@ -97,6 +101,9 @@ public final class NexusBench implements Callable<Integer> {
 					"--password (or NEXUS_ADMIN_PASSWORD) is required");
 		}
 		NexusApi api = NexusApi.login(this.url, this.username, this.password);
+		if (this.agentUrl != null) {
+			api = api.withAgentBase(this.agentUrl);
+		}
 		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run()
 				: new LoadRun(api, loadSettings()).run();
 		System.out.println(report.text());

@@ -62,6 +62,8 @@ public class AgentSessions {
 	private static final Set<AgentStatus> SELF_REPORTED = Set.of(AgentStatus.ACTIVE, AgentStatus.IDLE, AgentStatus.BUSY,
 			AgentStatus.MAINTENANCE, AgentStatus.ERROR, AgentStatus.DRAINING);
 
+	private final ClusterWakeups cluster;
+
 	private final AgentRegistry registry;
 
 	private final EnrollmentKeys enrollment;
@@ -88,9 +90,11 @@ public class AgentSessions {
 
 	private final PoisonTasks poison;
 
-	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
-			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
-			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples, PoisonTasks poison) {
+	AgentSessions(ClusterWakeups cluster, AgentRegistry registry, EnrollmentKeys enrollment,
+			AgentConnections connections, TaskLeases leases, Delivery delivery, Dispatcher dispatcher,
+			DispatchProperties properties, GroupCommitter reportWriter, Clock clock, MeterRegistry meters,
+			TaskTraces traces, AgentSamples samples, PoisonTasks poison) {
+		this.cluster = cluster;
 		this.traces = traces;
 		this.samples = samples;
 		this.poison = poison;
@@ -336,21 +340,33 @@ public class AgentSessions {
 	}
 
 	/**
-	 * Delivers a message to one agent or to every connected agent with a capability.
+	 * Delivers a message to one agent or to every connected agent with a capability, on
+	 * this node and, on PostgreSQL, on the others.
 	 * @param from the sender
 	 * @param message the message
-	 * @return how many agents received it
+	 * @return how many agents of this node received it (a relayed message to one agent
+	 * counts as one)
 	 */
 	public int message(AgentId from, AgentMessage message) {
 		AgentMessage delivered = message.deliveredFrom(from.value());
 		if (message.toAgent() != null) {
-			ConnectedAgent recipient = this.connections.get(new AgentId(message.toAgent()))
-				.orElseThrow(() -> InvalidRequestException.badRequest("unknown_recipient",
-						"agent '" + message.toAgent() + "' is not connected"));
-			recipient.channel().send(delivered);
-			return 1;
+			AgentId to = new AgentId(message.toAgent());
+			ConnectedAgent recipient = this.connections.get(to).orElse(null);
+			if (recipient != null) {
+				recipient.channel().send(delivered);
+				return 1;
+			}
+			if (this.cluster.relaysMessages() && this.registry.find(to).filter(Agent::online).isPresent()) {
+				// connected to another node
+				this.cluster.relay(delivered);
+				return 1;
+			}
+			throw InvalidRequestException.badRequest("unknown_recipient",
+					"agent '" + message.toAgent() + "' is not connected");
 		}
 		if (message.toCapability() != null) {
+			// refused as too large before anyone receives it
+			this.cluster.relay(delivered);
 			int count = 0;
 			for (ConnectedAgent agent : this.connections.all()) {
 				if (!agent.id().equals(from) && agent.agent().capabilities().contains(message.toCapability())) {

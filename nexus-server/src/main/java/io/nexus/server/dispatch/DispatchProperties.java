@@ -28,6 +28,7 @@ public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval
 		@DefaultValue("30s") Duration ackTimeout, @DefaultValue("10s") Duration registerTimeout,
 		@DefaultValue("5") int agingMinutes, @DefaultValue("200") int batchSize,
 		@DefaultValue("1s") Duration reaperInterval, @DefaultValue("512KB") DataSize maxFrameSize,
-		@DefaultValue("20") int maxViolations, @DefaultValue("10000") int maxConnectionsPerAddress) {
+		@DefaultValue("20") int maxViolations, @DefaultValue("10000") int maxConnectionsPerAddress,
+		@DefaultValue("true") boolean clusterWakeups) {
 
 }
