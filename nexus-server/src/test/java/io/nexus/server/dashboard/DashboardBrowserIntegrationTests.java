@@ -118,11 +118,13 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 				return Map.of("pages", 3);
 			}, "browser", "e2e"));
 			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-status").equals("in progress"));
-			assertThat(text("task-agent")).isEqualTo("browser-agent");
-			assertThat(text("task-reason")).contains("browser-agent");
+			// live regions are swapped as the task moves: read them between swaps
+			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-agent").equals("browser-agent"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-reason").contains("browser-agent"));
 			release.countDown();
 			await().atMost(Duration.ofSeconds(10)).until(() -> text("task-status").equals("completed"));
-			assertThat(text("task-result")).contains("\"pages\"", "3");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> text("task-result").contains("\"pages\"") && text("task-result").contains("3"));
 			// the timeline is a live region: read it between swaps
 			await().atMost(Duration.ofSeconds(10)).until(() -> {
 				String timeline = text("timeline");
