@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -16,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Counts failed logins per user name and per address within a window; past the limit, the
- * name or address is locked out for a while, even with the right password. Kept in
- * memory: each node counts on its own.
+ * name or address is locked out for a while, even with the right password. Kept in Redis
+ * when it is configured, shared by all nodes ({@link SharedCounters}); otherwise, or
+ * while Redis does not answer, in memory: each node counts on its own.
  */
 @Component
 class LoginThrottle {
@@ -30,9 +32,12 @@ class LoginThrottle {
 
 	private final Clock clock;
 
-	LoginThrottle(SecurityProperties properties, Clock clock) {
+	private final SharedCounters shared;
+
+	LoginThrottle(SecurityProperties properties, Clock clock, SharedCounters shared) {
 		this.settings = properties.login();
 		this.clock = clock;
+		this.shared = shared;
 	}
 
 	/**
@@ -43,8 +48,11 @@ class LoginThrottle {
 	 */
 	Optional<Duration> lockedFor(String username, @Nullable String address) {
 		Instant now = this.clock.instant();
-		Duration left = Duration.ZERO;
-		for (String key : keys(username, address)) {
+		String[] keys = keys(username, address);
+		Duration sharedLeft = this.shared.lockedFor(List.of(keys));
+		// locks counted in memory while Redis was down still hold
+		Duration left = (sharedLeft != null) ? sharedLeft : Duration.ZERO;
+		for (String key : keys) {
 			Failures entry = this.failures.get(key);
 			if (entry != null) {
 				Duration remaining = entry.lockedFor(now);
@@ -63,11 +71,15 @@ class LoginThrottle {
 		for (String key : keys) {
 			int limit = key.startsWith("u:") ? this.settings.maxFailuresPerUser()
 					: this.settings.maxFailuresPerAddress();
+			if (this.shared.failed(key, limit, this.settings) != null) {
+				continue;
+			}
 			this.failures.computeIfAbsent(key, (k) -> new Failures()).add(now, limit, this.settings);
 		}
 	}
 
 	void succeeded(String username) {
+		this.shared.reset(userKey(username));
 		this.failures.remove(userKey(username));
 	}
 

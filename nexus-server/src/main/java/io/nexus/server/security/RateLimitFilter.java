@@ -15,8 +15,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Rate limits of the API: a token bucket per principal (per address for calls that carry
- * no valid credentials), in memory on each node. Over the limit: 429 with
- * {@code Retry-After}.
+ * no valid credentials). The buckets are in Redis when it is configured, shared by all
+ * nodes ({@link SharedCounters}); otherwise, or while Redis does not answer, in memory on
+ * each node. Over the limit: 429 with {@code Retry-After}.
  */
 class RateLimitFilter extends OncePerRequestFilter {
 
@@ -28,9 +29,12 @@ class RateLimitFilter extends OncePerRequestFilter {
 
 	private final ProblemResponses problems;
 
-	RateLimitFilter(SecurityProperties.RateLimit settings, ProblemResponses problems) {
+	private final SharedCounters shared;
+
+	RateLimitFilter(SecurityProperties.RateLimit settings, ProblemResponses problems, SharedCounters shared) {
 		this.settings = settings;
 		this.problems = problems;
+		this.shared = shared;
 	}
 
 	@Override
@@ -42,12 +46,8 @@ class RateLimitFilter extends OncePerRequestFilter {
 		}
 		String actor = AuditLog.currentActor();
 		String key = "anonymous".equals(actor) ? "address:" + request.getRemoteAddr() : "principal:" + actor;
-		long nanos = System.nanoTime();
-		if (this.buckets.size() > MAX_BUCKETS) {
-			this.buckets.values().removeIf((bucket) -> bucket.isFull(nanos, this.settings));
-		}
-		long waitNanos = this.buckets.computeIfAbsent(key, (k) -> new Bucket(this.settings.burst(), nanos))
-			.take(nanos, this.settings);
+		Long sharedWait = this.shared.take(key, this.settings);
+		long waitNanos = (sharedWait != null) ? sharedWait : takeLocally(key);
 		if (waitNanos > 0) {
 			long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
 			response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
@@ -56,6 +56,15 @@ class RateLimitFilter extends OncePerRequestFilter {
 			return;
 		}
 		chain.doFilter(request, response);
+	}
+
+	private long takeLocally(String key) {
+		long nanos = System.nanoTime();
+		if (this.buckets.size() > MAX_BUCKETS) {
+			this.buckets.values().removeIf((bucket) -> bucket.isFull(nanos, this.settings));
+		}
+		return this.buckets.computeIfAbsent(key, (k) -> new Bucket(this.settings.burst(), nanos))
+			.take(nanos, this.settings);
 	}
 
 	private static final class Bucket {

@@ -68,8 +68,8 @@ class SecurityConfiguration {
 	@Bean
 	@Order(1)
 	SecurityFilterChain apiSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
-			EnrolmentTokenAuthenticator enrolment, AgentAccessRules agents, SecurityProperties properties)
-			throws Exception {
+			EnrolmentTokenAuthenticator enrolment, AgentAccessRules agents, SecurityProperties properties,
+			SharedCounters sharedCounters) throws Exception {
 		ProviderManager bearerManager = new ProviderManager(bearer);
 		// only MFA setup and confirm also take the enrolment token of an admin who must
 		// enrol before getting a session; everywhere else it is an invalid token (401)
@@ -109,7 +109,7 @@ class SecurityConfiguration {
 						(request) -> enrolmentEndpoints.matches(request) ? enrolmentManager : bearerManager))
 			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems.unauthorized())
 				.accessDeniedHandler(problems.forbidden()))
-			.addFilterAfter(new RateLimitFilter(properties.rateLimit(), problems),
+			.addFilterAfter(new RateLimitFilter(properties.rateLimit(), problems, sharedCounters),
 					BearerTokenAuthenticationFilter.class)
 			.cors(Customizer.withDefaults())
 			.headers(SecurityConfiguration::headers)
