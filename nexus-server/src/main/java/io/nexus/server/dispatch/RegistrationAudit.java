@@ -67,7 +67,8 @@ class RegistrationAudit {
 			suppressed = window.suppressed.getAndSet(0);
 		}
 		String detail = reason + ((suppressed > 0)
-				? "; " + suppressed + " more refused registration(s) from this address in the last minute" : "");
+				? "; " + suppressed + " more refused registration(s) from this address since the last one recorded"
+				: "");
 		this.audit.recordFrom("agent:" + claimedAgentId, address, "agent.register", claimedAgentId, AuditLog.DENIED,
 				detail);
 	}
