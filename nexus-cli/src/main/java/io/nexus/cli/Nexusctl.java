@@ -22,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * from the environment ({@code NEXUS_URL}, {@code NEXUS_TOKEN}, {@code NEXUS_USER},
  * {@code NEXUS_PASSWORD}), then from defaults.
  */
-@Command(name = "nexusctl", mixinStandardHelpOptions = true, version = "nexusctl 0.1.0",
-		subcommands = { HealthCommand.class, AgentsCommand.class, TasksCommand.class, EncryptionCommand.class },
+@Command(name = "nexusctl", mixinStandardHelpOptions = true, version = "nexusctl 0.1.0", subcommands = {
+		HealthCommand.class, AgentsCommand.class, TasksCommand.class, EncryptionCommand.class, AuditCommand.class },
 		description = "Check a Nexus deployment and steer its agents and tasks.",
 		footer = { "",
 				"Environment: NEXUS_URL (default " + Nexusctl.DEFAULT_URL + "), NEXUS_TOKEN, or NEXUS_USER "

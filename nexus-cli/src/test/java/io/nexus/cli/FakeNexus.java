@@ -40,6 +40,8 @@ final class FakeNexus implements AutoCloseable {
 
 	volatile int rotateStatus = 200;
 
+	volatile boolean auditBroken;
+
 	FakeNexus() throws IOException {
 		this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 		this.server.createContext("/", this::handle);
@@ -116,6 +118,15 @@ final class FakeNexus implements AutoCloseable {
 							+ "\"column\":\"payload\",\"key_id\":\"key-a\",\"count\":7},{\"table\":\"tasks\","
 							+ "\"column\":\"payload\",\"key_id\":null,\"count\":2}],\"values_pending\":9,"
 							+ "\"unreadable_key_ids\":[\"key-0\"]}");
+		}
+		else if (request.startsWith("GET /api/audit/verify")) {
+			respond(exchange, 200, "application/json", this.auditBroken
+					? "{\"valid\":false,\"rows_checked\":4,\"first_broken_id\":4,"
+							+ "\"reason\":\"the event does not match its hash (it was changed)\",\"from_seq\":1,"
+							+ "\"to_seq\":10,\"head\":{\"seq\":10,\"hash\":\"ab12\"},\"checkpoint\":null}"
+					: "{\"valid\":true,\"rows_checked\":6,\"first_broken_id\":null,\"reason\":null,"
+							+ "\"from_seq\":5,\"to_seq\":10,\"head\":{\"seq\":10,\"hash\":\"ab12\"},"
+							+ "\"checkpoint\":{\"through_seq\":4,\"hash\":\"cd34\",\"pruned_at\":\"2026-01-01T00:00:00Z\"}}");
 		}
 		else if (request.equals("POST /api/admin/encryption/rotate")) {
 			respond(exchange, this.rotateStatus,

@@ -203,6 +203,24 @@ class NexusctlIntegrationTests {
 		assertThat(this.err.toString()).contains("503").contains("encryption_key_missing");
 	}
 
+	@Test
+	void auditVerifyReportsAValidChain() {
+		int exit = run("audit", "verify", "--from", "5", "--token", FakeNexus.TOKEN);
+		assertThat(exit).as(this.err.toString()).isZero();
+		assertThat(this.out.toString().strip()).isEqualTo("Audit chain valid: 6 event(s) checked (seq 5-10; starts "
+				+ "after checkpoint seq 4); head seq 10 hash ab12");
+		assertThat(this.nexus.requests()).contains("GET /api/audit/verify?from=5");
+	}
+
+	@Test
+	void auditVerifyFailsAtTheFirstBrokenEvent() {
+		this.nexus.auditBroken = true;
+		int exit = run("audit", "verify", "--token", FakeNexus.TOKEN);
+		assertThat(exit).isEqualTo(1);
+		assertThat(this.out.toString()).contains("Audit chain BROKEN at seq 4: the event does not match its hash");
+		assertThat(this.nexus.requests()).contains("GET /api/audit/verify");
+	}
+
 	private int run(String... args) {
 		return Nexusctl.execute(this.env, new PrintWriter(this.out, true), new PrintWriter(this.err, true), args);
 	}

@@ -82,12 +82,12 @@ public class EnrollmentKeys {
 	 * Registers an agent with an enrollment key.
 	 * @param secret the key
 	 * @param request the agent to register
-	 * @return the new agent and its token
+	 * @return the new agent, its token and the key's id
 	 * @throws AgentAuthenticationException if the key is unknown, expired, used up or
 	 * revoked, or does not allow a requested capability
 	 */
 	@Transactional
-	public AgentRegistration enroll(String secret, NewAgent request) {
+	public Enrolment enroll(String secret, NewAgent request) {
 		EnrollmentKey key = this.keys.lockByHash(AgentTokens.hash(secret))
 			.filter((candidate) -> candidate.usableAt(this.clock.instant()))
 			.orElseThrow(() -> new AgentAuthenticationException("unknown, expired or used-up enrollment key"));
@@ -105,7 +105,17 @@ public class EnrollmentKeys {
 		AgentRegistration registration = this.registry.register(request);
 		this.agents.setEnrollmentKey(registration.agent().id(), key.id());
 		this.keys.recordUse(key.id());
-		return registration;
+		return new Enrolment(registration, key.id());
+	}
+
+	/**
+	 * An agent that enrolled with a key.
+	 *
+	 * @param registration the new agent and its token
+	 * @param keyId the id of the enrollment key it used
+	 */
+	public record Enrolment(AgentRegistration registration, String keyId) {
+
 	}
 
 	/**

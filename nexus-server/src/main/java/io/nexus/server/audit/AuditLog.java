@@ -1,16 +1,15 @@
 package io.nexus.server.audit;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.nexus.server.audit.persistence.AuditRepository;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -23,10 +22,11 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Records security-relevant events. Each event is kept in {@code audit_log} in a
- * transaction of its own (so that a refused attempt is kept even when the request's own
- * work rolls back) and written as a structured log line to the logger
- * {@code nexus.audit}. Nothing here ever receives a secret.
+ * Records security-relevant events. Each event is appended to the hash chain of
+ * {@code audit_log} ({@link AuditChain}) in a transaction of its own (so that a refused
+ * attempt is kept even when the request's own work rolls back) and written as a
+ * structured log line, with its position and hash, to the logger {@code nexus.audit}.
+ * Nothing here ever receives a secret.
  */
 @Service
 public class AuditLog {
@@ -40,16 +40,19 @@ public class AuditLog {
 	/** The outcome of an attempt that was not allowed. */
 	public static final String DENIED = "denied";
 
-	private static final Logger logger = LoggerFactory.getLogger("nexus.audit");
-
 	private static final int MAX_DETAIL = 500;
 
 	private final AuditRepository entries;
 
+	private static final int EXPORT_PAGE = 500;
+
+	private final AuditChain chain;
+
 	private final Clock clock;
 
-	AuditLog(AuditRepository entries, Clock clock) {
+	AuditLog(AuditRepository entries, AuditChain chain, Clock clock) {
 		this.entries = entries;
+		this.chain = chain;
 		this.clock = clock;
 	}
 
@@ -77,19 +80,54 @@ public class AuditLog {
 	@Transactional(propagation = Propagation.REQUIRES_NEW)
 	public void recordAs(String actor, String action, @Nullable String target, String outcome,
 			@Nullable String detail) {
-		String address = currentAddress();
+		append(actor, currentAddress(), action, target, outcome, detail);
+	}
+
+	/**
+	 * Records an action of a named actor from a given address, such as an agent
+	 * registering over its WebSocket connection.
+	 * @param actor who did it
+	 * @param address where from, or {@code null}
+	 * @param action what happened
+	 * @param target what it was done to, or {@code null}
+	 * @param outcome {@link #SUCCESS}, {@link #FAILURE} or {@link #DENIED}
+	 * @param detail a short explanation, or {@code null}
+	 */
+	@Transactional(propagation = Propagation.REQUIRES_NEW)
+	public void recordFrom(String actor, @Nullable String address, String action, @Nullable String target,
+			String outcome, @Nullable String detail) {
+		append(actor, address, action, target, outcome, detail);
+	}
+
+	private void append(String actor, @Nullable String address, String action, @Nullable String target, String outcome,
+			@Nullable String detail) {
 		String shortDetail = (detail != null) ? truncate(detail, MAX_DETAIL) : null;
 		AuditEntry entry = new AuditEntry(0, this.clock.instant(), action, outcome, truncate(actor, 100),
-				(target != null) ? truncate(target, 200) : null, address, shortDetail);
-		this.entries.append(entry);
-		logger.atLevel(SUCCESS.equals(outcome) ? Level.INFO : Level.WARN)
-			.addKeyValue("audit.action", action)
-			.addKeyValue("audit.outcome", outcome)
-			.addKeyValue("audit.actor", entry.actor())
-			.addKeyValue("audit.target", entry.target())
-			.addKeyValue("audit.address", address)
-			.log("audit action={} outcome={} actor={} target={} address={} detail={}", action, outcome, entry.actor(),
-					entry.target(), address, shortDetail);
+				(target != null) ? truncate(target, 200) : null, (address != null) ? truncate(address, 64) : null,
+				shortDetail, null, null);
+		this.chain.append(entry);
+	}
+
+	/**
+	 * Streams the events of a time range in chain order, a page at a time, to a sink.
+	 * @param from events at or after this time, or {@code null}
+	 * @param to events before this time, or {@code null}
+	 * @param sink receives each event
+	 * @return how many events were sent
+	 */
+	@Transactional(readOnly = true)
+	public long export(@Nullable Instant from, @Nullable Instant to, Consumer<AuditEntry> sink) {
+		long after = 0;
+		long count = 0;
+		List<AuditEntry> page;
+		while (!(page = this.entries.export(after, from, to, EXPORT_PAGE)).isEmpty()) {
+			for (AuditEntry entry : page) {
+				sink.accept(entry);
+				after = entry.seq();
+				count++;
+			}
+		}
+		return count;
 	}
 
 	/**

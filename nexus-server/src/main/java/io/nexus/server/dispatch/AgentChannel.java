@@ -1,6 +1,7 @@
 package io.nexus.server.dispatch;
 
 import io.nexus.protocol.frames.ServerFrame;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One live connection of an agent, as dispatch sees it; the WebSocket gateway implements
@@ -32,5 +33,13 @@ public interface AgentChannel {
 	 * @return the label
 	 */
 	String describe();
+
+	/**
+	 * The address of the remote end, for the audit trail.
+	 * @return the address (without port), or {@code null} if unknown
+	 */
+	default @Nullable String remoteAddress() {
+		return null;
+	}
 
 }

@@ -24,7 +24,6 @@ import io.nexus.protocol.frames.TaskLease;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
-import io.nexus.server.agents.AgentRegistration;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.agents.AgentSamples;
 import io.nexus.server.agents.EnrollmentKeys;
@@ -90,11 +89,14 @@ public class AgentSessions {
 
 	private final PoisonTasks poison;
 
+	private final RegistrationAudit registrationAudit;
+
 	AgentSessions(ClusterWakeups cluster, AgentRegistry registry, EnrollmentKeys enrollment,
 			AgentConnections connections, TaskLeases leases, Delivery delivery, Dispatcher dispatcher,
 			DispatchProperties properties, GroupCommitter reportWriter, Clock clock, MeterRegistry meters,
-			TaskTraces traces, AgentSamples samples, PoisonTasks poison) {
+			TaskTraces traces, AgentSamples samples, PoisonTasks poison, RegistrationAudit registrationAudit) {
 		this.cluster = cluster;
+		this.registrationAudit = registrationAudit;
 		this.traces = traces;
 		this.samples = samples;
 		this.poison = poison;
@@ -129,19 +131,26 @@ public class AgentSessions {
 			throw new UnsupportedProtocolException(frame.protocolVersion());
 		}
 		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
-		if (secret == null || secret.isBlank()) {
-			throw new AgentAuthenticationException("a token is required (agent_register.token or Authorization)");
-		}
 		AgentId agentId = new AgentId(frame.agentId());
 		String issuedToken = null;
 		Agent agent;
-		if (EnrollmentKeys.isEnrollmentKey(secret)) {
-			AgentRegistration registration = this.enrollment.enroll(secret, newAgent(agentId, frame));
-			agent = registration.agent();
-			issuedToken = registration.token();
+		try {
+			if (secret == null || secret.isBlank()) {
+				throw new AgentAuthenticationException("a token is required (agent_register.token or Authorization)");
+			}
+			if (EnrollmentKeys.isEnrollmentKey(secret)) {
+				EnrollmentKeys.Enrolment enrolment = this.enrollment.enroll(secret, newAgent(agentId, frame));
+				agent = enrolment.registration().agent();
+				issuedToken = enrolment.registration().token();
+				this.registrationAudit.enrolled(agent.id().value(), enrolment.keyId(), channel.remoteAddress());
+			}
+			else {
+				agent = this.registry.authenticate(agentId, secret);
+			}
 		}
-		else {
-			agent = this.registry.authenticate(agentId, secret);
+		catch (AgentAuthenticationException ex) {
+			this.registrationAudit.refused(agentId.value(), channel.remoteAddress(), String.valueOf(ex.getMessage()));
+			throw ex;
 		}
 		List<TaskLease> resumed = new ArrayList<>();
 		List<Task> toResend = new ArrayList<>();

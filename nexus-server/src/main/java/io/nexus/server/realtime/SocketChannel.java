@@ -1,8 +1,11 @@
 package io.nexus.server.realtime;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+
 import io.nexus.protocol.frames.ServerFrame;
 import io.nexus.server.dispatch.AgentChannel;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,6 +85,15 @@ final class SocketChannel implements AgentChannel {
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not close {}: {}", describe(), ex.getMessage());
 		}
+	}
+
+	@Override
+	public @Nullable String remoteAddress() {
+		InetSocketAddress address = this.session.getRemoteAddress();
+		if (address == null) {
+			return null;
+		}
+		return (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
 	}
 
 	@Override
