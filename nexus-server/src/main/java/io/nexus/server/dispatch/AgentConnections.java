@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.nexus.server.agents.Agent;
+import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.Task;
@@ -60,6 +61,24 @@ public class AgentConnections implements AgentPresence {
 
 	public Collection<ConnectedAgent> all() {
 		return this.connected.values();
+	}
+
+	/**
+	 * Sends a message to every agent connected to this node that has its capability,
+	 * except its sender.
+	 * @param message the message, with {@code from_agent} set
+	 * @return how many agents it was sent to
+	 */
+	int sendToCapability(AgentMessage message) {
+		int count = 0;
+		for (ConnectedAgent agent : this.connected.values()) {
+			if (!agent.id().value().equals(message.fromAgent())
+					&& agent.agent().capabilities().contains(message.toCapability())) {
+				agent.channel().send(message);
+				count++;
+			}
+		}
+		return count;
 	}
 
 	public int count() {

@@ -14,7 +14,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
-import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Heartbeat;
@@ -61,8 +60,6 @@ public class AgentSessions {
 	private static final Set<AgentStatus> SELF_REPORTED = Set.of(AgentStatus.ACTIVE, AgentStatus.IDLE, AgentStatus.BUSY,
 			AgentStatus.MAINTENANCE, AgentStatus.ERROR, AgentStatus.DRAINING);
 
-	private final ClusterWakeups cluster;
-
 	private final AgentRegistry registry;
 
 	private final EnrollmentKeys enrollment;
@@ -91,11 +88,10 @@ public class AgentSessions {
 
 	private final RegistrationAudit registrationAudit;
 
-	AgentSessions(ClusterWakeups cluster, AgentRegistry registry, EnrollmentKeys enrollment,
-			AgentConnections connections, TaskLeases leases, Delivery delivery, Dispatcher dispatcher,
-			DispatchProperties properties, GroupCommitter reportWriter, Clock clock, MeterRegistry meters,
-			TaskTraces traces, AgentSamples samples, PoisonTasks poison, RegistrationAudit registrationAudit) {
-		this.cluster = cluster;
+	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
+			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
+			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples, PoisonTasks poison,
+			RegistrationAudit registrationAudit) {
 		this.registrationAudit = registrationAudit;
 		this.traces = traces;
 		this.samples = samples;
@@ -346,46 +342,6 @@ public class AgentSessions {
 		if (!operatorHold && current.status() != reported) {
 			this.registry.setStatus(agentId, reported);
 		}
-	}
-
-	/**
-	 * Delivers a message to one agent or to every connected agent with a capability, on
-	 * this node and, on PostgreSQL, on the others.
-	 * @param from the sender
-	 * @param message the message
-	 * @return how many agents of this node received it (a relayed message to one agent
-	 * counts as one)
-	 */
-	public int message(AgentId from, AgentMessage message) {
-		AgentMessage delivered = message.deliveredFrom(from.value());
-		if (message.toAgent() != null) {
-			AgentId to = new AgentId(message.toAgent());
-			ConnectedAgent recipient = this.connections.get(to).orElse(null);
-			if (recipient != null) {
-				recipient.channel().send(delivered);
-				return 1;
-			}
-			if (this.cluster.relaysMessages() && this.registry.find(to).filter(Agent::online).isPresent()) {
-				// connected to another node
-				this.cluster.relay(delivered);
-				return 1;
-			}
-			throw InvalidRequestException.badRequest("unknown_recipient",
-					"agent '" + message.toAgent() + "' is not connected");
-		}
-		if (message.toCapability() != null) {
-			// refused as too large before anyone receives it
-			this.cluster.relay(delivered);
-			int count = 0;
-			for (ConnectedAgent agent : this.connections.all()) {
-				if (!agent.id().equals(from) && agent.agent().capabilities().contains(message.toCapability())) {
-					agent.channel().send(delivered);
-					count++;
-				}
-			}
-			return count;
-		}
-		throw InvalidRequestException.badRequest("invalid_frame", "a message needs to_agent or to_capability");
 	}
 
 	/**

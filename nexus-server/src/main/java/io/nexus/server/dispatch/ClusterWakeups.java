@@ -237,12 +237,7 @@ class ClusterWakeups implements SmartLifecycle {
 				.ifPresent((recipient) -> recipient.channel().send(message));
 		}
 		else if (message.toCapability() != null) {
-			for (ConnectedAgent agent : this.connections.all()) {
-				if (!agent.id().value().equals(message.fromAgent())
-						&& agent.agent().capabilities().contains(message.toCapability())) {
-					agent.channel().send(message);
-				}
-			}
+			this.connections.sendToCapability(message);
 		}
 	}
 

@@ -22,6 +22,7 @@ import io.nexus.protocol.frames.TaskFail;
 import io.nexus.protocol.frames.TaskProgress;
 import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.dispatch.AgentMessages;
 import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
 import io.nexus.server.dispatch.LogContext;
@@ -71,6 +72,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final AgentSessions sessions;
 
+	private final AgentMessages messages;
+
 	private final DispatchProperties properties;
 
 	private final JsonMapper reader;
@@ -85,10 +88,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final SocketMetrics metrics;
 
-	AgentSocketHandler(AgentSessions sessions, DispatchProperties properties, JsonMapper json, Clock clock,
-			SocketMetrics metrics) {
+	AgentSocketHandler(AgentSessions sessions, AgentMessages messages, DispatchProperties properties, JsonMapper json,
+			Clock clock, SocketMetrics metrics) {
 		this.metrics = metrics;
 		this.sessions = sessions;
+		this.messages = messages;
 		this.properties = properties;
 		this.addresses = new AddressLimiter(properties.maxConnectionsPerAddress());
 		this.writer = json;
@@ -246,7 +250,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			ack(connection, update.id(), null);
 		}
 		else if (frame instanceof AgentMessage agentMessage) {
-			this.sessions.message(agentId, agentMessage);
+			this.messages.message(agentId, agentMessage);
 			if (agentMessage.id() != null) {
 				ack(connection, agentMessage.id(), null);
 			}

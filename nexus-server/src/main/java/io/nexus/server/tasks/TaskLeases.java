@@ -147,7 +147,7 @@ public class TaskLeases {
 	 */
 	@Transactional
 	public boolean poison(TaskId id, @Nullable Lease lease, String reason) {
-		Task task = this.tasks.lockLenient(id).orElse(null);
+		Task task = this.tasks.lockBare(id).orElse(null);
 		if (task == null || !((lease != null) ? isCurrent(task, lease) : task.status() == TaskStatus.QUEUED)) {
 			return false;
 		}

@@ -115,7 +115,7 @@ class TaskTransitions {
 			for (TaskId dependentId : this.tasks.dependentsOf(done.getKey())) {
 				// only the status matters here: a dependent with an unreadable payload is
 				// cancelled too, instead of failing the change of the task it depends on
-				Task dependent = this.tasks.lockLenient(dependentId).orElseThrow();
+				Task dependent = this.tasks.lockBare(dependentId).orElseThrow();
 				if (dependent.status().isTerminal()) {
 					continue;
 				}

@@ -122,7 +122,7 @@ public class TaskRepository {
 	 * @param id the task
 	 * @return the task, if it exists
 	 */
-	public Optional<Task> lockLenient(TaskId id) {
+	public Optional<Task> lockBare(TaskId id) {
 		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
 			.param("id", id.value())
 			.query(TaskRows.bare(this.cipher))
