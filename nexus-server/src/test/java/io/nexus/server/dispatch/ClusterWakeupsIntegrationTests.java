@@ -62,6 +62,11 @@ class ClusterWakeupsIntegrationTests extends ApiIntegrationTest {
 			assertThat(nodeB.getBean(ClusterWakeups.class).channel()).isNull();
 			String[] agent = registerAgent("deaf", "deaf-work");
 			try (RawAgent socket = RawAgent.register(port(nodeB), agent[0], agent[1])) {
+				// the registration's own round on node B (woken when the agent's row
+				// commits)
+				// must be over before the task exists, or it would find the task
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> this.api.get("/api/agents/" + agent[0]).json().get("online").asBoolean());
 				String task = createTask("{\"title\":\"unheard\",\"category\":\"deaf-work\"}");
 				await().during(Duration.ofSeconds(3))
 					.atMost(Duration.ofSeconds(5))
