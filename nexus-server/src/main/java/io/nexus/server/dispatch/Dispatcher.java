@@ -14,8 +14,8 @@ import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskLeases;
-import io.nexus.server.tasks.TaskLeases.Candidates;
 import io.nexus.server.tasks.TaskLeases.Claim;
+import io.nexus.server.tasks.TaskLeases.Round;
 import io.nexus.server.tasks.UnreadableTask;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -126,54 +126,62 @@ public class Dispatcher implements SmartLifecycle {
 		Set<String> offered = new HashSet<>();
 		available.forEach((agent) -> offered.addAll(agent.agent().capabilities()));
 		int limit = this.properties.batchSize();
-		Candidates candidates = this.leases.dispatchable(limit, this.properties.agingMinutes(), offered);
-		// a task that cannot be read fails on its own instead of failing the round
-		int poisoned = 0;
-		for (UnreadableTask unreadable : candidates.unreadable()) {
-			poisoned += this.poison.unreadable(unreadable) ? 1 : 0;
-		}
-		// another round may find more only if this one read a full batch and got
-		// somewhere
-		boolean more = candidates.size() >= limit;
 		Map<TaskId, ConnectedAgent> chosen = new HashMap<>();
 		Map<TaskId, @Nullable Object> payloads = new HashMap<>();
-		List<Claim> claims = new ArrayList<>();
-		for (Task task : candidates.ready()) {
-			List<ConnectedAgent> eligible = available.stream()
-				.filter((agent) -> Scoring.eligible(agent, task))
-				.toList();
-			ConnectedAgent best = Scoring.best(eligible).orElse(null);
-			if (best == null) {
-				continue;
-			}
-			Object payload;
-			try {
-				payload = this.delivery.payload(task);
-			}
-			catch (RuntimeException ex) {
-				poisoned += this.poison.undeliverable(task.id(), null, ex) ? 1 : 0;
-				continue;
-			}
-			String reason = Scoring.explain(best, eligible.size());
-			if (best.reserveSlot()) {
-				chosen.put(task.id(), best);
-				payloads.put(task.id(), payload);
-				claims.add(new Claim(task, best.id(), reason));
-			}
-		}
-		if (claims.isEmpty()) {
-			return more && poisoned > 0;
-		}
-		List<Task> won;
+		List<TaskId> undeliverable = new ArrayList<>();
+		List<RuntimeException> undeliverableCauses = new ArrayList<>();
+		Round round;
 		try {
-			won = this.leases.claim(claims);
+			round = this.leases.claimReady(limit, this.properties.agingMinutes(), offered, (ready) -> {
+				// runs inside the claiming transaction: in memory only, no I/O
+				chosen.values().forEach(ConnectedAgent::releaseSlot);
+				chosen.clear();
+				payloads.clear();
+				undeliverable.clear();
+				undeliverableCauses.clear();
+				List<Claim> claims = new ArrayList<>();
+				for (Task task : ready) {
+					List<ConnectedAgent> eligible = available.stream()
+						.filter((agent) -> Scoring.eligible(agent, task))
+						.toList();
+					ConnectedAgent best = Scoring.best(eligible).orElse(null);
+					if (best == null) {
+						continue;
+					}
+					Object payload;
+					try {
+						payload = this.delivery.payload(task);
+					}
+					catch (RuntimeException ex) {
+						undeliverable.add(task.id());
+						undeliverableCauses.add(ex);
+						continue;
+					}
+					String reason = Scoring.explain(best, eligible.size());
+					if (best.reserveSlot()) {
+						chosen.put(task.id(), best);
+						payloads.put(task.id(), payload);
+						claims.add(new Claim(task, best.id(), reason));
+					}
+				}
+				return claims;
+			});
 		}
 		catch (RuntimeException ex) {
 			chosen.values().forEach(ConnectedAgent::releaseSlot);
 			throw ex;
 		}
+		// a task that cannot be read or sent fails on its own instead of failing the
+		// round
+		int poisoned = 0;
+		for (UnreadableTask unreadable : round.unreadable()) {
+			poisoned += this.poison.unreadable(unreadable) ? 1 : 0;
+		}
+		for (int i = 0; i < undeliverable.size(); i++) {
+			poisoned += this.poison.undeliverable(undeliverable.get(i), null, undeliverableCauses.get(i)) ? 1 : 0;
+		}
 		Set<TaskId> wonIds = new HashSet<>();
-		for (Task task : won) {
+		for (Task task : round.won()) {
 			wonIds.add(task.id());
 			ConnectedAgent agent = chosen.get(task.id());
 			if (isStillConnected(agent)) {
@@ -185,7 +193,10 @@ public class Dispatcher implements SmartLifecycle {
 				agent.releaseSlot();
 			}
 		});
-		return more;
+		// another round may find more only if this one read a full batch and got
+		// somewhere
+		boolean more = round.read() >= limit;
+		return more && (!round.won().isEmpty() || poisoned > 0);
 	}
 
 	/**

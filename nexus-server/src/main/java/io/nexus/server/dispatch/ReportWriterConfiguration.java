@@ -1,6 +1,7 @@
 package io.nexus.server.dispatch;
 
 import io.nexus.server.shared.GroupCommitter;
+import io.nexus.server.tasks.TaskLeases;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,11 +15,15 @@ class ReportWriterConfiguration {
 
 	/**
 	 * One lane: at the rates measured on two cores, one writer batches the most reports
-	 * per commit (docs/benchmarks.md); more lanes commit in parallel but batch less.
+	 * per commit (docs/benchmarks.md); more lanes commit in parallel but batch less. Each
+	 * batch first locks the rows of all its tasks in one statement
+	 * ({@link TaskLeases#prefetch}). Reports are never refused for load: an agent's
+	 * result is kept, however deep the queue.
 	 */
 	@Bean
-	GroupCommitter reportWriter(TransactionTemplate transaction) {
-		return new GroupCommitter("report-writer", 1, transaction);
+	GroupCommitter reportWriter(TransactionTemplate transaction, TaskLeases leases) {
+		return new GroupCommitter("report-writer", 1, transaction,
+				new GroupCommitter.Settings(65_536, 512, false, leases::prefetch));
 	}
 
 }

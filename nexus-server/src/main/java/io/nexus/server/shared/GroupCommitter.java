@@ -2,10 +2,11 @@ package io.nexus.server.shared;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,21 @@ import org.springframework.transaction.support.TransactionTemplate;
  * itself (it throws a {@link NexusException} before writing anything) gets its error and
  * does not disturb the others; if the batch as a whole fails, each unit is retried in a
  * transaction of its own.
+ * <p>
+ * Each unit has a weight (such as the number of tasks it creates); one transaction takes
+ * units up to {@link Settings#maxWeight()}. The queue holds at most
+ * {@link Settings#capacity()} units of weight: past that, a committer that
+ * {@link Settings#refuseWhenFull() refuses when full} answers {@link OverloadedException}
+ * at once (admission control: callers never pile up behind the writer), and one that does
+ * not writes the unit on the caller's thread. A {@link Settings#prepare() preparation}
+ * sees the keys of a batch inside its transaction before the units run, so that it can
+ * read or lock their rows in one statement.
  */
 public class GroupCommitter implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(GroupCommitter.class);
 
-	private static final int MAX_BATCH = 256;
-
-	private final List<BlockingQueue<Unit>> lanes = new ArrayList<>();
+	private final List<Lane> lanes = new ArrayList<>();
 
 	private final List<Thread> threads = new ArrayList<>();
 
@@ -38,48 +46,85 @@ public class GroupCommitter implements SmartLifecycle {
 
 	private final TransactionTemplate transaction;
 
+	private final Settings settings;
+
 	private volatile boolean running;
+
+	/**
+	 * A committer with its own writer threads and the default settings.
+	 * @param name a name for the threads and the logs
+	 * @param lanes how many writer threads
+	 * @param transaction the transactions to write in
+	 */
+	public GroupCommitter(String name, int lanes, TransactionTemplate transaction) {
+		this(name, lanes, transaction, Settings.DEFAULTS);
+	}
 
 	/**
 	 * A committer with its own writer threads.
 	 * @param name a name for the threads and the logs
 	 * @param lanes how many writer threads
 	 * @param transaction the transactions to write in
+	 * @param settings the limits and the preparation of each batch
 	 */
-	public GroupCommitter(String name, int lanes, TransactionTemplate transaction) {
+	public GroupCommitter(String name, int lanes, TransactionTemplate transaction, Settings settings) {
 		this.name = name;
 		this.transaction = transaction;
+		this.settings = settings;
 		for (int i = 0; i < Math.max(1, lanes); i++) {
-			this.lanes.add(new ArrayBlockingQueue<>(65_536));
+			this.lanes.add(new Lane());
 		}
 	}
 
 	/**
-	 * Queues work for the next group commit.
-	 * @param work what to write; it runs inside the shared transaction and may throw a
-	 * {@link NexusException} to refuse itself, having written nothing
+	 * Queues work of weight one for the next group commit.
 	 * @param key units with equal keys are applied in the order submitted
+	 * @param work what to write
 	 * @return completes after the commit, or exceptionally with the refusal
+	 * @see #submit(Object, int, Runnable)
 	 */
 	public CompletableFuture<Void> submit(Object key, Runnable work) {
-		Unit unit = new Unit(work, new CompletableFuture<>());
-		BlockingQueue<Unit> lane = this.lanes.get(Math.floorMod(key.hashCode(), this.lanes.size()));
-		if (!this.running || !lane.offer(unit)) {
-			applyAlone(unit);
+		return submit(key, 1, work);
+	}
+
+	/**
+	 * Queues work for the next group commit.
+	 * @param key units with equal keys are applied in the order submitted
+	 * @param weight how much the unit writes, such as its number of rows
+	 * @param work what to write; it runs inside the shared transaction and may throw a
+	 * {@link NexusException} to refuse itself, having written nothing
+	 * @return completes after the commit, or exceptionally with the refusal
+	 * @throws OverloadedException if the queue is full and this committer refuses then
+	 */
+	public CompletableFuture<Void> submit(Object key, int weight, Runnable work) {
+		Unit unit = new Unit(key, Math.max(1, weight), work, new CompletableFuture<>());
+		Lane lane = this.lanes.get(Math.floorMod(key.hashCode(), this.lanes.size()));
+		if (this.running && lane.offer(unit, this.settings.capacity())) {
+			return unit.done();
 		}
+		if (this.running && this.settings.refuseWhenFull()) {
+			throw new OverloadedException("The " + this.name + " has " + lane.weight()
+					+ " units of work queued, its limit; send the request again shortly", 1);
+		}
+		applyAlone(unit);
 		return unit.done();
 	}
 
-	private void loop(BlockingQueue<Unit> queue) {
-		List<Unit> batch = new ArrayList<>(MAX_BATCH);
-		while (this.running || !queue.isEmpty()) {
+	/**
+	 * How much work waits in the queues now.
+	 * @return the sum of the weights of the queued units
+	 */
+	public int queuedWeight() {
+		return this.lanes.stream().mapToInt(Lane::weight).sum();
+	}
+
+	private void loop(Lane lane) {
+		List<Unit> batch = new ArrayList<>();
+		while (this.running || !lane.isEmpty()) {
 			try {
-				Unit first = queue.poll(200, TimeUnit.MILLISECONDS);
-				if (first == null) {
+				if (!lane.takeBatch(batch, this.settings.maxWeight())) {
 					continue;
 				}
-				batch.add(first);
-				queue.drainTo(batch, MAX_BATCH - 1);
 				applyTogether(batch);
 			}
 			catch (InterruptedException ex) {
@@ -97,6 +142,9 @@ public class GroupCommitter implements SmartLifecycle {
 		try {
 			this.transaction.executeWithoutResult((status) -> {
 				refusals.clear();
+				if (batch.size() > 1) {
+					this.settings.prepare().accept(batch.stream().map(Unit::key).toList());
+				}
 				for (Unit unit : batch) {
 					refusals.add(apply(unit));
 				}
@@ -151,7 +199,7 @@ public class GroupCommitter implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		for (int i = 0; i < this.lanes.size(); i++) {
-			BlockingQueue<Unit> lane = this.lanes.get(i);
+			Lane lane = this.lanes.get(i);
 			Thread thread = new Thread(() -> loop(lane), "nexus-" + this.name + "-" + i);
 			thread.setDaemon(true);
 			thread.start();
@@ -183,7 +231,79 @@ public class GroupCommitter implements SmartLifecycle {
 		return Integer.MAX_VALUE - 200;
 	}
 
-	private record Unit(Runnable work, CompletableFuture<Void> done) {
+	/**
+	 * How a committer batches and when it refuses work.
+	 *
+	 * @param capacity the weight of queued work per lane past which a unit is not queued
+	 * @param maxWeight the weight one transaction takes at most (a unit heavier than this
+	 * goes alone)
+	 * @param refuseWhenFull answer {@link OverloadedException} when the queue is full,
+	 * instead of writing on the caller's thread
+	 * @param prepare runs inside each batch's transaction, before its units, with their
+	 * keys in order
+	 */
+	public record Settings(int capacity, int maxWeight, boolean refuseWhenFull, Consumer<List<Object>> prepare) {
+
+		/** A deep queue that never refuses, 256 units a transaction, no preparation. */
+		public static final Settings DEFAULTS = new Settings(65_536, 256, false, (keys) -> {
+		});
+
+		public Settings {
+			if (capacity < 1 || maxWeight < 1) {
+				throw new IllegalArgumentException("capacity and maxWeight must be positive");
+			}
+		}
+
+	}
+
+	private record Unit(Object key, int weight, Runnable work, CompletableFuture<Void> done) {
+
+	}
+
+	/**
+	 * One writer's queue, bounded by the weight of the units in it.
+	 */
+	private static final class Lane {
+
+		private final LinkedBlockingQueue<Unit> queue = new LinkedBlockingQueue<>();
+
+		private final AtomicInteger weight = new AtomicInteger();
+
+		boolean offer(Unit unit, int capacity) {
+			int now = this.weight.addAndGet(unit.weight());
+			// a unit heavier than the whole capacity is still taken by an empty queue
+			if (now > capacity && now != unit.weight()) {
+				this.weight.addAndGet(-unit.weight());
+				return false;
+			}
+			this.queue.add(unit);
+			return true;
+		}
+
+		boolean takeBatch(List<Unit> batch, int maxWeight) throws InterruptedException {
+			Unit first = this.queue.poll(200, TimeUnit.MILLISECONDS);
+			if (first == null) {
+				return false;
+			}
+			batch.add(first);
+			int taken = first.weight();
+			Unit next;
+			while (taken < maxWeight && (next = this.queue.peek()) != null && taken + next.weight() <= maxWeight) {
+				this.queue.poll();
+				batch.add(next);
+				taken += next.weight();
+			}
+			this.weight.addAndGet(-taken);
+			return true;
+		}
+
+		boolean isEmpty() {
+			return this.queue.isEmpty();
+		}
+
+		int weight() {
+			return this.weight.get();
+		}
 
 	}
 

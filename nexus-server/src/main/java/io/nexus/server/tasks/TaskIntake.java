@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.shared.ConflictException;
@@ -66,9 +67,13 @@ class TaskIntake {
 		Map<Integer, CreatedTask> outcomes = new HashMap<>();
 		Map<TaskId, NewTask> fresh = new LinkedHashMap<>();
 		Map<TaskId, Integer> positions = new HashMap<>();
+		Map<String, IdempotentMatch> used = this.tasks.findByIdempotencyKeys(requests.stream()
+			.map(NewTask::idempotencyKey)
+			.filter(Objects::nonNull)
+			.collect(Collectors.toCollection(LinkedHashSet::new)));
 		for (int i = 0; i < requests.size(); i++) {
 			NewTask request = requests.get(i);
-			Optional<Task> replay = replayed(request);
+			Optional<Task> replay = replayed(request, used);
 			if (replay.isPresent()) {
 				outcomes.put(i, new CreatedTask(replay.get(), false));
 				continue;
@@ -82,10 +87,21 @@ class TaskIntake {
 			positions.put(id, i);
 		}
 		Map<TaskId, TaskStatus> external = checkDependencies(fresh);
+		// the database keeps microseconds; so does the answer
+		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
+		List<Task> created = new ArrayList<>(fresh.size());
+		List<@Nullable String> hashes = new ArrayList<>(fresh.size());
 		for (TaskId id : inDependencyOrder(fresh)) {
 			NewTask request = fresh.get(id);
-			Task task = insert(id, request, actor, retryOf, external, traceparent);
+			Task task = newTask(id, request, actor, retryOf, external, traceparent, now);
+			created.add(task);
+			hashes.add((request.idempotencyKey() != null) ? hash(request) : null);
 			outcomes.put(positions.get(id), new CreatedTask(task, true));
+		}
+		this.tasks.insertAll(created, hashes);
+		for (Task task : created) {
+			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf
+					: (task.status() == TaskStatus.QUEUED) ? "created" : "created; waiting for dependencies");
 		}
 		List<CreatedTask> ordered = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {
@@ -94,11 +110,11 @@ class TaskIntake {
 		return ordered;
 	}
 
-	private Optional<Task> replayed(NewTask request) {
+	private Optional<Task> replayed(NewTask request, Map<String, IdempotentMatch> used) {
 		if (request.idempotencyKey() == null) {
 			return Optional.empty();
 		}
-		Optional<IdempotentMatch> match = this.tasks.findByIdempotencyKey(request.idempotencyKey());
+		Optional<IdempotentMatch> match = Optional.ofNullable(used.get(request.idempotencyKey()));
 		if (match.isEmpty()) {
 			return Optional.empty();
 		}
@@ -137,10 +153,14 @@ class TaskIntake {
 			throw InvalidRequestException.unprocessable("dependency_failed",
 					"Dependencies that can never complete: " + String.join(", ", failed), Map.of("failed", failed));
 		}
-		for (Map.Entry<TaskId, NewTask> entry : fresh.entrySet()) {
-			TaskId id = entry.getKey();
-			// made ids are unique by construction; only chosen ones can collide
-			if (entry.getValue().id() != null && this.tasks.exists(id)) {
+		// made ids are unique by construction; only chosen ones can collide
+		Set<TaskId> taken = this.tasks.existing(fresh.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().id() != null)
+			.map(Map.Entry::getKey)
+			.toList());
+		for (TaskId id : fresh.keySet()) {
+			if (taken.contains(id)) {
 				throw new ConflictException("task_exists", "A task with id '" + id + "' already exists",
 						Map.of("task_id", id.value()));
 			}
@@ -182,23 +202,17 @@ class TaskIntake {
 		return order;
 	}
 
-	private Task insert(TaskId id, NewTask request, String actor, @Nullable TaskId retryOf,
-			Map<TaskId, TaskStatus> external, @Nullable String traceparent) {
+	private static Task newTask(TaskId id, NewTask request, String actor, @Nullable TaskId retryOf,
+			Map<TaskId, TaskStatus> external, @Nullable String traceparent, Instant now) {
 		boolean ready = request.dependencies()
 			.stream()
 			.allMatch((dependency) -> external.get(dependency) == TaskStatus.COMPLETED);
-		// the database keeps microseconds; so does the answer
-		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		TaskStatus status = ready ? TaskStatus.QUEUED : TaskStatus.PENDING;
-		Task task = new Task(id, request.title(), request.description(), request.priority(), request.category(), status,
+		return new Task(id, request.title(), request.description(), request.priority(), request.category(), status,
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
 				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, 0, List.of());
-		this.tasks.insert(task, (request.idempotencyKey() != null) ? hash(request) : null);
-		this.transitions.created(task, actor,
-				(retryOf != null) ? "retry of " + retryOf : ready ? "created" : "created; waiting for dependencies");
-		return task;
 	}
 
 	private String hash(NewTask request) {

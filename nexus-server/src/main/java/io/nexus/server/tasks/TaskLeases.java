@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
@@ -79,12 +80,49 @@ public class TaskLeases {
 	 */
 	@Transactional(readOnly = true)
 	public Candidates dispatchable(int limit, int agingMinutes, Set<String> offered) {
+		return candidates(limit, agingMinutes, offered, false);
+	}
+
+	/**
+	 * One dispatch round in one transaction: reads the ready tasks (on PostgreSQL locking
+	 * them and skipping those another dispatcher holds), lets {@code choose} match them
+	 * to agents in memory, and claims the matches. Frames are sent by the caller after
+	 * this returns, that is after the commit.
+	 * @param limit how many tasks the round reads at most
+	 * @param agingMinutes minutes of waiting that count as one priority step
+	 * @param offered the capabilities available agents have
+	 * @param choose picks an agent for each task it can place
+	 * @return the tasks won, how many were read, and those that could not be read
+	 */
+	@Transactional
+	public Round claimReady(int limit, int agingMinutes, Set<String> offered,
+			Function<List<Task>, List<Claim>> choose) {
+		Candidates candidates = candidates(limit, agingMinutes, offered, true);
+		List<Claim> claims = choose.apply(candidates.ready());
+		return new Round(claim(claims), candidates.size(), candidates.unreadable());
+	}
+
+	/**
+	 * Reads and locks, for one group commit of agent reports, the rows of the tasks they
+	 * name and the dependents of those tasks, in two statements; the reports then run
+	 * without reading them again. Runs in the caller's transaction.
+	 * @param keys the keys of the reports (their task ids)
+	 */
+	public void prefetch(List<Object> keys) {
+		List<TaskId> ids = keys.stream().filter(TaskId.class::isInstance).map(TaskId.class::cast).distinct().toList();
+		if (ids.size() > 1) {
+			this.leases.lockAll(ids);
+		}
+	}
+
+	private Candidates candidates(int limit, int agingMinutes, Set<String> offered, boolean lock) {
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
 		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();
-		this.leases.dispatchable(now, limit, false, offered, (task) -> unreadable.put(task.id(), task))
+		this.leases.dispatchable(now, limit, false, offered, lock, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
-		this.leases.dispatchable(now, Math.max(1, limit / 4), true, offered, (task) -> unreadable.put(task.id(), task))
+		this.leases
+			.dispatchable(now, Math.max(1, limit / 4), true, offered, lock, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
@@ -334,6 +372,17 @@ public class TaskLeases {
 	 * @param reason why this agent (score and factors)
 	 */
 	public record Claim(Task task, AgentId agentId, String reason) {
+
+	}
+
+	/**
+	 * What one dispatch round claimed.
+	 *
+	 * @param won the tasks claimed, as they are now
+	 * @param read how many rows the round read
+	 * @param unreadable queued tasks that the round found but could not read
+	 */
+	public record Round(List<Task> won, int read, List<UnreadableTask> unreadable) {
 
 	}
 

@@ -1,6 +1,7 @@
 package io.nexus.server.tasks;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,12 +123,24 @@ public class TaskService {
 	}
 
 	private List<CreatedTask> createAll(List<NewTask> requests, String actor, @Nullable String traceparent) {
+		List<CreatedTask> created = new ArrayList<>();
 		try {
-			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null, traceparent));
+			this.creates.submit(actor, requests.size(), () -> {
+				created.clear();
+				created.addAll(this.intake.createAll(requests, actor, null, traceparent));
+			}).join();
+			return created;
 		}
-		catch (DuplicateKeyException ex) {
-			// Two requests with one idempotency key raced; the loser replays the winner.
-			return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null, traceparent));
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof DuplicateKeyException) {
+				// Two requests with one idempotency key raced; the loser replays the
+				// winner.
+				return this.transaction.execute((status) -> this.intake.createAll(requests, actor, null, traceparent));
+			}
+			if (ex.getCause() instanceof RuntimeException cause) {
+				throw cause;
+			}
+			throw ex;
 		}
 	}
 

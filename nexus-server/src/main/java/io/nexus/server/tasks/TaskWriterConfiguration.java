@@ -7,14 +7,22 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The group commit of single task creations.
+ * The group commit of task creations, single and batched.
  */
 @Configuration(proxyBeanMethods = false)
 class TaskWriterConfiguration {
 
+	/**
+	 * One lane: creation writes in one transaction what has queued up, up to
+	 * {@code nexus.tasks.create-transaction-tasks} tasks, and refuses new work (503) when
+	 * {@code nexus.tasks.create-queue-capacity} tasks wait, so that creation bursts hold
+	 * one connection of the pool and never starve dispatch or agent reports.
+	 */
 	@Bean
-	GroupCommitter taskCreateWriter(TransactionTemplate transaction) {
-		return new GroupCommitter("task-create-writer", 1, transaction);
+	GroupCommitter taskCreateWriter(TransactionTemplate transaction, TaskProperties properties) {
+		return new GroupCommitter("task-create-writer", 1, transaction, new GroupCommitter.Settings(
+				properties.createQueueCapacity(), properties.createTransactionTasks(), true, (keys) -> {
+				}));
 	}
 
 }

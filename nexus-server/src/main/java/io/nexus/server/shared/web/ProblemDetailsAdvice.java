@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nexus.server.shared.NexusException;
+import io.nexus.server.shared.OverloadedException;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		};
 		ProblemDetail problem = problem(status, ex.code(), ex.getMessage(), request);
 		ex.properties().forEach(problem::setProperty);
+		if (ex instanceof OverloadedException overloaded) {
+			// admission control at work, not a fault: the caller sends again
+			log.debug("503 {}: {}", ex.code(), ex.getMessage());
+			return ResponseEntity.status(status)
+				.header(HttpHeaders.RETRY_AFTER, Integer.toString(overloaded.retryAfterSeconds()))
+				.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+				.body(problem);
+		}
 		if (status.is5xxServerError()) {
 			log.error("{} {} on {}: {}", status.value(), ex.code(), path(request), ex.getMessage());
 		}

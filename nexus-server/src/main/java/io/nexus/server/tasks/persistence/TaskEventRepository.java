@@ -23,26 +23,22 @@ public class TaskEventRepository {
 
 	private final NamedParameterJdbcTemplate batch;
 
-	public TaskEventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
+	private final TransactionRows transactionRows;
+
+	public TaskEventRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, TransactionRows transactionRows) {
 		this.jdbc = jdbc;
 		this.batch = batch;
+		this.transactionRows = transactionRows;
 	}
 
+	/**
+	 * Appends an event. Inside a transaction it is buffered and written with the others
+	 * of that transaction in one batch just before the commit, so it commits or rolls
+	 * back with the change it records.
+	 * @param event the event
+	 */
 	public void append(TaskEvent event) {
-		this.jdbc.sql("""
-				INSERT INTO task_events (task_id, from_status, to_status, actor, reason, agent_id, lease_epoch,
-				                         occurred_at)
-				VALUES (:taskId, :from, :to, :actor, :reason, :agentId, :leaseEpoch, :occurredAt)
-				""")
-			.param("taskId", event.taskId().value())
-			.param("from", (event.fromStatus() != null) ? event.fromStatus().wireName() : null)
-			.param("to", event.toStatus().wireName())
-			.param("actor", event.actor())
-			.param("reason", event.reason())
-			.param("agentId", event.agentId())
-			.param("leaseEpoch", event.leaseEpoch())
-			.param("occurredAt", SqlTimes.toDb(event.occurredAt()))
-			.update();
+		this.transactionRows.buffer(event, this::appendAll);
 	}
 
 	/**
@@ -71,6 +67,7 @@ public class TaskEventRepository {
 	}
 
 	public List<TaskEvent> historyOf(TaskId id) {
+		this.transactionRows.flushEvents();
 		return this.jdbc.sql("""
 				SELECT seq, task_id, from_status, to_status, actor, reason, agent_id, lease_epoch, occurred_at
 				FROM task_events WHERE task_id = :id ORDER BY seq

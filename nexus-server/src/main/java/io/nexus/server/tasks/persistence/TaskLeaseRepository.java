@@ -1,5 +1,7 @@
 package io.nexus.server.tasks.persistence;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.Collection;
@@ -8,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+
+import javax.sql.DataSource;
 
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.encryption.FieldCipher;
@@ -36,10 +40,47 @@ public class TaskLeaseRepository {
 
 	private final FieldCipher cipher;
 
-	public TaskLeaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, FieldCipher cipher) {
+	private final TransactionRows transactionRows;
+
+	private final TaskRepository tasks;
+
+	private final boolean skipLocked;
+
+	public TaskLeaseRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, FieldCipher cipher,
+			TransactionRows transactionRows, TaskRepository tasks, DataSource dataSource) {
+		this.skipLocked = isPostgres(dataSource);
 		this.jdbc = jdbc;
 		this.batch = batch;
 		this.cipher = cipher;
+		this.transactionRows = transactionRows;
+		this.tasks = tasks;
+	}
+
+	private static boolean isPostgres(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot tell which database this is", ex);
+		}
+	}
+
+	/**
+	 * Reads and locks the rows of several tasks, and their dependents, in two statements,
+	 * for the reports of one group commit; {@link #lockForStatusChange} then hands each
+	 * out without another query.
+	 * @param ids the tasks
+	 */
+	public void lockAll(Collection<TaskId> ids) {
+		if (ids.isEmpty()) {
+			return;
+		}
+		List<Task> rows = this.jdbc
+			.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id IN (:ids) ORDER BY t.id FOR UPDATE")
+			.param("ids", ids.stream().map(TaskId::value).toList())
+			.query(TaskRows.bare(this.cipher))
+			.list();
+		this.transactionRows.remember(rows, this.tasks.dependentsOfAll(ids));
 	}
 
 	/**
@@ -49,6 +90,10 @@ public class TaskLeaseRepository {
 	 * @return the task, if it exists
 	 */
 	public Optional<Task> lockForStatusChange(TaskId id) {
+		Optional<Task> locked = this.transactionRows.takeLocked(id);
+		if (locked.isPresent()) {
+			return locked;
+		}
 		return this.jdbc.sql("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.id = :id FOR UPDATE")
 			.param("id", id.value())
 			.query(TaskRows.bare(this.cipher))
@@ -68,6 +113,24 @@ public class TaskLeaseRepository {
 	 */
 	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
 			Consumer<UnreadableTask> unreadable) {
+		return dispatchable(now, limit, oldestFirst, offered, false, unreadable);
+	}
+
+	/**
+	 * Like {@link #dispatchable(Instant, int, boolean, Collection, Consumer)}, and on
+	 * PostgreSQL, if {@code lock}, locks the rows it returns and skips rows that another
+	 * transaction holds ({@code FOR UPDATE SKIP LOCKED}), so that several dispatchers and
+	 * nodes share the queue without waiting on each other or claiming the same task.
+	 * @param now the current time (retry backoff)
+	 * @param limit how many
+	 * @param oldestFirst order by age alone (for aging) instead of priority
+	 * @param offered the capabilities that available agents have
+	 * @param lock lock the rows until the transaction ends
+	 * @param unreadable receives the tasks that cannot be read
+	 * @return the tasks
+	 */
+	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
+			boolean lock, Consumer<UnreadableTask> unreadable) {
 		Map<String, Object> params = new HashMap<>();
 		params.put("now", SqlTimes.toDb(now));
 		params.put("limit", limit);
@@ -91,7 +154,8 @@ public class TaskLeaseRepository {
 		return TaskRows.loadReadable(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
 						+ "t.not_before <= :now) AND " + covered + " AND " + readable + " ORDER BY "
-						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit",
+						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit"
+						+ ((lock && this.skipLocked) ? " FOR UPDATE OF t SKIP LOCKED" : ""),
 				params, unreadable);
 	}
 
@@ -123,6 +187,7 @@ public class TaskLeaseRepository {
 	}
 
 	public void reserve(TaskId id, AgentId agent) {
+		this.transactionRows.written(id);
 		this.jdbc.sql("UPDATE tasks SET reserved_for = :agent WHERE id = :id")
 			.param("id", id.value())
 			.param("agent", agent.value())
@@ -130,12 +195,14 @@ public class TaskLeaseRepository {
 	}
 
 	public void clearReservation(TaskId id) {
+		this.transactionRows.written(id);
 		this.jdbc.sql("UPDATE tasks SET reserved_for = NULL WHERE id = :id AND reserved_for IS NOT NULL")
 			.param("id", id.value())
 			.update();
 	}
 
 	public void incrementAttempts(TaskId id) {
+		this.transactionRows.written(id);
 		this.jdbc.sql("UPDATE tasks SET attempts = attempts + 1 WHERE id = :id").param("id", id.value()).update();
 	}
 
@@ -144,6 +211,7 @@ public class TaskLeaseRepository {
 	 * @param id the task
 	 */
 	public void decrementAttempts(TaskId id) {
+		this.transactionRows.written(id);
 		this.jdbc.sql("UPDATE tasks SET attempts = attempts - 1 WHERE id = :id AND attempts > 0")
 			.param("id", id.value())
 			.update();
@@ -161,6 +229,7 @@ public class TaskLeaseRepository {
 	 */
 	public boolean updateProgress(TaskId id, AgentId agent, long epoch, @Nullable Double progress,
 			@Nullable String message, Instant now) {
+		this.transactionRows.written(id);
 		return this.jdbc
 			.sql("""
 					UPDATE tasks SET progress = COALESCE(:progress, progress), progress_message = :message, updated_at = :now

@@ -1,12 +1,15 @@
 package io.nexus.server.tasks.persistence;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
@@ -19,6 +22,9 @@ import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskQuery;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -34,56 +40,101 @@ public class TaskRepository {
 
 	private final FieldCipher cipher;
 
-	public TaskRepository(JdbcClient jdbc, FieldCipher cipher) {
+	private final NamedParameterJdbcTemplate batch;
+
+	private final TransactionRows transactionRows;
+
+	public TaskRepository(JdbcClient jdbc, NamedParameterJdbcTemplate batch, FieldCipher cipher,
+			TransactionRows transactionRows) {
 		this.jdbc = jdbc;
+		this.batch = batch;
 		this.cipher = cipher;
+		this.transactionRows = transactionRows;
 	}
 
-	public void insert(Task task, @Nullable String requestHash) {
-		FieldCipher.Sealed payload = this.cipher.seal(task.payloadJson(), TaskRows.PAYLOAD, task.id().value());
-		this.jdbc
-			.sql("""
-					INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
-					                   payload_key_id, estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
-					                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
-					                   traceparent)
-					VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
-					        :payloadKeyId, :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
-					        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
-					        :traceparent)
-					""")
-			.param("id", task.id().value())
-			.param("title", task.title())
-			.param("description", task.description())
-			.param("priority", task.priority().rank())
-			.param("category", task.category())
-			.param("status", task.status().wireName())
-			.param("statusReason", task.statusReason())
-			.param("payload", payload.value())
-			.param("payloadKeyId", payload.keyId())
-			.param("estimatedDuration", task.estimatedDuration())
-			.param("maxAttempts", task.maxAttempts())
-			.param("timeoutSeconds", task.timeoutSeconds())
-			.param("idempotencyKey", task.idempotencyKey())
-			.param("requestHash", requestHash)
-			.param("retryOf", (task.retryOf() != null) ? task.retryOf().value() : null)
-			.param("createdBy", task.createdBy())
-			.param("createdAt", SqlTimes.toDb(task.createdAt()))
-			.param("queuedAt", SqlTimes.toDb(task.queuedAt()))
-			.param("traceparent", task.traceparent())
-			.update();
-		for (String capability : task.requiredCapabilities()) {
-			this.jdbc.sql("INSERT INTO task_capabilities (task_id, capability) VALUES (:id, :capability)")
-				.param("id", task.id().value())
-				.param("capability", capability)
-				.update();
+	/**
+	 * Inserts new tasks with their capabilities and dependencies in three batched
+	 * statements, whatever their number; dependencies may name tasks of the same batch.
+	 * @param tasks the tasks
+	 * @param requestHashes the hash of each task's creating request, where it has an
+	 * idempotency key ({@code null} elsewhere), in the order of {@code tasks}
+	 */
+	public void insertAll(List<Task> tasks, List<@Nullable String> requestHashes) {
+		if (tasks.isEmpty()) {
+			return;
 		}
-		for (TaskId dependency : task.dependencies()) {
-			this.jdbc.sql("INSERT INTO task_dependencies (task_id, depends_on) VALUES (:id, :dependency)")
-				.param("id", task.id().value())
-				.param("dependency", dependency.value())
-				.update();
+		List<SqlParameterSource> rows = new ArrayList<>(tasks.size());
+		List<SqlParameterSource> capabilities = new ArrayList<>();
+		List<SqlParameterSource> dependencies = new ArrayList<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			Task task = tasks.get(i);
+			FieldCipher.Sealed payload = this.cipher.seal(task.payloadJson(), TaskRows.PAYLOAD, task.id().value());
+			rows.add(new MapSqlParameterSource().addValue("id", task.id().value())
+				.addValue("title", task.title())
+				.addValue("description", task.description())
+				.addValue("priority", task.priority().rank())
+				.addValue("category", task.category())
+				.addValue("status", task.status().wireName())
+				.addValue("statusReason", task.statusReason())
+				.addValue("payload", payload.value())
+				.addValue("payloadKeyId", payload.keyId())
+				.addValue("estimatedDuration", task.estimatedDuration())
+				.addValue("maxAttempts", task.maxAttempts())
+				.addValue("timeoutSeconds", task.timeoutSeconds())
+				.addValue("idempotencyKey", task.idempotencyKey())
+				.addValue("requestHash", requestHashes.get(i))
+				.addValue("retryOf", (task.retryOf() != null) ? task.retryOf().value() : null)
+				.addValue("createdBy", task.createdBy())
+				.addValue("createdAt", SqlTimes.toDb(task.createdAt()))
+				.addValue("queuedAt", SqlTimes.toDb(task.queuedAt()))
+				.addValue("traceparent", task.traceparent()));
+			for (String capability : task.requiredCapabilities()) {
+				capabilities.add(new MapSqlParameterSource().addValue("id", task.id().value())
+					.addValue("capability", capability));
+			}
+			for (TaskId dependency : task.dependencies()) {
+				dependencies.add(new MapSqlParameterSource().addValue("id", task.id().value())
+					.addValue("dependency", dependency.value()));
+			}
 		}
+		this.batch.batchUpdate(
+				"""
+						INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
+						                   payload_key_id, estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
+						                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
+						                   traceparent)
+						VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
+						        :payloadKeyId, :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
+						        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
+						        :traceparent)
+						""",
+				rows.toArray(SqlParameterSource[]::new));
+		if (!capabilities.isEmpty()) {
+			this.batch.batchUpdate("INSERT INTO task_capabilities (task_id, capability) VALUES (:id, :capability)",
+					capabilities.toArray(SqlParameterSource[]::new));
+		}
+		if (!dependencies.isEmpty()) {
+			this.batch.batchUpdate("INSERT INTO task_dependencies (task_id, depends_on) VALUES (:id, :dependency)",
+					dependencies.toArray(SqlParameterSource[]::new));
+		}
+	}
+
+	/**
+	 * Which of the given ids are taken.
+	 * @param ids task ids
+	 * @return those that exist
+	 */
+	public Set<TaskId> existing(Collection<TaskId> ids) {
+		Set<TaskId> found = new HashSet<>();
+		if (ids.isEmpty()) {
+			return found;
+		}
+		this.jdbc.sql("SELECT id FROM tasks WHERE id IN (:ids)")
+			.param("ids", ids.stream().map(TaskId::value).toList())
+			.query((rs) -> {
+				found.add(new TaskId(rs.getString("id")));
+			});
+		return found;
 	}
 
 	public boolean exists(TaskId id) {
@@ -129,11 +180,23 @@ public class TaskRepository {
 			.optional();
 	}
 
-	public Optional<IdempotentMatch> findByIdempotencyKey(String key) {
-		return this.jdbc.sql("SELECT id, request_hash FROM tasks WHERE idempotency_key = :key")
-			.param("key", key)
-			.query((rs, rowNum) -> new IdempotentMatch(new TaskId(rs.getString("id")), rs.getString("request_hash")))
-			.optional();
+	/**
+	 * The tasks created under any of the given idempotency keys.
+	 * @param keys idempotency keys
+	 * @return each key that was used, with its task
+	 */
+	public Map<String, IdempotentMatch> findByIdempotencyKeys(Collection<String> keys) {
+		Map<String, IdempotentMatch> found = new HashMap<>();
+		if (keys.isEmpty()) {
+			return found;
+		}
+		this.jdbc.sql("SELECT id, idempotency_key, request_hash FROM tasks WHERE idempotency_key IN (:keys)")
+			.param("keys", List.copyOf(keys))
+			.query((rs) -> {
+				found.put(rs.getString("idempotency_key"),
+						new IdempotentMatch(new TaskId(rs.getString("id")), rs.getString("request_hash")));
+			});
+		return found;
 	}
 
 	/**
@@ -189,10 +252,35 @@ public class TaskRepository {
 	 * @return the ids of its dependents
 	 */
 	public List<TaskId> dependentsOf(TaskId id) {
+		Optional<List<TaskId>> known = this.transactionRows.takeDependents(id);
+		if (known.isPresent()) {
+			return known.get();
+		}
 		return this.jdbc.sql("SELECT task_id FROM task_dependencies WHERE depends_on = :id ORDER BY task_id")
 			.param("id", id.value())
 			.query((rs, rowNum) -> new TaskId(rs.getString("task_id")))
 			.list();
+	}
+
+	/**
+	 * The dependents of several tasks in one statement.
+	 * @param ids the tasks depended on
+	 * @return for each of them its dependents, in id order (an empty list for none)
+	 */
+	public Map<TaskId, List<TaskId>> dependentsOfAll(Collection<TaskId> ids) {
+		Map<TaskId, List<TaskId>> result = new HashMap<>();
+		if (ids.isEmpty()) {
+			return result;
+		}
+		ids.forEach((id) -> result.put(id, new ArrayList<>()));
+		this.jdbc
+			.sql("SELECT depends_on, task_id FROM task_dependencies WHERE depends_on IN (:ids) ORDER BY depends_on, "
+					+ "task_id")
+			.param("ids", ids.stream().map(TaskId::value).toList())
+			.query((rs) -> {
+				result.get(new TaskId(rs.getString("depends_on"))).add(new TaskId(rs.getString("task_id")));
+			});
+		return result;
 	}
 
 	/**
@@ -264,6 +352,7 @@ public class TaskRepository {
 	 * @return {@code true} if the row changed, {@code false} if the task had moved on
 	 */
 	public boolean applyTransition(StatusChange change) {
+		this.transactionRows.written(change.id());
 		// the result is written only when there is one, together with its key id
 		FieldCipher.Sealed result = this.cipher.seal(change.resultJson(), TaskRows.RESULT, change.id().value());
 		String setResult = (result.value() != null) ? "result = :result, result_key_id = :resultKeyId," : "";
@@ -300,6 +389,7 @@ public class TaskRepository {
 
 	public void updateDefinition(TaskId id, String title, @Nullable String description, TaskPriority priority,
 			@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, Instant now) {
+		this.transactionRows.written(id);
 		this.jdbc.sql("""
 				UPDATE tasks SET title = :title, description = :description, priority = :priority,
 				       estimated_duration = :estimatedDuration, actual_duration = :actualDuration, updated_at = :now
