@@ -21,6 +21,10 @@ import org.springframework.util.unit.DataSize;
  * @param maxFrameSize the largest frame an agent may send
  * @param maxViolations protocol errors after which a connection is closed
  * @param maxConnectionsPerAddress agent connections one remote address may hold open
+ * @param clusterWakeups wake the dispatchers of other nodes through PostgreSQL
+ * {@code NOTIFY}
+ * @param threads dispatch rounds that may run at once on PostgreSQL, each claiming with
+ * {@code FOR UPDATE SKIP LOCKED} (one on H2)
  */
 @ConfigurationProperties("nexus.dispatch")
 public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval,
@@ -29,6 +33,6 @@ public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval
 		@DefaultValue("5") int agingMinutes, @DefaultValue("200") int batchSize,
 		@DefaultValue("1s") Duration reaperInterval, @DefaultValue("512KB") DataSize maxFrameSize,
 		@DefaultValue("20") int maxViolations, @DefaultValue("10000") int maxConnectionsPerAddress,
-		@DefaultValue("true") boolean clusterWakeups) {
+		@DefaultValue("true") boolean clusterWakeups, @DefaultValue("2") int threads) {
 
 }

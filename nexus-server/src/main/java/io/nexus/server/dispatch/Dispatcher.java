@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.shared.HotPathLoad;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.TaskId;
@@ -51,10 +52,14 @@ public class Dispatcher implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	private Thread thread;
+	/** Whether the last round left ready tasks that available agents could take. */
+	private volatile boolean behind;
+
+	private final List<Thread> threads = new ArrayList<>();
 
 	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties,
-			PoisonTasks poison) {
+			PoisonTasks poison, HotPathLoad load) {
+		load.register(() -> this.behind);
 		this.connections = connections;
 		this.leases = leases;
 		this.delivery = delivery;
@@ -71,20 +76,28 @@ public class Dispatcher implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Starts the dispatch threads: several where the database lets rounds skip each
+	 * other's rows (PostgreSQL), one elsewhere, where parallel rounds would only race for
+	 * the same tasks.
+	 */
 	@Override
 	public void start() {
 		this.running = true;
-		this.thread = new Thread(this::loop, "nexus-dispatcher");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		int count = this.leases.sharesQueue() ? Math.max(1, this.properties.threads()) : 1;
+		for (int i = 0; i < count; i++) {
+			Thread thread = new Thread(this::loop, (count == 1) ? "nexus-dispatcher" : "nexus-dispatcher-" + i);
+			thread.setDaemon(true);
+			thread.start();
+			this.threads.add(thread);
+		}
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.thread != null) {
-			this.thread.interrupt();
-		}
+		this.threads.forEach(Thread::interrupt);
+		this.threads.clear();
 	}
 
 	@Override
@@ -113,8 +126,10 @@ public class Dispatcher implements SmartLifecycle {
 	 * Runs rounds until no available agent can take any ready task.
 	 */
 	void dispatchAll() {
-		while (this.running && dispatchRound()) {
-			// keep going while full batches were dispatched
+		while (this.running && (this.behind = dispatchRound())) {
+			// keep going while full batches were dispatched, and let another thread
+			// take the rows after this round's
+			wake();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package io.nexus.server.dispatch;
 
 import io.nexus.server.shared.GroupCommitter;
+import io.nexus.server.shared.HotPathLoad;
 import io.nexus.server.tasks.TaskLeases;
 
 import org.springframework.context.annotation.Bean;
@@ -21,9 +22,11 @@ class ReportWriterConfiguration {
 	 * result is kept, however deep the queue.
 	 */
 	@Bean
-	GroupCommitter reportWriter(TransactionTemplate transaction, TaskLeases leases) {
-		return new GroupCommitter("report-writer", 1, transaction,
-				new GroupCommitter.Settings(65_536, 512, false, leases::prefetch));
+	GroupCommitter reportWriter(TransactionTemplate transaction, TaskLeases leases, HotPathLoad load) {
+		GroupCommitter writer = new GroupCommitter("report-writer", 1, transaction,
+				new GroupCommitter.Settings(65_536, 512, false, leases::prefetch, () -> false));
+		load.register(() -> writer.queuedWeight() > 0);
+		return writer;
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -125,7 +127,12 @@ public class GroupCommitter implements SmartLifecycle {
 				if (!lane.takeBatch(batch, this.settings.maxWeight())) {
 					continue;
 				}
+				long started = System.nanoTime();
 				applyTogether(batch);
+				if (this.settings.yieldTo().getAsBoolean()) {
+					long took = System.nanoTime() - started;
+					LockSupport.parkNanos(Math.min(took, TimeUnit.MILLISECONDS.toNanos(Settings.MAX_REST_MILLIS)));
+				}
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -241,12 +248,19 @@ public class GroupCommitter implements SmartLifecycle {
 	 * instead of writing on the caller's thread
 	 * @param prepare runs inside each batch's transaction, before its units, with their
 	 * keys in order
+	 * @param yieldTo while this says other work waits, the writer rests after each batch
+	 * as long as the batch took (at most {@value #MAX_REST_MILLIS} ms), so that it takes
+	 * at most half of the time
 	 */
-	public record Settings(int capacity, int maxWeight, boolean refuseWhenFull, Consumer<List<Object>> prepare) {
+	public record Settings(int capacity, int maxWeight, boolean refuseWhenFull, Consumer<List<Object>> prepare,
+			BooleanSupplier yieldTo) {
+
+		/** The longest rest after one batch. */
+		public static final long MAX_REST_MILLIS = 50;
 
 		/** A deep queue that never refuses, 256 units a transaction, no preparation. */
 		public static final Settings DEFAULTS = new Settings(65_536, 256, false, (keys) -> {
-		});
+		}, () -> false);
 
 		public Settings {
 			if (capacity < 1 || maxWeight < 1) {

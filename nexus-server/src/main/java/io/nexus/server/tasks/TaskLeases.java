@@ -103,6 +103,16 @@ public class TaskLeases {
 	}
 
 	/**
+	 * Whether several dispatch rounds can share the queue without racing for the same
+	 * rows: true on PostgreSQL, where rounds lock what they read and skip what others
+	 * hold.
+	 * @return whether concurrent rounds skip each other's rows
+	 */
+	public boolean sharesQueue() {
+		return this.leases.skipsLocked();
+	}
+
+	/**
 	 * Reads and locks, for one group commit of agent reports, the rows of the tasks they
 	 * name and the dependents of those tasks, in two statements; the reports then run
 	 * without reading them again. Runs in the caller's transaction.

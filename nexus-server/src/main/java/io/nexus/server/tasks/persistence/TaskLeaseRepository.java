@@ -56,6 +56,14 @@ public class TaskLeaseRepository {
 		this.tasks = tasks;
 	}
 
+	/**
+	 * Whether locking reads skip rows that other transactions hold.
+	 * @return true on PostgreSQL
+	 */
+	public boolean skipsLocked() {
+		return this.skipLocked;
+	}
+
 	private static boolean isPostgres(DataSource dataSource) {
 		try (Connection connection = dataSource.getConnection()) {
 			return "PostgreSQL".equals(connection.getMetaData().getDatabaseProductName());
