@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.CloseCodes;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
@@ -27,6 +28,7 @@ import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.agents.AgentSamples;
 import io.nexus.server.agents.EnrollmentKeys;
 import io.nexus.server.agents.NewAgent;
+import io.nexus.server.cluster.NodeMembership;
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.Lease;
@@ -88,10 +90,16 @@ public class AgentSessions {
 
 	private final RegistrationAudit registrationAudit;
 
+	private final NodeMembership node;
+
+	private final NodeHandover handover;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
 			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples, PoisonTasks poison,
-			RegistrationAudit registrationAudit) {
+			RegistrationAudit registrationAudit, NodeMembership node, NodeHandover handover) {
+		this.node = node;
+		this.handover = handover;
 		this.registrationAudit = registrationAudit;
 		this.traces = traces;
 		this.samples = samples;
@@ -126,8 +134,13 @@ public class AgentSessions {
 		if (frame.protocolVersion() != null && frame.protocolVersion() != Frame.PROTOCOL_VERSION) {
 			throw new UnsupportedProtocolException(frame.protocolVersion());
 		}
-		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
 		AgentId agentId = new AgentId(frame.agentId());
+		if (this.handover.isDraining()) {
+			// the agent's tasks stay its own; another node takes its registration
+			channel.close(CloseCodes.RECONNECT, NodeHandover.RECONNECT_REASON);
+			return agentId;
+		}
+		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
 		String issuedToken = null;
 		Agent agent;
 		try {
@@ -153,7 +166,16 @@ public class AgentSessions {
 		int held = reconcile(agent, frame, resumed, toResend);
 		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, held);
 		replacement.replaced().ifPresent((old) -> old.channel().close(4409, "replaced by a new connection"));
-		this.registry.markOnline(agentId);
+		Agent online = this.registry.markOnline(agentId, this.node.nodeId()).orElse(null);
+		if (online == null) {
+			// this node was declared dead or is stopping: the agent belongs elsewhere
+			this.connections.disconnect(agentId, channel);
+			channel.close(CloseCodes.RECONNECT, "reconnect: this node is not live");
+			return agentId;
+		}
+		// an agent that was offline becomes active: its entry must see the status now
+		// stored
+		replacement.current().refresh(online);
 		channel.send(new Registered(agentId.value(), (int) this.properties.heartbeatInterval().toSeconds(), issuedToken,
 				resumed));
 		for (Task task : toResend) {
@@ -226,13 +248,13 @@ public class AgentSessions {
 
 	/**
 	 * Forgets a closed connection; the agent keeps its tasks for the reconnect grace
-	 * period.
+	 * period. If it is connected to another node by now, its row is left alone.
 	 * @param agentId the agent
 	 * @param channel the connection that closed
 	 */
 	public void disconnected(AgentId agentId, AgentChannel channel) {
 		if (this.connections.disconnect(agentId, channel)) {
-			this.registry.markOffline(agentId);
+			this.registry.markOffline(agentId, this.node.nodeId());
 			logger.info("Agent {} disconnected; its tasks wait {} for it to return", agentId,
 					this.properties.reconnectGrace());
 		}
