@@ -1,10 +1,20 @@
 package io.nexus.server.cluster;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.nexus.protocol.AgentStatus;
 import io.nexus.server.NexusApplication;
@@ -186,6 +196,63 @@ class NodeMembershipIntegrationTests extends ApiIntegrationTest {
 					.map((current) -> current.agent().status().acceptsNewWork())
 					.orElse(false));
 		}
+	}
+
+	@Test
+	void aDashboardPageOnOneNodeHearsOfATaskCompletedThroughTheOther() throws Exception {
+		String[] agent = registerAgent("finisher", "live-work");
+		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());
+				RawAgent onA = RawAgent.register(this.port, agent[0], agent[1])) {
+			HttpClient http = HttpClient.newHttpClient();
+			String cookie = dashboardLogin(http, port(nodeB));
+			LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+			HttpResponse<Stream<String>> stream = http
+				.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port(nodeB) + "/dashboard/events"))
+					.header("Accept", "text/event-stream")
+					.header("Cookie", cookie)
+					.GET()
+					.build(), HttpResponse.BodyHandlers.ofLines());
+			assertThat(stream.statusCode()).isEqualTo(200);
+			Thread reader = new Thread(() -> stream.body().forEach(lines::add), "sse-reader");
+			reader.setDaemon(true);
+			reader.start();
+			await().atMost(Duration.ofSeconds(5)).until(() -> lines.contains("data:connected"));
+			String task = createTask("live-work");
+			long epoch = accept(onA, task);
+			onA.send(frame("task_complete", "done", task, epoch, ",\"result\":{\"ok\":true}"));
+			ackOf(onA, "done");
+			// node B changed nothing itself: only node A's hints can make its page
+			// refresh
+			await().atMost(Duration.ofSeconds(2))
+				.until(() -> lines.stream().anyMatch((line) -> line.startsWith("data:") && line.contains("tasks")));
+			stream.body().close();
+		}
+	}
+
+	private String dashboardLogin(HttpClient http, int port) throws Exception {
+		HttpResponse<String> page = http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login")).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		String cookie = sessionCookie(page, null);
+		Matcher csrf = Pattern.compile("name=\"_csrf\"\\s+(?:value|content)=\"([^\"]+)\"").matcher(page.body());
+		assertThat(csrf.find()).isTrue();
+		String form = "username=admin&password=" + URLEncoder.encode(ADMIN_PASSWORD, StandardCharsets.UTF_8) + "&_csrf="
+				+ URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+		HttpResponse<String> login = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.header("Cookie", cookie)
+			.POST(HttpRequest.BodyPublishers.ofString(form))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(login.statusCode()).isEqualTo(302);
+		return sessionCookie(login, cookie);
+	}
+
+	private static String sessionCookie(HttpResponse<String> response, String current) {
+		String cookie = current;
+		for (String header : response.headers().allValues("Set-Cookie")) {
+			cookie = header.substring(0, header.indexOf(';'));
+		}
+		return cookie;
 	}
 
 	private long accept(RawAgent socket, String task) {
