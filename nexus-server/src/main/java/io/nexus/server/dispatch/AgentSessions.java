@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
-import io.nexus.protocol.CloseCodes;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
@@ -129,18 +128,18 @@ public class AgentSessions {
 	 * @param handshakeToken the bearer token of the WebSocket handshake, if any
 	 * @return the agent, now connected
 	 * @throws AgentAuthenticationException if the credentials do not hold
+	 * @throws NodeNotLiveException if this node is stopping or was declared dead
 	 */
 	public AgentId register(AgentChannel channel, AgentRegister frame, @Nullable String handshakeToken) {
 		if (frame.protocolVersion() != null && frame.protocolVersion() != Frame.PROTOCOL_VERSION) {
 			throw new UnsupportedProtocolException(frame.protocolVersion());
 		}
-		AgentId agentId = new AgentId(frame.agentId());
 		if (this.handover.isDraining()) {
 			// the agent's tasks stay its own; another node takes its registration
-			channel.close(CloseCodes.RECONNECT, NodeHandover.RECONNECT_REASON);
-			return agentId;
+			throw new NodeNotLiveException(NodeHandover.RECONNECT_REASON);
 		}
 		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
+		AgentId agentId = new AgentId(frame.agentId());
 		String issuedToken = null;
 		Agent agent;
 		try {
@@ -170,8 +169,7 @@ public class AgentSessions {
 		if (online == null) {
 			// this node was declared dead or is stopping: the agent belongs elsewhere
 			this.connections.disconnect(agentId, channel);
-			channel.close(CloseCodes.RECONNECT, "reconnect: this node is not live");
-			return agentId;
+			throw new NodeNotLiveException("reconnect: this node is not live");
 		}
 		// an agent that was offline becomes active: its entry must see the status now
 		// stored
