@@ -187,23 +187,62 @@ public class AgentRegistry {
 		return updated;
 	}
 
+	/**
+	 * Records that a node holds the agent's connection now; an {@code offline} agent
+	 * becomes {@code active}.
+	 * @param id the agent
+	 * @param nodeId the node
+	 * @return the agent as it is now, or empty if the node has stopped or was declared
+	 * dead
+	 */
 	@Transactional
-	public void markOnline(AgentId id) {
-		this.agents.setOnline(id, true, this.clock.instant());
-	}
-
-	@Transactional
-	public void markOffline(AgentId id) {
-		this.agents.setOnline(id, false, this.clock.instant());
+	public Optional<Agent> markOnline(AgentId id, String nodeId) {
+		if (!this.agents.setOnline(id, nodeId, this.clock.instant())) {
+			return Optional.empty();
+		}
+		return Optional.of(get(id));
 	}
 
 	/**
-	 * Marks every agent offline, as at the start of a node that holds no connections yet.
-	 * @return how many were online
+	 * Records that the agent's connection to a node closed, unless it is connected to
+	 * another node by now; its reconnect grace starts.
+	 * @param id the agent
+	 * @param nodeId the node whose connection closed
+	 * @return whether the agent was marked offline
 	 */
 	@Transactional
-	public int markAllOffline() {
-		return this.agents.setAllOffline(this.clock.instant());
+	public boolean markOffline(AgentId id, String nodeId) {
+		return this.agents.setOffline(id, nodeId, this.clock.instant());
+	}
+
+	/**
+	 * Marks offline every agent a node held, as when the node is declared dead.
+	 * @param nodeId the node
+	 * @param since when the node was last known alive: the start of their reconnect grace
+	 * @return how many agents it held
+	 */
+	@Transactional
+	public int markOfflineOnNode(String nodeId, Instant since) {
+		return this.agents.setOfflineOnNode(nodeId, since);
+	}
+
+	/**
+	 * Marks offline the agents shown online without a node (rows from before node
+	 * membership): no connection of theirs survived the upgrade.
+	 * @return how many there were
+	 */
+	@Transactional
+	public int markOfflineWithoutNode() {
+		return this.agents.setOfflineWithoutNode(this.clock.instant());
+	}
+
+	/**
+	 * How many online agents each node holds.
+	 * @return counts by node id
+	 */
+	@Transactional(readOnly = true)
+	public Map<String, Long> countOnlineByNode() {
+		return this.agents.countOnlineByNode();
 	}
 
 	@Transactional

@@ -3,6 +3,7 @@ package io.nexus.server.dashboard;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -12,9 +13,12 @@ import java.util.function.Supplier;
 import io.nexus.server.agents.AgentChanged;
 import io.nexus.server.agents.AgentDeleted;
 import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.ClusterEvent;
+import io.nexus.server.dispatch.ClusterEvents;
 import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.tasks.TaskStatusChanged;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -27,6 +31,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * turns into at most one message per kind, so a busy fleet cannot flood the browsers;
  * pages then re-fetch the regions they show. Agent connections are not events of their
  * own, so the tick also watches the set of connected agents.
+ * <p>
+ * Other nodes sharing the database hear of this node's changes: a tick that saw local
+ * changes sends one {@link ClusterEvent#LIVE} event (at most four a second), and the
+ * pages open on those nodes refresh too. Received hints are not sent on again.
  */
 @Component
 class LiveUpdates {
@@ -41,6 +49,16 @@ class LiveUpdates {
 
 	private final AtomicLong agentChanges = new AtomicLong();
 
+	private final AtomicLong localTaskChanges = new AtomicLong();
+
+	private final AtomicLong localAgentChanges = new AtomicLong();
+
+	private final ClusterEvents cluster;
+
+	private long localTaskChangesSent;
+
+	private long localAgentChangesSent;
+
 	private long taskChangesSent;
 
 	private long agentChangesSent;
@@ -49,8 +67,9 @@ class LiveUpdates {
 
 	private int ticks;
 
-	LiveUpdates(AgentConnections connections) {
+	LiveUpdates(AgentConnections connections, ClusterEvents cluster) {
 		this.connections = connections;
+		this.cluster = cluster;
 	}
 
 	SseEmitter open() {
@@ -69,17 +88,34 @@ class LiveUpdates {
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onTaskStatusChanged(TaskStatusChanged event) {
+		this.localTaskChanges.incrementAndGet();
 		this.taskChanges.incrementAndGet();
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentChanged(AgentChanged event) {
+		this.localAgentChanges.incrementAndGet();
 		this.agentChanges.incrementAndGet();
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentDeleted(AgentDeleted event) {
+		this.localAgentChanges.incrementAndGet();
 		this.agentChanges.incrementAndGet();
+	}
+
+	@EventListener
+	void onClusterEvent(ClusterEvent event) {
+		String kinds = event.field("kinds");
+		if (!ClusterEvent.LIVE.equals(event.kind()) || kinds == null) {
+			return;
+		}
+		if (kinds.contains("tasks")) {
+			this.taskChanges.incrementAndGet();
+		}
+		if (kinds.contains("agents")) {
+			this.agentChanges.incrementAndGet();
+		}
 	}
 
 	@Scheduled(fixedDelay = 250)
@@ -90,8 +126,10 @@ class LiveUpdates {
 		}
 		if (!now.equals(this.connected)) {
 			this.connected = Set.copyOf(now);
+			this.localAgentChanges.incrementAndGet();
 			this.agentChanges.incrementAndGet();
 		}
+		tellOtherNodes();
 		long tasks = this.taskChanges.get();
 		long agents = this.agentChanges.get();
 		boolean tasksMoved = tasks != this.taskChangesSent;
@@ -105,6 +143,19 @@ class LiveUpdates {
 		else if (++this.ticks % 60 == 0) {
 			// a comment every 15 s keeps proxies from closing an idle stream
 			broadcast(() -> SseEmitter.event().comment("keep-alive"));
+		}
+	}
+
+	private void tellOtherNodes() {
+		long tasks = this.localTaskChanges.get();
+		long agents = this.localAgentChanges.get();
+		boolean tasksMoved = tasks != this.localTaskChangesSent;
+		boolean agentsMoved = agents != this.localAgentChangesSent;
+		this.localTaskChangesSent = tasks;
+		this.localAgentChangesSent = agents;
+		if ((tasksMoved || agentsMoved) && this.cluster.enabled()) {
+			String kinds = (tasksMoved && agentsMoved) ? "tasks agents" : (tasksMoved ? "tasks" : "agents");
+			this.cluster.publish(ClusterEvent.LIVE, Map.of("kinds", kinds));
 		}
 	}
 

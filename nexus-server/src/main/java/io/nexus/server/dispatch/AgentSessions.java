@@ -27,6 +27,7 @@ import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.agents.AgentSamples;
 import io.nexus.server.agents.EnrollmentKeys;
 import io.nexus.server.agents.NewAgent;
+import io.nexus.server.cluster.NodeMembership;
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.Lease;
@@ -88,10 +89,16 @@ public class AgentSessions {
 
 	private final RegistrationAudit registrationAudit;
 
+	private final NodeMembership node;
+
+	private final NodeHandover handover;
+
 	AgentSessions(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections, TaskLeases leases,
 			Delivery delivery, Dispatcher dispatcher, DispatchProperties properties, GroupCommitter reportWriter,
 			Clock clock, MeterRegistry meters, TaskTraces traces, AgentSamples samples, PoisonTasks poison,
-			RegistrationAudit registrationAudit) {
+			RegistrationAudit registrationAudit, NodeMembership node, NodeHandover handover) {
+		this.node = node;
+		this.handover = handover;
 		this.registrationAudit = registrationAudit;
 		this.traces = traces;
 		this.samples = samples;
@@ -121,10 +128,15 @@ public class AgentSessions {
 	 * @param handshakeToken the bearer token of the WebSocket handshake, if any
 	 * @return the agent, now connected
 	 * @throws AgentAuthenticationException if the credentials do not hold
+	 * @throws NodeNotLiveException if this node is stopping or was declared dead
 	 */
 	public AgentId register(AgentChannel channel, AgentRegister frame, @Nullable String handshakeToken) {
 		if (frame.protocolVersion() != null && frame.protocolVersion() != Frame.PROTOCOL_VERSION) {
 			throw new UnsupportedProtocolException(frame.protocolVersion());
+		}
+		if (this.handover.isDraining()) {
+			// the agent's tasks stay its own; another node takes its registration
+			throw new NodeNotLiveException(NodeHandover.RECONNECT_REASON);
 		}
 		String secret = (frame.token() != null && !frame.token().isBlank()) ? frame.token() : handshakeToken;
 		AgentId agentId = new AgentId(frame.agentId());
@@ -153,7 +165,15 @@ public class AgentSessions {
 		int held = reconcile(agent, frame, resumed, toResend);
 		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, held);
 		replacement.replaced().ifPresent((old) -> old.channel().close(4409, "replaced by a new connection"));
-		this.registry.markOnline(agentId);
+		Agent online = this.registry.markOnline(agentId, this.node.nodeId()).orElse(null);
+		if (online == null) {
+			// this node was declared dead or is stopping: the agent belongs elsewhere
+			this.connections.disconnect(agentId, channel);
+			throw new NodeNotLiveException("reconnect: this node is not live");
+		}
+		// an agent that was offline becomes active: its entry must see the status now
+		// stored
+		replacement.current().refresh(online);
 		channel.send(new Registered(agentId.value(), (int) this.properties.heartbeatInterval().toSeconds(), issuedToken,
 				resumed));
 		for (Task task : toResend) {
@@ -226,13 +246,13 @@ public class AgentSessions {
 
 	/**
 	 * Forgets a closed connection; the agent keeps its tasks for the reconnect grace
-	 * period.
+	 * period. If it is connected to another node by now, its row is left alone.
 	 * @param agentId the agent
 	 * @param channel the connection that closed
 	 */
 	public void disconnected(AgentId agentId, AgentChannel channel) {
 		if (this.connections.disconnect(agentId, channel)) {
-			this.registry.markOffline(agentId);
+			this.registry.markOffline(agentId, this.node.nodeId());
 			logger.info("Agent {} disconnected; its tasks wait {} for it to return", agentId,
 					this.properties.reconnectGrace());
 		}

@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -21,15 +24,20 @@ import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Wake-ups and agent messages between nodes that share one PostgreSQL. A transaction that
@@ -47,6 +55,10 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * limit of {@code NOTIFY}); a larger one is refused with {@code message_too_large}. They
  * are not stored, like messages on one node: a node that is not listening at that moment
  * does not get them.
+ * <p>
+ * A third channel carries {@link ClusterEvent}s ({@link ClusterEvents}): ids, never
+ * bodies, each received one published here as an application event on the listening
+ * thread.
  */
 @Component
 class ClusterWakeups implements SmartLifecycle {
@@ -57,8 +69,18 @@ class ClusterWakeups implements SmartLifecycle {
 
 	private static final String MESSAGES_PREFIX = "nexus_messages_";
 
+	private static final String EVENTS_PREFIX = "nexus_events_";
+
+	/**
+	 * The longest text field of a relayed event, so that a payload stays far below 8000.
+	 */
+	private static final int MAX_EVENT_FIELD = 200;
+
 	/** The largest relayed message, node id included; PostgreSQL's limit is 8000. */
 	static final int MAX_RELAYED_BYTES = 7999;
+
+	private static final TypeReference<Map<String, String>> EVENT_FIELDS = new TypeReference<>() {
+	};
 
 	private static final long POLL_MILLIS = 500;
 
@@ -88,6 +110,12 @@ class ClusterWakeups implements SmartLifecycle {
 
 	private volatile @Nullable String messagesChannel;
 
+	private volatile @Nullable String eventsChannel;
+
+	private final ApplicationEventPublisher events;
+
+	private final TransactionTemplate ownTransaction;
+
 	private volatile boolean running;
 
 	private volatile boolean listening;
@@ -95,7 +123,13 @@ class ClusterWakeups implements SmartLifecycle {
 	private @Nullable Thread thread;
 
 	ClusterWakeups(Dispatcher dispatcher, DispatchProperties properties, DataSourceProperties dataSource,
-			JdbcClient jdbc, AgentConnections connections, JsonMapper json) {
+			JdbcClient jdbc, AgentConnections connections, JsonMapper json, ApplicationEventPublisher events,
+			PlatformTransactionManager transactionManager) {
+		this.events = events;
+		// an event is often sent after a commit, while the committed transaction's
+		// connection is still bound: a NOTIFY there would never be committed
+		this.ownTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.connections = connections;
 		this.json = json;
 		this.dispatcher = dispatcher;
@@ -116,6 +150,7 @@ class ClusterWakeups implements SmartLifecycle {
 		String schema = this.jdbc.sql("SELECT current_schema()").query(String.class).optional().orElse("public");
 		this.channel = channelName(CHANNEL_PREFIX, schema);
 		this.messagesChannel = channelName(MESSAGES_PREFIX, schema);
+		this.eventsChannel = channelName(EVENTS_PREFIX, schema);
 		Thread listener = new Thread(() -> listen(url), "nexus-wakeups");
 		listener.setDaemon(true);
 		listener.start();
@@ -219,6 +254,57 @@ class ClusterWakeups implements SmartLifecycle {
 		});
 	}
 
+	/**
+	 * Sends an event to the other nodes: this node's id, a newline, the event as a JSON
+	 * object of strings.
+	 * @param event the event
+	 */
+	void broadcast(ClusterEvent event) {
+		String target = this.eventsChannel;
+		if (target == null) {
+			return;
+		}
+		Map<String, String> fields = new LinkedHashMap<>();
+		event.fields()
+			.forEach((name, value) -> fields.put(name,
+					(value.length() > MAX_EVENT_FIELD) ? value.substring(0, MAX_EVENT_FIELD) : value));
+		fields.put("kind", event.kind());
+		String payload = this.nodeId + "\n" + this.json.writeValueAsString(fields);
+		try {
+			this.ownTransaction.executeWithoutResult(
+					(status) -> this.jdbc.sql("SELECT pg_notify(?, ?)").param(target).param(payload).query((rs) -> {
+					}));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not send a {} event to the other nodes: {}", event.kind(), ex.getMessage());
+		}
+	}
+
+	private void receiveEvent(String payload) {
+		int newline = payload.indexOf('\n');
+		if (newline < 0 || this.nodeId.equals(payload.substring(0, newline))) {
+			return;
+		}
+		Map<String, String> fields;
+		try {
+			fields = new HashMap<>(this.json.readValue(payload.substring(newline + 1), EVENT_FIELDS));
+		}
+		catch (JacksonException ex) {
+			logger.debug("Ignored a cluster event that cannot be read", ex);
+			return;
+		}
+		String kind = fields.remove("kind");
+		if (kind == null) {
+			return;
+		}
+		try {
+			this.events.publishEvent(new ClusterEvent(kind, fields));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("A {} event from another node could not be applied: {}", kind, ex.getMessage());
+		}
+	}
+
 	private void deliverRelayed(String payload) {
 		int newline = payload.indexOf('\n');
 		if (newline < 0 || this.nodeId.equals(payload.substring(0, newline))) {
@@ -249,6 +335,7 @@ class ClusterWakeups implements SmartLifecycle {
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("LISTEN " + quoted(this.channel));
 					statement.execute("LISTEN " + quoted(this.messagesChannel));
+					statement.execute("LISTEN " + quoted(this.eventsChannel));
 				}
 				this.listening = true;
 				backoff = 100;
@@ -300,6 +387,9 @@ class ClusterWakeups implements SmartLifecycle {
 				for (PGNotification notification : notifications) {
 					if (notification.getName().equals(this.messagesChannel)) {
 						deliverRelayed(notification.getParameter());
+					}
+					else if (notification.getName().equals(this.eventsChannel)) {
+						receiveEvent(notification.getParameter());
 					}
 					else {
 						wake |= !this.nodeId.equals(notification.getParameter());

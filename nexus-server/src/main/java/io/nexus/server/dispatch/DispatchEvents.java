@@ -1,22 +1,32 @@
 package io.nexus.server.dispatch;
 
+import java.util.Map;
+
 import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.CloseCodes;
 import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentChanged;
 import io.nexus.server.agents.AgentCredentialsRevoked;
 import io.nexus.server.agents.AgentDeleted;
+import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tasks.TaskStatusChanged;
 import io.nexus.server.tasks.UnreadableTask;
 import io.nexus.server.tasks.UnreadableValue;
 
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Turns committed changes into dispatch work: wake-ups, slots freed, cancellations and
- * manual assignments sent to agents, drains completed.
+ * manual assignments sent to agents, drains completed. What concerns an agent connected
+ * to another node is sent there as a {@link ClusterEvent} and applied by that node.
  */
 @Component
 class DispatchEvents {
@@ -35,8 +45,11 @@ class DispatchEvents {
 
 	private final PoisonTasks poison;
 
+	private final ClusterEvents cluster;
+
 	DispatchEvents(AgentConnections connections, AgentSessions sessions, Dispatcher dispatcher, Delivery delivery,
-			TaskLeases leases, AgentRegistry registry, PoisonTasks poison) {
+			TaskLeases leases, AgentRegistry registry, PoisonTasks poison, ClusterEvents cluster) {
+		this.cluster = cluster;
 		this.poison = poison;
 		this.connections = connections;
 		this.sessions = sessions;
@@ -52,66 +65,153 @@ class DispatchEvents {
 			this.dispatcher.wake();
 		}
 		if (event.endsLease()) {
-			this.connections.get(event.previousAgent()).ifPresent((agent) -> {
-				agent.accepted(event.taskId());
-				agent.releaseSlot();
-				if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
-					this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-				}
-			});
-			if (!event.byPreviousAgent()) {
-				this.sessions.cancelOnAgent(event.previousAgent(), event.taskId().value(), event.previousEpoch(),
-						(event.reason() != null) ? event.reason() : event.to().wireName());
+			boolean cancel = !event.byPreviousAgent();
+			String reason = (event.reason() != null) ? event.reason() : event.to().wireName();
+			if (this.connections.isConnected(event.previousAgent())) {
+				leaseEnded(event.previousAgent(), event.taskId(), event.previousEpoch(), cancel, reason);
+			}
+			else if (this.cluster.enabled()) {
+				// the agent may hold its connection on another node: that node frees its
+				// slot and tells it to stop
+				this.cluster.publish(ClusterEvent.LEASE_ENDED,
+						Map.of("agent_id", event.previousAgent().value(), "task_id", event.taskId().value(), "epoch",
+								Long.toString(event.previousEpoch()), "cancel", Boolean.toString(cancel), "reason",
+								reason));
 			}
 			this.dispatcher.wake();
 		}
 		if (event.to() == TaskStatus.ASSIGNED && !event.byDispatcher() && event.agent() != null) {
-			this.connections.get(event.agent())
-				.ifPresent((agent) -> this.leases.find(event.taskId()).ifPresent((task) -> {
-					agent.addHeld();
-					UnreadableValue payload = task.unreadablePayload();
-					if (payload != null) {
-						// read after the assignment: never sent as if it had no payload
-						if (payload.keyMissing()) {
-							this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
-									+ payload.reason() + "); it waits for the key");
-						}
-						else {
-							this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
-									"encrypted value failed its integrity check"), task.lease());
-						}
-						return;
-					}
-					try {
-						this.delivery.deliver(agent, task);
-					}
-					catch (RuntimeException ex) {
-						this.poison.undeliverable(task.id(), task.lease(), ex);
-					}
-				}));
+			if (this.connections.isConnected(event.agent())) {
+				assignedByHand(event.agent(), event.taskId());
+			}
+			else if (this.cluster.enabled()) {
+				this.cluster.publish(ClusterEvent.ASSIGNED,
+						Map.of("agent_id", event.agent().value(), "task_id", event.taskId().value()));
+			}
 		}
+	}
+
+	private void leaseEnded(AgentId agentId, TaskId taskId, long epoch, boolean cancel, String reason) {
+		this.connections.get(agentId).ifPresent((agent) -> {
+			agent.accepted(taskId);
+			agent.releaseSlot();
+			if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
+				this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
+			}
+		});
+		if (cancel) {
+			this.sessions.cancelOnAgent(agentId, taskId.value(), epoch, reason);
+		}
+	}
+
+	private void assignedByHand(AgentId agentId, TaskId taskId) {
+		this.connections.get(agentId).ifPresent((agent) -> this.leases.find(taskId).ifPresent((task) -> {
+			agent.addHeld();
+			UnreadableValue payload = task.unreadablePayload();
+			if (payload != null) {
+				// read after the assignment: never sent as if it had no payload
+				if (payload.keyMissing()) {
+					this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
+							+ payload.reason() + "); it waits for the key");
+				}
+				else {
+					this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
+							"encrypted value failed its integrity check"), task.lease());
+				}
+				return;
+			}
+			try {
+				this.delivery.deliver(agent, task);
+			}
+			catch (RuntimeException ex) {
+				this.poison.undeliverable(task.id(), task.lease(), ex);
+			}
+		}));
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentChanged(AgentChanged event) {
-		this.connections.get(event.agent().id()).ifPresent((agent) -> {
-			agent.refresh(event.agent());
-			if (event.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
-				this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-			}
-		});
+		if (!refreshed(event.agent()) && this.cluster.enabled()) {
+			this.cluster.publish(ClusterEvent.AGENT_CHANGED, Map.of("agent_id", event.agent().id().value()));
+		}
 		this.dispatcher.wake();
+	}
+
+	private boolean refreshed(Agent updated) {
+		ConnectedAgent agent = this.connections.get(updated.id()).orElse(null);
+		if (agent == null) {
+			return false;
+		}
+		agent.refresh(updated);
+		if (updated.status() == AgentStatus.DRAINING && agent.held() == 0) {
+			this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
+		}
+		return true;
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentCredentialsRevoked(AgentCredentialsRevoked event) {
-		this.connections.get(event.agentId()).ifPresent((agent) -> agent.channel().close(4403, "agent token revoked"));
+		close(event.agentId(), "agent token revoked");
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentDeleted(AgentDeleted event) {
-		this.connections.get(event.agentId())
-			.ifPresent((agent) -> agent.channel().close(4403, "agent deleted by " + event.actor()));
+		close(event.agentId(), "agent deleted by " + event.actor());
+	}
+
+	private void close(AgentId agentId, String reason) {
+		ConnectedAgent agent = this.connections.get(agentId).orElse(null);
+		if (agent != null) {
+			agent.channel().close(CloseCodes.FORBIDDEN, reason);
+		}
+		else if (this.cluster.enabled()) {
+			this.cluster.publish(ClusterEvent.AGENT_CLOSED, Map.of("agent_id", agentId.value(), "reason", reason));
+		}
+	}
+
+	/**
+	 * Applies an event another node sent about an agent connected here.
+	 * @param event the event
+	 */
+	@EventListener
+	void onClusterEvent(ClusterEvent event) {
+		String agent = event.field("agent_id");
+		if (agent == null || !this.connections.isConnected(new AgentId(agent))) {
+			return;
+		}
+		AgentId agentId = new AgentId(agent);
+		String task = event.field("task_id");
+		switch (event.kind()) {
+			case ClusterEvent.LEASE_ENDED -> {
+				if (task != null) {
+					leaseEnded(agentId, new TaskId(task), parseLong(event.field("epoch")),
+							Boolean.parseBoolean(event.field("cancel")), String.valueOf(event.field("reason")));
+					this.dispatcher.wake();
+				}
+			}
+			case ClusterEvent.ASSIGNED -> {
+				if (task != null) {
+					assignedByHand(agentId, new TaskId(task));
+				}
+			}
+			case ClusterEvent.AGENT_CHANGED -> {
+				this.registry.find(agentId).ifPresent(this::refreshed);
+				this.dispatcher.wake();
+			}
+			case ClusterEvent.AGENT_CLOSED -> close(agentId, String.valueOf(event.field("reason")));
+			default -> {
+				// another kind, for another listener
+			}
+		}
+	}
+
+	private static long parseLong(@Nullable String value) {
+		try {
+			return (value != null) ? Long.parseLong(value) : 0;
+		}
+		catch (NumberFormatException ex) {
+			return 0;
+		}
 	}
 
 }

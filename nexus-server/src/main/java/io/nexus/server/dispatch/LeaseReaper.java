@@ -13,8 +13,6 @@ import io.nexus.server.tasks.TaskLeases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +21,12 @@ import org.springframework.stereotype.Component;
  * closed, unaccepted assignments and timed-out tasks are taken back, and the tasks of
  * agents gone longer than the reconnect grace return to the queue. None of this is on the
  * path of a task that goes well.
+ * <p>
+ * Lost agents are found in the database, whichever node they were connected to: an agent
+ * is offline from the moment its connection closed, its node stopped cleanly, or its node
+ * was declared dead (then from the node's last heartbeat; see {@code NodeMembership}).
+ * Revoking a lease locks the task row and checks its epoch, so when several nodes reap
+ * the same agent, each lease ends once.
  */
 @Component
 class LeaseReaper {
@@ -48,19 +52,6 @@ class LeaseReaper {
 		this.registry = registry;
 		this.properties = properties;
 		this.clock = clock;
-	}
-
-	/**
-	 * At start this node holds no connections: agents the database still shows as online
-	 * (a crash) are marked offline, which starts their reconnect grace.
-	 */
-	@EventListener(ApplicationReadyEvent.class)
-	void markStaleConnectionsOffline() {
-		int stale = this.registry.markAllOffline();
-		if (stale > 0) {
-			logger.info("{} agent(s) were online when Nexus last stopped; they have {} to reconnect", stale,
-					this.properties.reconnectGrace());
-		}
 	}
 
 	@Scheduled(fixedDelayString = "${nexus.dispatch.reaper-interval:1s}")

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.nexus.protocol.CloseCodes;
 import io.nexus.protocol.frames.Ack;
 import io.nexus.protocol.frames.AgentFrame;
 import io.nexus.protocol.frames.AgentMessage;
@@ -26,6 +27,7 @@ import io.nexus.server.dispatch.AgentMessages;
 import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
 import io.nexus.server.dispatch.LogContext;
+import io.nexus.server.dispatch.NodeNotLiveException;
 import io.nexus.server.dispatch.UnsupportedProtocolException;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NexusException;
@@ -176,6 +178,9 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		catch (AgentAuthenticationException ex) {
 			connection.channel.send(new ErrorFrame(frame.id(), "unauthorized", ex.getMessage()));
 			connection.channel.close(CLOSE_UNAUTHORIZED, "unauthorized");
+		}
+		catch (NodeNotLiveException ex) {
+			connection.channel.close(CloseCodes.RECONNECT, String.valueOf(ex.getMessage()));
 		}
 		catch (UnsupportedProtocolException ex) {
 			connection.channel.send(new ErrorFrame(frame.id(), ex.code(), ex.getMessage()));

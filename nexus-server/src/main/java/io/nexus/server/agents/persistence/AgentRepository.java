@@ -38,6 +38,14 @@ public class AgentRepository {
 	private static final String COLUMNS = "a.seq, a.id, a.name, a.status, a.priority_score, a.max_concurrency, "
 			+ "a.labels, a.online, a.cpu_usage, a.memory_usage, a.last_seen_at, a.created_at, a.updated_at";
 
+	/**
+	 * What disconnecting does to a row: the agent's reconnect grace starts at
+	 * {@code :now}; a status that says it is working becomes {@code offline}, while
+	 * operators' holds (paused, draining, maintenance) stay.
+	 */
+	private static final String OFFLINE = "online = FALSE, node_id = NULL, disconnected_at = :now, "
+			+ "status = CASE WHEN status IN ('active', 'idle', 'busy', 'error') THEN 'offline' ELSE status END";
+
 	private final JdbcClient jdbc;
 
 	private final JsonMapper json;
@@ -123,18 +131,78 @@ public class AgentRepository {
 			.update();
 	}
 
-	public void setOnline(AgentId id, boolean online, Instant now) {
-		this.jdbc.sql("""
-				UPDATE agents SET online = :online, last_seen_at = :now,
-				       disconnected_at = CASE WHEN :online THEN NULL ELSE CAST(:now AS TIMESTAMP WITH TIME ZONE) END
+	/**
+	 * Marks an agent connected to a node, unless that node has stopped or was declared
+	 * dead; an agent that was {@code offline} becomes {@code active} again (operators'
+	 * statuses stay as they are).
+	 * @param id the agent
+	 * @param nodeId the node that holds its connection
+	 * @param now the time
+	 * @return whether the agent was marked (the node is live)
+	 */
+	public boolean setOnline(AgentId id, String nodeId, Instant now) {
+		return this.jdbc.sql("""
+				UPDATE agents SET online = TRUE, node_id = :node, last_seen_at = :now, disconnected_at = NULL,
+				       status = CASE WHEN status = 'offline' THEN 'active' ELSE status END
 				WHERE id = :id
-				""").param("id", id.value()).param("online", online).param("now", SqlTimes.toDb(now)).update();
+				  AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.id = :node AND n.state IN ('stopped', 'dead'))
+				""").param("id", id.value()).param("node", nodeId).param("now", SqlTimes.toDb(now)).update() > 0;
 	}
 
-	public int setAllOffline(Instant now) {
-		return this.jdbc.sql("UPDATE agents SET online = FALSE, disconnected_at = :now WHERE online = TRUE")
+	/**
+	 * Marks an agent disconnected if the given node still holds it, which starts its
+	 * reconnect grace; an agent already connected to another node is left alone.
+	 * @param id the agent
+	 * @param nodeId the node whose connection closed
+	 * @param now the time, the start of its reconnect grace
+	 * @return whether the agent was marked
+	 */
+	public boolean setOffline(AgentId id, String nodeId, Instant now) {
+		return this.jdbc.sql("UPDATE agents SET " + OFFLINE + " WHERE id = :id AND node_id = :node")
+			.param("id", id.value())
+			.param("node", nodeId)
+			.param("now", SqlTimes.toDb(now))
+			.update() > 0;
+	}
+
+	/**
+	 * Marks offline every agent a node held, as when that node is declared dead.
+	 * @param nodeId the node
+	 * @param since when they lost their node: the start of their reconnect grace
+	 * @return how many agents were marked
+	 */
+	public int setOfflineOnNode(String nodeId, Instant since) {
+		return this.jdbc.sql("UPDATE agents SET " + OFFLINE + " WHERE node_id = :node AND online = TRUE")
+			.param("node", nodeId)
+			.param("now", SqlTimes.toDb(since))
+			.update();
+	}
+
+	/**
+	 * Marks offline the agents online without a node: rows written before node membership
+	 * existed (an upgrade), whose connections cannot have survived the restart.
+	 * @param now the time
+	 * @return how many agents were marked
+	 */
+	public int setOfflineWithoutNode(Instant now) {
+		return this.jdbc.sql("UPDATE agents SET " + OFFLINE + " WHERE node_id IS NULL AND online = TRUE")
 			.param("now", SqlTimes.toDb(now))
 			.update();
+	}
+
+	/**
+	 * How many online agents each node holds.
+	 * @return agent counts by node id
+	 */
+	public Map<String, Long> countOnlineByNode() {
+		Map<String, Long> counts = new HashMap<>();
+		this.jdbc
+			.sql("SELECT node_id, COUNT(*) AS n FROM agents WHERE online = TRUE AND node_id IS NOT NULL "
+					+ "GROUP BY node_id")
+			.query((rs) -> {
+				counts.put(rs.getString("node_id"), rs.getLong("n"));
+			});
+		return counts;
 	}
 
 	public void recordHeartbeat(AgentId id, @Nullable Double cpuUsage, @Nullable Double memoryUsage, Instant now) {
