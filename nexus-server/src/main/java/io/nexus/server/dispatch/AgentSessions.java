@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
@@ -152,7 +153,8 @@ public class AgentSessions {
 		List<Task> toResend = new ArrayList<>();
 		int held = reconcile(agent, frame, resumed, toResend);
 		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, held);
-		replacement.replaced().ifPresent((old) -> old.channel().close(4409, "replaced by a new connection"));
+		replacement.replaced()
+			.ifPresent((old) -> old.channel().close(CloseCode.REPLACED.code(), CloseCode.REPLACED.reason()));
 		this.registry.markOnline(agentId);
 		channel.send(new Registered(agentId.value(), (int) this.properties.heartbeatInterval().toSeconds(), issuedToken,
 				resumed));

@@ -1,6 +1,7 @@
 package io.nexus.server.dispatch;
 
 import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentChanged;
 import io.nexus.server.agents.AgentCredentialsRevoked;
@@ -105,13 +106,15 @@ class DispatchEvents {
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentCredentialsRevoked(AgentCredentialsRevoked event) {
-		this.connections.get(event.agentId()).ifPresent((agent) -> agent.channel().close(4403, "agent token revoked"));
+		this.connections.get(event.agentId())
+			.ifPresent((agent) -> agent.channel().close(CloseCode.AGENT_REMOVED.code(), "agent token revoked"));
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
 	void onAgentDeleted(AgentDeleted event) {
 		this.connections.get(event.agentId())
-			.ifPresent((agent) -> agent.channel().close(4403, "agent deleted by " + event.actor()));
+			.ifPresent((agent) -> agent.channel()
+				.close(CloseCode.AGENT_REMOVED.code(), CloseCode.AGENT_REMOVED.reason() + " by " + event.actor()));
 	}
 
 }
