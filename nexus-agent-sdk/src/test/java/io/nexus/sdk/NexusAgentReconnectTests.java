@@ -136,6 +136,7 @@ class NexusAgentReconnectTests {
 	void stopsWhenAnotherProcessTookItsPlace() throws Exception {
 		FakeNexusServer.Connection first = startRegistered((builder) -> builder.handler((task) -> null));
 		first.close(4409, "replaced by a new connection");
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.agent.isConnected());
 		assertThatExceptionOfType(AgentRejectedException.class)
 			.isThrownBy(() -> this.agent.awaitRegistered(Duration.ofSeconds(5)))
 			.withMessageContaining("4409")
