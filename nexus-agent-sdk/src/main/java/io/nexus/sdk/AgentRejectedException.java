@@ -2,7 +2,9 @@ package io.nexus.sdk;
 
 /**
  * Nexus refused the agent's credentials (close code 4401, or HTTP 401/403 on the
- * handshake). The agent stops: retrying with the same token cannot succeed.
+ * handshake), or closed the connection with another code after which reconnecting cannot
+ * help (4403: the agent was deleted or its token revoked; 4409: another process
+ * registered as this agent; see {@code CloseCode#reconnect()}). The agent stops.
  */
 public class AgentRejectedException extends RuntimeException {
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.frames.Ack;
 import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.protocol.frames.AgentRegister;
@@ -31,9 +32,6 @@ import org.jspecify.annotations.Nullable;
 final class Connector implements SocketConnection.Events {
 
 	private static final System.Logger logger = System.getLogger(Connector.class.getName());
-
-	/** Close code (and handshake status) for refused credentials. */
-	static final int BAD_CREDENTIALS = 4401;
 
 	private static final int DEFAULT_HEARTBEAT_SECONDS = 30;
 
@@ -160,8 +158,13 @@ final class Connector implements SocketConnection.Events {
 			if (this.stopping) {
 				return;
 			}
-			if (code == BAD_CREDENTIALS) {
+			CloseCode closeCode = CloseCode.of(code).orElse(null);
+			if (closeCode == CloseCode.UNAUTHORIZED) {
 				reject("Nexus refused the agent's credentials: " + describe(reason));
+				return;
+			}
+			if (closeCode != null && !closeCode.reconnect()) {
+				reject("Nexus closed the connection for good (" + code + "): " + describe(reason));
 				return;
 			}
 			Level level = (code >= 4000) ? Level.WARNING : Level.INFO;

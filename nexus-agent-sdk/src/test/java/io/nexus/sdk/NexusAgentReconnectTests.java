@@ -133,6 +133,18 @@ class NexusAgentReconnectTests {
 	}
 
 	@Test
+	void stopsWhenAnotherProcessTookItsPlace() throws Exception {
+		FakeNexusServer.Connection first = startRegistered((builder) -> builder.handler((task) -> null));
+		first.close(4409, "replaced by a new connection");
+		await().atMost(Duration.ofSeconds(5)).until(() -> !this.agent.isConnected());
+		assertThatExceptionOfType(AgentRejectedException.class)
+			.isThrownBy(() -> this.agent.awaitRegistered(Duration.ofSeconds(5)))
+			.withMessageContaining("4409")
+			.withMessageContaining("replaced by a new connection");
+		assertThat(this.server.pollConnection(Duration.ofMillis(300))).isNull();
+	}
+
+	@Test
 	void retriesWhenNexusDoesNotAnswerTheRegistration() throws Exception {
 		this.agent = agent((builder) -> builder.token("nxa_test")
 			.registrationTimeout(Duration.ofMillis(200))

@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * @param taskId the task
  * @param leaseEpoch the lease epoch from {@code task_assigned}
  */
-public record TaskAccept(String type, @Nullable String id, String taskId, long leaseEpoch) implements AgentFrame {
+public record TaskAccept(String type, @Nullable String id, String taskId,
+		long leaseEpoch) implements AgentFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_accept";

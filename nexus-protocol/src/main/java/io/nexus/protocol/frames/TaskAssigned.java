@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record TaskAssigned(String type, String taskId, long leaseEpoch, int attempt, String title,
 		@Nullable String description, String priority, @Nullable String category, List<String> requiredCapabilities,
-		@Nullable Object payload, int timeoutSeconds, @Nullable String traceparent) implements ServerFrame {
+		@Nullable Object payload, int timeoutSeconds,
+		@Nullable String traceparent) implements ServerFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_assigned";

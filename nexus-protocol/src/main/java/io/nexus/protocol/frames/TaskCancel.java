@@ -8,7 +8,8 @@ package io.nexus.protocol.frames;
  * @param leaseEpoch the lease that ends
  * @param reason why
  */
-public record TaskCancel(String type, String taskId, long leaseEpoch, String reason) implements ServerFrame {
+public record TaskCancel(String type, String taskId, long leaseEpoch,
+		String reason) implements ServerFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_cancel";

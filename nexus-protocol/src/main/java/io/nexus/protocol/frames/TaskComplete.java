@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param traceparent the W3C trace context of the agent's work, if any
  */
 public record TaskComplete(String type, @Nullable String id, String taskId, long leaseEpoch, @Nullable Object result,
-		@Nullable String traceparent) implements AgentFrame {
+		@Nullable String traceparent) implements AgentFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_complete";

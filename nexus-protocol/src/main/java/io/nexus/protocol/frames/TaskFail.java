@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param retryable whether another attempt may succeed (default true)
  */
 public record TaskFail(String type, @Nullable String id, String taskId, long leaseEpoch, @Nullable String error,
-		@Nullable Boolean retryable) implements AgentFrame {
+		@Nullable Boolean retryable) implements AgentFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_fail";

@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param message a short note
  */
 public record TaskProgress(String type, @Nullable String id, String taskId, long leaseEpoch, @Nullable Double progress,
-		@Nullable String message) implements AgentFrame {
+		@Nullable String message) implements AgentFrame, LeasedFrame {
 
 	/** The wire name. */
 	public static final String TYPE = "task_progress";

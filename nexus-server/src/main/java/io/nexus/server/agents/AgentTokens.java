@@ -1,11 +1,7 @@
 package io.nexus.server.agents;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.HexFormat;
+import io.nexus.server.shared.Hashing;
+import io.nexus.server.shared.Secrets;
 
 /**
  * Agent credentials: 256 random bits, shown once, stored as a SHA-256 hash. A fast hash
@@ -13,25 +9,15 @@ import java.util.HexFormat;
  */
 final class AgentTokens {
 
-	private static final SecureRandom RANDOM = new SecureRandom();
-
 	private AgentTokens() {
 	}
 
 	static String newToken() {
-		byte[] bytes = new byte[32];
-		RANDOM.nextBytes(bytes);
-		return "nxa_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+		return Secrets.newToken("nxa_");
 	}
 
 	static String hash(String token) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			return HexFormat.of().formatHex(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		return Hashing.sha256Hex(token);
 	}
 
 }

@@ -3,6 +3,9 @@
  * reported condition.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "audit", "shared" })
 package io.nexus.server.agents;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -1,11 +1,9 @@
 package io.nexus.server.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HexFormat;
+
+import io.nexus.server.shared.Hashing;
 
 import org.jspecify.annotations.Nullable;
 
@@ -49,13 +47,7 @@ final class AuditHashes {
 		field(text, entry.outcome());
 		field(text, entry.detail());
 		field(text, prevHash);
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			return HexFormat.of().formatHex(digest.digest(text.toString().getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is not available", ex);
-		}
+		return Hashing.sha256Hex(text.toString());
 	}
 
 	private static void field(StringBuilder text, @Nullable String value) {

@@ -4,6 +4,9 @@
  * (their reconnect grace starts from the node's last heartbeat).
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "ops", "shared" })
 package io.nexus.server.cluster;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -3,9 +3,9 @@ package io.nexus.server.dashboard;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
+import io.nexus.server.security.Role;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -71,13 +71,7 @@ class DashboardModel {
 		if (authentication == null) {
 			return "";
 		}
-		return authentication.getAuthorities()
-			.stream()
-			.map(GrantedAuthority::getAuthority)
-			.filter((authority) -> authority.startsWith("ROLE_"))
-			.map((authority) -> authority.substring(5).toLowerCase(Locale.ROOT))
-			.findFirst()
-			.orElse("");
+		return Role.of(authentication.getAuthorities()).map(Role::wireName).orElse("");
 	}
 
 	private Theme resolveTheme(HttpServletRequest request, HttpServletResponse response, @Nullable String user) {

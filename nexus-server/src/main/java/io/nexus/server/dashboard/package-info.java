@@ -4,6 +4,9 @@
  * current. It only reads and calls the other modules' façades.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "audit", "dispatch", "ops", "security", "shared", "tasks" })
 package io.nexus.server.dashboard;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

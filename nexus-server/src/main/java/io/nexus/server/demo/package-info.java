@@ -3,6 +3,9 @@
  * a newcomer sees work flowing at once.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "tasks" })
 package io.nexus.server.demo;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

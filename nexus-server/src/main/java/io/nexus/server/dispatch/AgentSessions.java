@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.nexus.protocol.AgentStatus;
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
@@ -164,7 +165,8 @@ public class AgentSessions {
 		List<Task> toResend = new ArrayList<>();
 		int held = reconcile(agent, frame, resumed, toResend);
 		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, held);
-		replacement.replaced().ifPresent((old) -> old.channel().close(4409, "replaced by a new connection"));
+		replacement.replaced()
+			.ifPresent((old) -> old.channel().close(CloseCode.REPLACED.code(), CloseCode.REPLACED.reason()));
 		Agent online = this.registry.markOnline(agentId, this.node.nodeId()).orElse(null);
 		if (online == null) {
 			// this node was declared dead or is stopping: the agent belongs elsewhere

@@ -3,7 +3,7 @@ package io.nexus.server.dispatch;
 import java.util.Map;
 
 import io.nexus.protocol.AgentStatus;
-import io.nexus.protocol.CloseCodes;
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentChanged;
@@ -162,7 +162,7 @@ class DispatchEvents {
 	private void close(AgentId agentId, String reason) {
 		ConnectedAgent agent = this.connections.get(agentId).orElse(null);
 		if (agent != null) {
-			agent.channel().close(CloseCodes.FORBIDDEN, reason);
+			agent.channel().close(CloseCode.AGENT_REMOVED.code(), reason);
 		}
 		else if (this.cluster.enabled()) {
 			this.cluster.publish(ClusterEvent.AGENT_CLOSED, Map.of("agent_id", agentId.value(), "reason", reason));

@@ -3,6 +3,7 @@ package io.nexus.server.dispatch;
 import java.time.Clock;
 import java.time.Instant;
 
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
@@ -73,7 +74,9 @@ class LeaseReaper {
 		Instant silentSince = now.minus(this.properties.heartbeatTimeout());
 		for (ConnectedAgent agent : this.connections.all()) {
 			if (agent.lastSeen().isBefore(silentSince)) {
-				agent.channel().close(4408, "no heartbeat for " + this.properties.heartbeatTimeout().toSeconds() + "s");
+				agent.channel()
+					.close(CloseCode.HEARTBEAT_TIMEOUT.code(), CloseCode.HEARTBEAT_TIMEOUT.reason() + " for "
+							+ this.properties.heartbeatTimeout().toSeconds() + "s");
 			}
 			else if (pingDue) {
 				agent.channel().ping();

@@ -2,7 +2,7 @@ package io.nexus.server.dispatch;
 
 import java.util.List;
 
-import io.nexus.protocol.CloseCodes;
+import io.nexus.protocol.CloseCode;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.cluster.NodeEvicted;
 import io.nexus.server.cluster.NodeMembership;
@@ -16,10 +16,11 @@ import org.springframework.stereotype.Component;
 /**
  * A graceful stop (SIGTERM) hands this node's agents to the other nodes: the node is
  * marked {@code draining}, its agents get no new work, each agent's row is released (its
- * reconnect grace starts) and its connection is closed with {@link CloseCodes#RECONNECT}.
- * Leases stay with their agents: an agent that registers on another node within the grace
- * and lists its running tasks keeps them, with their lease epochs. Registrations that
- * arrive while draining are closed the same way.
+ * reconnect grace starts) and its connection is closed with
+ * {@link io.nexus.protocol.CloseCode#RECONNECT}. Leases stay with their agents: an agent
+ * that registers on another node within the grace and lists its running tasks keeps them,
+ * with their lease epochs. Registrations that arrive while draining are closed the same
+ * way.
  * <p>
  * This runs in an early lifecycle phase, before the web server's graceful shutdown and
  * long before the database pool closes, so that every row is written.
@@ -115,7 +116,7 @@ class NodeHandover implements SmartLifecycle {
 							agent.id(), ex.getMessage());
 				}
 			}
-			agent.channel().close(CloseCodes.RECONNECT, reason);
+			agent.channel().close(CloseCode.RECONNECT.code(), reason);
 		}
 		return released;
 	}

@@ -2,7 +2,6 @@ package io.nexus.server.encryption;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
@@ -11,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import io.nexus.server.shared.Hashing;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -105,15 +106,8 @@ final class Keyring {
 	 * keys apart without revealing anything usable about them.
 	 */
 	static String fingerprint(byte[] key) {
-		try {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update("nexus-encryption-key-id".getBytes(StandardCharsets.UTF_8));
-			byte[] hash = digest.digest(key);
-			return "k" + HexFormat.of().formatHex(hash, 0, 8);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		byte[] hash = Hashing.sha256("nexus-encryption-key-id".getBytes(StandardCharsets.UTF_8), key);
+		return "k" + HexFormat.of().formatHex(hash, 0, 8);
 	}
 
 	@Nullable String activeId() {

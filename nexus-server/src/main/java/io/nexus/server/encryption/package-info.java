@@ -4,6 +4,9 @@
  * re-encryption of stored rows after a key rotation.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "audit", "shared" })
 package io.nexus.server.encryption;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -3,6 +3,9 @@
  * and gauges of the fleet and the queue from snapshots refreshed in the background.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "dispatch", "tasks" })
 package io.nexus.server.metrics;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -3,6 +3,9 @@
  * variables into settings.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "encryption", "security", "shared", "tasks" })
 package io.nexus.server.ops;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.nexus.protocol.CloseCodes;
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.frames.Ack;
 import io.nexus.protocol.frames.AgentFrame;
 import io.nexus.protocol.frames.AgentMessage;
@@ -16,6 +16,7 @@ import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.ErrorFrame;
 import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Heartbeat;
+import io.nexus.protocol.frames.LeasedFrame;
 import io.nexus.protocol.frames.StatusUpdate;
 import io.nexus.protocol.frames.TaskAccept;
 import io.nexus.protocol.frames.TaskComplete;
@@ -61,14 +62,6 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(AgentSocketHandler.class);
 
-	static final int CLOSE_PROTOCOL_ERROR = 4400;
-
-	static final int CLOSE_UNAUTHORIZED = 4401;
-
-	static final int CLOSE_TOO_LARGE = 4413;
-
-	static final int CLOSE_TOO_MANY = 4429;
-
 	/** The frame type in metrics of frames that could not be decoded. */
 	private static final String INVALID_FRAME = "invalid";
 
@@ -105,7 +98,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws IOException {
 		if (!this.addresses.acquire(session.getRemoteAddress())) {
-			session.close(new CloseStatus(CLOSE_TOO_MANY, "too many connections from this address"));
+			session
+				.close(new CloseStatus(CloseCode.TOO_MANY_CONNECTIONS.code(), CloseCode.TOO_MANY_CONNECTIONS.reason()));
 			return;
 		}
 		String bearer = (String) session.getAttributes().get(WebSocketConfiguration.BEARER_ATTRIBUTE);
@@ -162,7 +156,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 				if (!(frame instanceof AgentRegister register)) {
 					connection.channel
 						.send(new ErrorFrame(frame.id(), "not_registered", "the first frame must be agent_register"));
-					connection.channel.close(CLOSE_UNAUTHORIZED, "not registered");
+					connection.channel.close(CloseCode.UNAUTHORIZED.code(), "not registered");
 					return;
 				}
 				require(register.agentId(), "agent_id");
@@ -172,19 +166,19 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			AgentId agentId = connection.agentId;
 			this.sessions.touch(agentId);
 			LogContext.swap(LogContext.AGENT_ID, agentId.value());
-			LogContext.swap(LogContext.TASK_ID, taskId(frame));
+			LogContext.swap(LogContext.TASK_ID, (frame instanceof LeasedFrame leased) ? leased.taskId() : null);
 			route(connection, agentId, frame);
 		}
 		catch (AgentAuthenticationException ex) {
 			connection.channel.send(new ErrorFrame(frame.id(), "unauthorized", ex.getMessage()));
-			connection.channel.close(CLOSE_UNAUTHORIZED, "unauthorized");
+			connection.channel.close(CloseCode.UNAUTHORIZED.code(), CloseCode.UNAUTHORIZED.reason());
 		}
 		catch (NodeNotLiveException ex) {
-			connection.channel.close(CloseCodes.RECONNECT, String.valueOf(ex.getMessage()));
+			connection.channel.close(CloseCode.RECONNECT.code(), String.valueOf(ex.getMessage()));
 		}
 		catch (UnsupportedProtocolException ex) {
 			connection.channel.send(new ErrorFrame(frame.id(), ex.code(), ex.getMessage()));
-			connection.channel.close(CLOSE_PROTOCOL_ERROR, "unsupported protocol version");
+			connection.channel.close(CloseCode.PROTOCOL_ERROR.code(), "unsupported protocol version");
 		}
 		catch (NexusException ex) {
 			String code = errorCode(ex);
@@ -206,49 +200,14 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		}
 	}
 
-	private static @Nullable String taskId(AgentFrame frame) {
-		if (frame instanceof TaskAccept accept) {
-			return accept.taskId();
-		}
-		if (frame instanceof TaskProgress progress) {
-			return progress.taskId();
-		}
-		if (frame instanceof TaskComplete complete) {
-			return complete.taskId();
-		}
-		if (frame instanceof TaskFail fail) {
-			return fail.taskId();
-		}
-		return null;
-	}
-
 	private void route(AgentConnection connection, AgentId agentId, AgentFrame frame) {
-		if (frame instanceof Heartbeat heartbeat) {
+		if (frame instanceof LeasedFrame leased) {
+			Lease lease = new Lease(new TaskId(require(leased.taskId(), "task_id")), agentId, leased.leaseEpoch());
+			boolean ackWanted = !(frame instanceof TaskProgress) || frame.id() != null;
+			answer(connection, frame, leased.taskId(), report(lease, frame), ackWanted);
+		}
+		else if (frame instanceof Heartbeat heartbeat) {
 			this.sessions.heartbeat(agentId, heartbeat);
-		}
-		else if (frame instanceof TaskAccept accept) {
-			answer(connection, accept, accept.taskId(),
-					this.sessions.accept(lease(agentId, accept.taskId(), accept.leaseEpoch())), true);
-		}
-		else if (frame instanceof TaskProgress progress) {
-			answer(connection, progress, progress.taskId(),
-					this.sessions.progress(lease(agentId, progress.taskId(), progress.leaseEpoch()),
-							progress.progress(), truncate(progress.message(), 500)),
-					progress.id() != null);
-		}
-		else if (frame instanceof TaskComplete complete) {
-			answer(connection, complete, complete.taskId(),
-					this.sessions.complete(lease(agentId, complete.taskId(), complete.leaseEpoch()),
-							(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
-							complete.traceparent()),
-					true);
-		}
-		else if (frame instanceof TaskFail fail) {
-			answer(connection, fail, fail.taskId(),
-					this.sessions.fail(lease(agentId, fail.taskId(), fail.leaseEpoch()),
-							(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
-							!Boolean.FALSE.equals(fail.retryable())),
-					true);
 		}
 		else if (frame instanceof StatusUpdate update) {
 			this.sessions.statusUpdate(agentId, require(update.status(), "status"));
@@ -264,6 +223,30 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			connection.channel
 				.send(new ErrorFrame(frame.id(), "already_registered", "this connection is already registered"));
 		}
+	}
+
+	/**
+	 * Hands a report on a leased task to the session; the future completes once it is
+	 * stored.
+	 */
+	private CompletableFuture<Void> report(Lease lease, AgentFrame frame) {
+		if (frame instanceof TaskAccept) {
+			return this.sessions.accept(lease);
+		}
+		if (frame instanceof TaskProgress progress) {
+			return this.sessions.progress(lease, progress.progress(), truncate(progress.message(), 500));
+		}
+		if (frame instanceof TaskComplete complete) {
+			return this.sessions.complete(lease,
+					(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
+					complete.traceparent());
+		}
+		if (frame instanceof TaskFail fail) {
+			return this.sessions.fail(lease,
+					(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
+					!Boolean.FALSE.equals(fail.retryable()));
+		}
+		throw new IllegalStateException("not a report on a leased task: " + frame.type());
 	}
 
 	/**
@@ -298,10 +281,6 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		};
 	}
 
-	private static Lease lease(AgentId agentId, @Nullable String taskId, long epoch) {
-		return new Lease(new TaskId(require(taskId, "task_id")), agentId, epoch);
-	}
-
 	private static String require(@Nullable String value, String field) {
 		if (value == null || value.isBlank()) {
 			throw InvalidRequestException.badRequest("invalid_frame", field + " is required");
@@ -320,7 +299,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	private void violation(AgentConnection connection, @Nullable String id, String code, String message) {
 		connection.channel.send(new ErrorFrame(id, code, message));
 		if (++connection.violations >= this.properties.maxViolations()) {
-			connection.channel.close(CLOSE_PROTOCOL_ERROR, "too many protocol errors");
+			connection.channel.close(CloseCode.PROTOCOL_ERROR.code(), CloseCode.PROTOCOL_ERROR.reason());
 		}
 	}
 
@@ -368,7 +347,8 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		this.connections.values()
 			.stream()
 			.filter((connection) -> connection.agentId == null && connection.openedAt.isBefore(deadline))
-			.forEach((connection) -> connection.channel.close(CLOSE_UNAUTHORIZED, "no agent_register in time"));
+			.forEach((connection) -> connection.channel.close(CloseCode.UNAUTHORIZED.code(),
+					"no agent_register in time"));
 	}
 
 	int openConnections() {

@@ -3,6 +3,7 @@ package io.nexus.server.realtime;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 
+import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.frames.ServerFrame;
 import io.nexus.server.dispatch.AgentChannel;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +58,7 @@ final class SocketChannel implements AgentChannel {
 			// resumes) than a
 			// connection that silently drops frames.
 			logger.warn("Closing {}: it does not keep up with the frames sent to it", describe());
-			close(CloseStatus.POLICY_VIOLATION.getCode(), "too slow to read frames");
+			close(CloseCode.TOO_SLOW.code(), CloseCode.TOO_SLOW.reason());
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not send {} to {}: {}", frame.type(), describe(), ex.getMessage());

@@ -43,11 +43,10 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 	@Bean
 	ServletServerContainerFactoryBean webSocketContainer(DispatchProperties properties) {
 		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-		// Twice our own limit, so that an oversized frame reaches the handler and gets a
-		// clear error.
 		// Small per-connection buffers: frames are delivered in parts and assembled by
-		// the
-		// handler, so an idle agent costs a few KiB, not the frame limit.
+		// the handler up to nexus.dispatch.max-frame-size, so an idle agent costs a few
+		// KiB, not the frame limit, and a frame of any size gets frame_too_large
+		// instead of a container close.
 		container.setMaxTextMessageBufferSize(SOCKET_BUFFER_BYTES);
 		container.setMaxBinaryMessageBufferSize(1024);
 		container.setMaxSessionIdleTimeout(properties.heartbeatTimeout().toMillis() * 4);

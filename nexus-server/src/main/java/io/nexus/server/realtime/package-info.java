@@ -3,6 +3,9 @@
  * limits, and hands each frame to dispatch.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "dispatch", "shared", "tasks" })
 package io.nexus.server.realtime;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

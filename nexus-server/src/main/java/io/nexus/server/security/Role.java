@@ -1,10 +1,14 @@
 package io.nexus.server.security;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+
+import org.springframework.security.core.GrantedAuthority;
 
 /**
  * What a user may do. {@code viewer} reads; {@code operator} also creates, assigns and
@@ -25,6 +29,19 @@ public enum Role {
 	 */
 	public String authority() {
 		return "ROLE_" + name();
+	}
+
+	/**
+	 * The role that a caller's authorities grant: the first that is a role's
+	 * {@link #authority()}.
+	 * @param authorities the caller's authorities
+	 * @return the role, or empty for a caller without one (an agent, an enrolment token)
+	 */
+	public static Optional<Role> of(Collection<? extends GrantedAuthority> authorities) {
+		return authorities.stream()
+			.map(GrantedAuthority::getAuthority)
+			.flatMap((authority) -> Arrays.stream(values()).filter((role) -> role.authority().equals(authority)))
+			.findFirst();
 	}
 
 	@JsonValue

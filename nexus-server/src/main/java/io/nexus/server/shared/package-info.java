@@ -3,7 +3,7 @@
  * mapping at the HTTP edge.
  */
 @NullMarked
-@ApplicationModule(type = ApplicationModule.Type.OPEN)
+@ApplicationModule(type = ApplicationModule.Type.OPEN, allowedDependencies = {})
 package io.nexus.server.shared;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,15 +1,11 @@
 package io.nexus.server.tasks;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,6 +17,7 @@ import java.util.stream.Collectors;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.shared.ConflictException;
+import io.nexus.server.shared.Hashing;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NotFoundException;
 import io.nexus.server.tasks.persistence.TaskRepository;
@@ -172,7 +169,7 @@ class TaskIntake {
 	 * Orders new tasks so that each comes after the new tasks it depends on (Kahn's
 	 * algorithm); whatever cannot be ordered lies on a cycle.
 	 */
-	private static List<TaskId> inDependencyOrder(Map<TaskId, NewTask> fresh) {
+	static List<TaskId> inDependencyOrder(Map<TaskId, NewTask> fresh) {
 		Map<TaskId, Integer> waitingOn = new LinkedHashMap<>();
 		Map<TaskId, List<TaskId>> dependents = new HashMap<>();
 		for (Map.Entry<TaskId, NewTask> entry : fresh.entrySet()) {
@@ -216,13 +213,7 @@ class TaskIntake {
 	}
 
 	private String hash(NewTask request) {
-		try {
-			byte[] canonical = this.json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
-			return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException("SHA-256 is missing from this JVM", ex);
-		}
+		return Hashing.sha256Hex(this.json.writeValueAsString(request));
 	}
 
 	private static InvalidRequestException cycle(List<TaskId> members) {

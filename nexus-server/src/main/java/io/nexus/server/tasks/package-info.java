@@ -3,6 +3,9 @@
  * change.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = { "agents", "audit", "encryption", "shared", "tracing" })
 package io.nexus.server.tasks;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

@@ -3,6 +3,9 @@
  * assign, the agent's work, complete) in the W3C trace the task was created in.
  */
 @NullMarked
+@ApplicationModule(allowedDependencies = {})
 package io.nexus.server.tracing;
 
 import org.jspecify.annotations.NullMarked;
+
+import org.springframework.modulith.ApplicationModule;

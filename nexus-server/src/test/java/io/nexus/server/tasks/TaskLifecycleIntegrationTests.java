@@ -200,6 +200,8 @@ class TaskLifecycleIntegrationTests extends ApiIntegrationTest {
 		Response forced = this.api.post("/api/tasks/" + frontend + "/assign",
 				"{\"agent_id\":\"" + agent + "\",\"force\":true}");
 		assertThat(forced.status()).isEqualTo(200);
+		assertThat(forced.json().get("attempts").asInt()).as("a manual assignment is an attempt (docs/api.md)")
+			.isEqualTo(1);
 
 		String second = createTask("{\"title\":\"api\",\"category\":\"backend\"}");
 		Response full = this.api.post("/api/tasks/" + second + "/assign", "{\"agent_id\":\"" + agent + "\"}");

@@ -6,6 +6,7 @@ import java.util.Map;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.AgentChanges;
 import io.nexus.server.shared.Limits;
+import io.nexus.server.shared.NotBlankWhenPresent;
 import io.nexus.server.shared.PlainText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -28,9 +29,7 @@ import org.jspecify.annotations.Nullable;
  * @param maxConcurrency a new concurrency limit
  * @param labels new labels, replacing the old
  */
-record UpdateAgentRequest(
-		@Nullable @Pattern(regexp = "(?s).*\\S.*",
-				message = "must not be blank") @Size(max = Limits.MAX_TITLE) @PlainText String name,
+record UpdateAgentRequest(@Nullable @NotBlankWhenPresent @Size(max = Limits.MAX_TITLE) @PlainText String name,
 		@Nullable AgentStatus status, @Nullable @Valid Performance performance,
 		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@NotNull @Pattern(
 				regexp = Limits.NAME_PATTERN) String> capabilities,

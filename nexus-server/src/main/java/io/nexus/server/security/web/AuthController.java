@@ -68,13 +68,7 @@ class AuthController {
 			attempt.setDetails(new MultiFactor.LoginCode(request.code()));
 		}
 		Authentication user = this.authentication.authenticate(attempt);
-		Role role = user.getAuthorities()
-			.stream()
-			.map((authority) -> authority.getAuthority())
-			.filter((authority) -> authority != null && authority.startsWith("ROLE_"))
-			.map((authority) -> Role.fromWireName(authority.substring(5).toLowerCase(java.util.Locale.ROOT)))
-			.findFirst()
-			.orElse(Role.VIEWER);
+		Role role = Role.of(user.getAuthorities()).orElse(Role.VIEWER);
 		return LoginResponse.of(this.sessions.open(user.getName(), role, client(http)));
 	}
 

@@ -3,11 +3,11 @@ package io.nexus.server.tasks.web;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.shared.Limits;
+import io.nexus.server.shared.NotBlankWhenPresent;
 import io.nexus.server.shared.PlainText;
 import io.nexus.server.tasks.TaskChanges;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -27,8 +27,7 @@ import tools.jackson.databind.JsonNode;
 record UpdateTaskRequest(@Nullable TaskStatus status,
 		@Nullable @Size(max = Limits.MAX_REASON) @PlainText(multiline = true) String reason,
 		@Nullable @Min(0) @Max(Limits.MAX_DURATION_MINUTES) Integer actualDuration, @Nullable JsonNode result,
-		@Nullable @Pattern(regexp = "(?s).*\\S.*",
-				message = "must not be blank") @Size(max = Limits.MAX_TITLE) @PlainText String title,
+		@Nullable @NotBlankWhenPresent @Size(max = Limits.MAX_TITLE) @PlainText String title,
 		@Nullable @Size(max = Limits.MAX_DESCRIPTION) @PlainText(multiline = true) String description,
 		@Nullable TaskPriority priority,
 		@Nullable @Min(0) @Max(Limits.MAX_DURATION_MINUTES) Integer estimatedDuration) {

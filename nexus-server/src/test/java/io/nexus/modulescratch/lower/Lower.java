@@ -1,0 +1,8 @@
+package io.nexus.modulescratch.lower;
+
+/**
+ * Depends on nothing.
+ */
+public class Lower {
+
+}

@@ -1,0 +1,7 @@
+/**
+ * A scratch module for ModuleBoundariesTests.
+ */
+@ApplicationModule(allowedDependencies = {})
+package io.nexus.modulescratch.lower;
+
+import org.springframework.modulith.ApplicationModule;
