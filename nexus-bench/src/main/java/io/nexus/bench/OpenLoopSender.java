@@ -48,8 +48,13 @@ final class OpenLoopSender {
 	private void send() {
 		long requests = this.settings.requests();
 		boolean batched = this.settings.batch() > 1;
+		long giveUp = this.settings.giveUpNanos(this.measurements.startNanos());
 		for (long request = this.next.getAndIncrement(); request < requests; request = this.next.getAndIncrement()) {
 			long intended = this.measurements.intendedNanos(request);
+			if (System.nanoTime() >= giveUp) {
+				this.measurements.notSent();
+				continue;
+			}
 			long wait;
 			while ((wait = intended - System.nanoTime()) > 0) {
 				LockSupport.parkNanos(wait);
