@@ -138,9 +138,15 @@ final class ClosedLoopRun {
 		return part;
 	}
 
-	/** Polls {@code /status}; returns when it counted {@code target} completed, or 0. */
+	/**
+	 * Polls {@code /status}; returns when it counted {@code target} completed, or 0. A
+	 * poll costs the server a count over all tasks, so the pause is at least as long as
+	 * the last poll took: polling never takes more than half of a database connection's
+	 * time.
+	 */
 	private long awaitServerCompletions(long target, long deadline) throws InterruptedException {
 		while (System.nanoTime() < deadline) {
+			long asked = System.nanoTime();
 			try {
 				if (this.api.completedTasks() >= target) {
 					return System.nanoTime();
@@ -149,7 +155,7 @@ final class ClosedLoopRun {
 			catch (IOException ex) {
 				// a missed reading only delays the answer
 			}
-			LockSupport.parkNanos(POLL_NANOS);
+			LockSupport.parkNanos(Math.max(POLL_NANOS, System.nanoTime() - asked));
 		}
 		return 0;
 	}

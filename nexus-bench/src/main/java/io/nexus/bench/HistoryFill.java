@@ -29,18 +29,29 @@ final class HistoryFill {
 
 	static final String CHILD_KEY = "task_id";
 
-	private static final int ROWS_PER_TRANSACTION = 100_000;
+	/**
+	 * Tasks per transaction: progress shows, and no transaction grows to millions of
+	 * rows.
+	 */
+	static final int TASKS_PER_TRANSACTION = 100_000;
 
 	private final Connection connection;
 
+	private final int tasksPerTransaction;
+
 	HistoryFill(Connection connection) {
+		this(connection, TASKS_PER_TRANSACTION);
+	}
+
+	HistoryFill(Connection connection, int tasksPerTransaction) {
 		this.connection = connection;
+		this.tasksPerTransaction = tasksPerTransaction;
 	}
 
 	/**
-	 * Adds the tasks, commits every {@value #ROWS_PER_TRANSACTION}, then vacuums and
-	 * analyses the tables (as autovacuum eventually would) and asks for a checkpoint
-	 * (only a superuser or {@code pg_checkpoint} may; otherwise skipped).
+	 * Adds the tasks, commits every {@value #TASKS_PER_TRANSACTION} by default, then
+	 * vacuums and analyses the tables (as autovacuum eventually would) and asks for a
+	 * checkpoint (only a superuser or {@code pg_checkpoint} may; otherwise skipped).
 	 * @param tasks how many
 	 * @return a line describing what was done
 	 */
@@ -57,8 +68,8 @@ final class HistoryFill {
 		boolean autoCommit = this.connection.getAutoCommit();
 		this.connection.setAutoCommit(false);
 		try {
-			for (long from = 1; from <= tasks; from += ROWS_PER_TRANSACTION) {
-				long to = Math.min(tasks, from + ROWS_PER_TRANSACTION - 1);
+			for (long from = 1; from <= tasks; from += this.tasksPerTransaction) {
+				long to = Math.min(tasks, from + this.tasksPerTransaction - 1);
 				for (String sql : statements) {
 					try (PreparedStatement insert = this.connection.prepareStatement(sql)) {
 						insert.setString(1, prefix);

@@ -60,11 +60,14 @@ class HistoryFillTests {
 				sql.execute("insert into task_events (task_id, to_status) values ('done_one', 'queued'),"
 						+ " ('done_one', 'completed'), ('queued_one', 'queued')");
 
-				String done = new HistoryFill(connection).fill(250);
+				// three transactions: 1-100, 101-200, 201-250
+				String done = new HistoryFill(connection, 100).fill(250);
 
 				assertThat(done).contains("250 completed tasks copied from done_one");
 				assertThat(count(sql, "select count(*) from tasks where status = 'completed'")).isEqualTo(251);
 				assertThat(count(sql, "select count(*) from tasks where idempotency_key is null")).isEqualTo(250);
+				assertThat(count(sql, "select count(distinct id) from tasks where id like 'history\\_%'"))
+					.isEqualTo(250);
 				assertThat(count(sql, "select count(distinct seq) from tasks")).isEqualTo(252);
 				assertThat(count(sql, "select count(*) from tasks where title = 'copy me' and title_length = 7"))
 					.isEqualTo(251);
