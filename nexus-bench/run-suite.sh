@@ -15,8 +15,11 @@
 # N_SINGLE (5000), SINGLE_RATES ("200 500 1000 1500"), BATCH_RATES ("2000 4000 8000"),
 # DURATION (20 s per open-loop run), WARMUP (5 s), GIVE_UP (60 s: an open-loop run sends and waits
 # no longer), PHASE_TIMEOUT (180 s per closed-loop phase), HISTORY (1000000 tasks; 0 skips that run),
-# PG_SETTLE (11 s for PostgreSQL's lazy statistics), PGBENCH (1; 0 skips it), SERVER_XMX (1g),
-# SERVER_ARGS (extra server arguments), BENCH_ARGS (extra harness arguments, every run).
+# PG_SETTLE (11 s for PostgreSQL's lazy statistics), PGBENCH (1; 0 skips it), PGBENCH_ARGS (extra
+# pgbench arguments, e.g. "-M prepared" as the peers' harness uses), SERVER_XMX (1g), SERVER_ARGS
+# (extra server arguments), BENCH_ARGS (extra harness arguments, every run).
+# SUMMARY_ONLY=1 OUT=<an earlier results directory> runs nothing and prints that suite's table again
+# (with the same knobs as the run).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +39,8 @@ PHASE_TIMEOUT=${PHASE_TIMEOUT:-180}
 HISTORY=${HISTORY:-1000000}
 PG_SETTLE=${PG_SETTLE:-11}
 PGBENCH=${PGBENCH:-1}
+PGBENCH_ARGS=${PGBENCH_ARGS:-}
+SUMMARY_ONLY=${SUMMARY_ONLY:-0}
 SERVER_XMX=${SERVER_XMX:-1g}
 SERVER_ARGS=${SERVER_ARGS:-}
 BENCH_ARGS=${BENCH_ARGS:-}
@@ -53,9 +58,6 @@ JDBC_URL="jdbc:postgresql://$PG_HOST:$PG_PORT/$DB?user=$PG_USER&password=$PG_PAS
 for f in "$SERVER_JAR" "$BENCH_JAR"; do [ -f "$f" ] || { echo "missing $f (build first)" >&2; exit 2; }; done
 for tool in jq psql curl java; do command -v $tool >/dev/null || { echo "needs $tool" >&2; exit 2; }; done
 mkdir -p "$OUT"
-# the jars are copied so that a rebuild during the suite does not change what is measured
-cp "$SERVER_JAR" "$OUT/nexus-server.jar"
-cp "$BENCH_JAR" "$OUT/nexus-bench.jar"
 
 log() { echo "[$(date -u +%T)] $*" | tee -a "$OUT/suite.log" >&2; }
 SERVER_PID=
@@ -98,16 +100,23 @@ bench() {
   cat "$OUT/$tag.txt" >&2
 }
 
-log "suite start: $OUT, server $SERVER_JAR, database $PG_HOST:$PG_PORT/$DB, port $PORT"
 PGBENCH_TPS=
+pgbench_tps() { PGBENCH_TPS=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' "$OUT/pgbench.txt" 2>/dev/null | head -1); }
+if [ "$SUMMARY_ONLY" = 1 ]; then
+  pgbench_tps
+else
+# the jars are copied so that a rebuild during the suite does not change what is measured
+cp "$SERVER_JAR" "$OUT/nexus-server.jar"
+cp "$BENCH_JAR" "$OUT/nexus-bench.jar"
+log "suite start: $OUT, server $SERVER_JAR, database $PG_HOST:$PG_PORT/$DB, port $PORT"
 if [ "$PGBENCH" = 1 ]; then
   PGB="runuser -u postgres --"
   $PGB psql -qX -p "$PG_PORT" -c "drop database if exists pgbench_ref" -c "create database pgbench_ref" >/dev/null
   $PGB pgbench -p "$PG_PORT" -i -s 10 -q pgbench_ref > "$OUT/pgbench-init.txt" 2>&1
   $PGB psql -qX -p "$PG_PORT" -c checkpoint >/dev/null
   log "pgbench -N -c 8 -j 2 -T 20 (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  $PGB pgbench -p "$PG_PORT" -N -c 8 -j 2 -T 20 pgbench_ref > "$OUT/pgbench.txt" 2>&1
-  PGBENCH_TPS=$(sed -n 's/^tps = \([0-9]*\).*/\1/p' "$OUT/pgbench.txt" | head -1)
+  $PGB pgbench -p "$PG_PORT" -N -c 8 -j 2 -T 20 $PGBENCH_ARGS pgbench_ref > "$OUT/pgbench.txt" 2>&1
+  pgbench_tps
   # its 1M-row tables would otherwise pull autovacuum into the runs
   $PGB psql -qX -p "$PG_PORT" -c "drop database pgbench_ref" >/dev/null
   log "pgbench: $PGBENCH_TPS tps"
@@ -125,13 +134,14 @@ if [ "$HISTORY" -gt 0 ]; then
 fi
 stop_server
 log "suite end"
+fi
 
 # the summary: one line per run, figures from the JSON files
 ratio() { [ -n "$PGBENCH_TPS" ] && [ -n "$1" ] && [ "$1" != null ] && jq -nr --argjson v "$1" --argjson p "$PGBENCH_TPS" '($v / $p * 100 | round) / 100' || echo "-"; }
 num() { jq -r "$1 // \"-\" | if type == \"number\" then (. * 10 | round) / 10 else . end" "$2" 2>/dev/null || echo "-"; }
 {
   echo
-  echo "## Suite $(basename "$OUT") ($(nproc) CPUs; pgbench -N -c 8 -j 2 -T 20: ${PGBENCH_TPS:-not run} tps)"
+  echo "## Suite $(basename "$OUT") ($(nproc) CPUs; pgbench -N -c 8 -j 2 -T 20 $PGBENCH_ARGS: ${PGBENCH_TPS:-not run} tps)"
   echo
   echo "| run | tasks/s end to end | × pgbench | created/s | create→agent p50 / p99 ms | keeps pace | durable commits / task | CPU ms / task server / PostgreSQL / bench |"
   echo "|---|---|---|---|---|---|---|---|"
@@ -139,7 +149,8 @@ num() { jq -r "$1 // \"-\" | if type == \"number\" then (. * 10 | round) / 10 el
     local f=$2 p=".$3"
     [ -f "$f" ] || { echo "| $1 | no result | | | | | | |"; return; }
     local tps; tps=$(num "$p.tasks_per_s // $p.tasks_per_s_lower_bound" "$f")
-    echo "| $1 | $tps$(jq -r "if $p.complete then \"\" else \" (incomplete)\" end" "$f") | $(ratio "$tps") | $(num "$p.created_per_s" "$f") |" \
+    echo "| $1 | $tps$(jq -r "if $p.complete then \"\" else \" (incomplete)\" end" "$f") to the last handler, $(num "$p.tasks_per_s_server_completed" "$f") to all completed |" \
+      "$(ratio "$tps") | $(num "$p.created_per_s" "$f") |" \
       "$(num "$p.create_to_agent_latency.p50_ms" "$f") / $(num "$p.create_to_agent_latency.p99_ms" "$f") | (closed loop) |" \
       "$(num "$p.postgres.durable_commits_per_task" "$f") | $(num "$p.cpu.server_ms_per_task" "$f") / $(num "$p.cpu.postgres_ms_per_task" "$f") / $(num "$p.cpu.bench_ms_per_task" "$f") |"
   }
