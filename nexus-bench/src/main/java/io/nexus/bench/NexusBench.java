@@ -38,7 +38,8 @@ public final class NexusBench implements Callable<Integer> {
 			description = "Password (default: $NEXUS_ADMIN_PASSWORD)")
 	@Nullable String password;
 
-	@Option(names = "--agents", defaultValue = "4", description = "SDK agents for a load run (${DEFAULT-VALUE})")
+	@Option(names = "--agents", defaultValue = "4",
+			description = "SDK agents for a load or closed-loop run (${DEFAULT-VALUE})")
 	int agents;
 
 	@Option(names = "--concurrency", defaultValue = "32",
