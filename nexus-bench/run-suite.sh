@@ -17,7 +17,10 @@
 # no longer), PHASE_TIMEOUT (180 s per closed-loop phase), HISTORY (1000000 tasks; 0 skips that run),
 # PG_SETTLE (11 s for PostgreSQL's lazy statistics), PGBENCH (1; 0 skips it), PGBENCH_ARGS (extra
 # pgbench arguments, e.g. "-M prepared" as the peers' harness uses), SERVER_XMX (1g), SERVER_ARGS
-# (extra server arguments), BENCH_ARGS (extra harness arguments, every run).
+# (extra server arguments), BENCH_ARGS (extra harness arguments, every run), FRESH_EACH (1: a fresh
+# database and server for every run; 0: one server for all, replaced only after a run that left
+# tasks behind, for machines where the server takes long to start). SINGLE_RATES="" or
+# BATCH_RATES="" skips those runs.
 # SUMMARY_ONLY=1 OUT=<an earlier results directory> runs nothing and prints that suite's table again
 # (with the same knobs as the run).
 set -euo pipefail
@@ -30,8 +33,8 @@ PORT=${2:-4790}
 OUT=${OUT:-/tmp/nexus-suite-$(date -u +%Y%m%dT%H%M%SZ)}
 N_BULK=${N_BULK:-20000}
 N_SINGLE=${N_SINGLE:-5000}
-SINGLE_RATES=${SINGLE_RATES:-200 500 1000 1500}
-BATCH_RATES=${BATCH_RATES:-2000 4000 8000}
+SINGLE_RATES=${SINGLE_RATES-200 500 1000 1500}
+BATCH_RATES=${BATCH_RATES-2000 4000 8000}
 DURATION=${DURATION:-20}
 WARMUP=${WARMUP:-5}
 GIVE_UP=${GIVE_UP:-60}
@@ -41,6 +44,7 @@ PG_SETTLE=${PG_SETTLE:-11}
 PGBENCH=${PGBENCH:-1}
 PGBENCH_ARGS=${PGBENCH_ARGS:-}
 SUMMARY_ONLY=${SUMMARY_ONLY:-0}
+FRESH_EACH=${FRESH_EACH:-1}
 SERVER_XMX=${SERVER_XMX:-1g}
 SERVER_ARGS=${SERVER_ARGS:-}
 BENCH_ARGS=${BENCH_ARGS:-}
@@ -79,8 +83,9 @@ fresh_server() {
     java -Xmx$SERVER_XMX -jar "$OUT/nexus-server.jar" --server.port=$PORT --logging.level.root=WARN \
     --nexus.security.rate-limit.enabled=false $SERVER_ARGS > "$OUT/server-$1.log" 2>&1 &
   SERVER_PID=$!
+  local started=$SECONDS
   for _ in $(seq 240); do
-    curl -sf -m 2 "http://localhost:$PORT/health" >/dev/null && return 0
+    curl -sf -m 2 "http://localhost:$PORT/health" >/dev/null && { log "server $SERVER_PID ready in $((SECONDS - started)) s"; return 0; }
     kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited, see $OUT/server-$1.log" >&2; exit 1; }
     sleep 0.5
   done
@@ -88,15 +93,20 @@ fresh_server() {
   exit 1
 }
 
-# bench TAG ARGS...: one harness run on a fresh server; its text, log and JSON go to $OUT/TAG.*
+# bench TAG ARGS...: one harness run on a fresh server (or the last one, see FRESH_EACH); its text,
+# log and JSON go to $OUT/TAG.*
+LAST_COMPLETE=false
 bench() {
   local tag=$1; shift
-  fresh_server "$tag"
+  if [ "$FRESH_EACH" = 1 ] || [ -z "$SERVER_PID" ] || [ "$LAST_COMPLETE" != true ]; then
+    fresh_server "$tag"
+  fi
   log "$tag: $* (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   java -Xmx1g -jar "$OUT/nexus-bench.jar" --url "http://localhost:$PORT" --password $PASSWORD \
     --agents 4 --concurrency 32 --pg-url "$JDBC_URL" --pg-settle "$PG_SETTLE" --server-pid "$SERVER_PID" \
     --json "$OUT/$tag.json" "$@" $BENCH_ARGS > "$OUT/$tag.txt" 2> "$OUT/$tag.log" \
     || log "$tag: the harness failed, see $OUT/$tag.log"
+  LAST_COMPLETE=$(jq -r '.complete' "$OUT/$tag.json" 2>/dev/null || echo false)
   cat "$OUT/$tag.txt" >&2
 }
 
