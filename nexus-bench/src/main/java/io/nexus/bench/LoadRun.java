@@ -1,6 +1,7 @@
 package io.nexus.bench;
 
 import java.io.IOException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,22 +18,28 @@ final class LoadRun {
 
 	private final LoadSettings settings;
 
-	LoadRun(NexusApi api, LoadSettings settings) {
+	private final RunCosts costs;
+
+	LoadRun(NexusApi api, LoadSettings settings, RunCosts costs) {
 		this.api = api;
 		this.settings = settings;
+		this.costs = costs;
 	}
 
-	Report run() throws IOException, InterruptedException {
+	Report run() throws IOException, InterruptedException, SQLException {
 		Measurements measurements = new Measurements(this.settings);
 		try (BenchAgents agents = BenchAgents.start(this.api, this.settings, measurements);
 				CompletionMonitor monitor = new CompletionMonitor(this.api)) {
 			System.err.printf("%d agents registered; sending %,d tasks/s for %d s (batch %d)%n", this.settings.agents(),
 					this.settings.rate(), this.settings.duration().toSeconds(), this.settings.batch());
+			RunCosts.Mark mark = this.costs.begin();
 			long start = System.nanoTime() + 200_000_000L;
 			measurements.begin(start);
 			new OpenLoopSender(this.api, this.settings, measurements).run();
-			long allCompletedAt = drain(measurements, monitor);
-			return report(measurements, monitor, start, allCompletedAt);
+			long allCompletedAt = drain(measurements, monitor, this.settings.giveUpNanos(start));
+			Report report = report(measurements, monitor, start, allCompletedAt);
+			this.costs.end(mark, monitor.latest().completed(), report);
+			return report;
 		}
 	}
 
@@ -40,11 +47,12 @@ final class LoadRun {
 	 * Waits until every created task is completed.
 	 * @return when the last completion was seen, or 0 if completions stalled first
 	 */
-	private long drain(Measurements measurements, CompletionMonitor monitor) throws InterruptedException {
+	private long drain(Measurements measurements, CompletionMonitor monitor, long giveUp) throws InterruptedException {
 		long created = measurements.tasksCreated();
 		long lastProgressAt = System.nanoTime();
 		long lastCompleted = -1;
-		while (System.nanoTime() - lastProgressAt < this.settings.drainTimeout().toNanos()) {
+		while (System.nanoTime() - lastProgressAt < this.settings.drainTimeout().toNanos()
+				&& System.nanoTime() < giveUp) {
 			CompletionMonitor.Sample latest = monitor.latest();
 			if (latest.completed() >= created) {
 				return latest.nanos();
@@ -80,6 +88,9 @@ final class LoadRun {
 				s.warmup().toSeconds(), s.batch(), s.senders()));
 		report.figure("requests_intended", "requests intended", s.requests());
 		report.figure("tasks_created", "tasks created", created);
+		if (measurements.requestsNotSent() > 0) {
+			report.figure("requests_not_sent", "requests not sent (--give-up-after)", measurements.requestsNotSent());
+		}
 		report.figure("errors", "errors", measurements.errors());
 		report.figure("created_per_s", "created/s (until last answer)", created / sendSeconds);
 		report.figure("send_seconds", "seconds until last answer", sendSeconds);
@@ -92,8 +103,10 @@ final class LoadRun {
 			report.figure("completed_per_s_overall", "completed/s (overall)", completed / total);
 		}
 		else {
-			report.figure("all_completed_after_s", "all completed after (s)", "not all: completions stalled");
+			report.figure("all_completed_after_s", "all completed after (s)",
+					"not all: completions stalled or --give-up-after");
 		}
+		report.data("complete", allCompletedAt > 0);
 		report.figure("tasks_seen_by_agents", "tasks that reached an agent", measurements.tasksSeen());
 		report.figure("duplicate_deliveries", "duplicate deliveries", measurements.duplicates());
 		report.latency("http_create_latency", "HTTP create (from intended)",

@@ -14,9 +14,11 @@ import java.time.Duration;
  * @param batch tasks per request (1: {@code POST /api/tasks})
  * @param senders HTTP sender threads
  * @param drainTimeout how long completions may stall after the load before giving up
+ * @param giveUpAfter from the start, when to stop sending and waiting, so that a run
+ * against a server that falls far behind stays bounded; {@link Duration#ZERO}: never
  */
 record LoadSettings(int agents, int concurrency, Duration work, int rate, Duration duration, Duration warmup, int batch,
-		int senders, Duration drainTimeout) {
+		int senders, Duration drainTimeout, Duration giveUpAfter) {
 
 	LoadSettings {
 		require(agents >= 1, "--agents must be at least 1");
@@ -27,6 +29,8 @@ record LoadSettings(int agents, int concurrency, Duration work, int rate, Durati
 		require(!duration.isNegative() && !duration.isZero(), "--duration must be positive");
 		require(!warmup.isNegative() && warmup.compareTo(duration) < 0, "--warmup must be shorter than --duration");
 		require(senders >= 1, "--senders must be at least 1");
+		require(giveUpAfter.isZero() || giveUpAfter.compareTo(duration) > 0,
+				"--give-up-after must be 0 or longer than --duration");
 	}
 
 	/** How many requests the run sends. */
@@ -37,6 +41,13 @@ record LoadSettings(int agents, int concurrency, Duration work, int rate, Durati
 	/** How many tasks the run creates. */
 	long tasks() {
 		return requests() * this.batch;
+	}
+
+	/**
+	 * When to stop sending and waiting, from the intended start; never without a limit.
+	 */
+	long giveUpNanos(long startNanos) {
+		return this.giveUpAfter.isZero() ? Long.MAX_VALUE : startNanos + this.giveUpAfter.toNanos();
 	}
 
 	/** Nanoseconds between the intended send times of consecutive requests. */

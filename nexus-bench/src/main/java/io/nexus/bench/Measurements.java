@@ -37,6 +37,8 @@ final class Measurements {
 
 	private final LongAdder duplicates = new LongAdder();
 
+	private final LongAdder notSent = new LongAdder();
+
 	private final AtomicLong lastResponseAt = new AtomicLong();
 
 	private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
@@ -88,6 +90,15 @@ final class Measurements {
 		if (intended >= this.warmupEndNanos) {
 			this.createToAgent.recordValue(Math.max(0, now - intended));
 		}
+	}
+
+	/** A request was not sent: the run gave up ({@code --give-up-after}). */
+	void notSent() {
+		this.notSent.increment();
+	}
+
+	long requestsNotSent() {
+		return this.notSent.sum();
 	}
 
 	long tasksCreated() {

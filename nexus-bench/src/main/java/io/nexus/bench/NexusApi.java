@@ -84,6 +84,17 @@ final class NexusApi {
 		return post(batch ? "/api/tasks/batch" : "/api/tasks", body).statusCode();
 	}
 
+	/**
+	 * Creates tasks and returns the whole answer, for callers that honour
+	 * {@code Retry-After}.
+	 * @param body one task, or {@code {"tasks":[...]}}
+	 * @param batch whether the body is a batch
+	 * @return the answer
+	 */
+	HttpResponse<String> postTasks(String body, boolean batch) throws IOException, InterruptedException {
+		return post(batch ? "/api/tasks/batch" : "/api/tasks", body);
+	}
+
 	/** Tasks in {@code completed}, from {@code GET /status}. */
 	long completedTasks() throws IOException, InterruptedException {
 		JsonNode completed = status().path("tasks").path("by_status").path("completed");

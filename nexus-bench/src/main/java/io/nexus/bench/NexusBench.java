@@ -2,7 +2,9 @@ package io.nexus.bench;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
@@ -12,12 +14,14 @@ import picocli.CommandLine.Option;
 
 /**
  * The command line: a load run (open-loop task creation against SDK agents) by default,
- * or an idle-connection run with {@code --idle-agents}.
+ * the peer queues' closed-loop workload with {@code --closed-loop}, or an idle-connection
+ * run with {@code --idle-agents}.
  */
-@Command(name = "nexus-bench", mixinStandardHelpOptions = true, sortOptions = false,
-		description = { "Drives a running Nexus over HTTP and WebSocket and measures it.",
-				"Load run (default): creates tasks at a fixed open-loop rate and runs them on SDK agents.",
-				"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth." })
+@Command(name = "nexus-bench", mixinStandardHelpOptions = true, sortOptions = false, description = {
+		"Drives a running Nexus over HTTP and WebSocket and measures it.",
+		"Load run (default): creates tasks at a fixed open-loop rate and runs them on SDK agents.",
+		"Closed loop (--closed-loop): the peer queues' workload, bulk then single creates, each as soon as the last was answered.",
+		"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth." })
 public final class NexusBench implements Callable<Integer> {
 
 	@Option(names = "--url", defaultValue = "http://localhost:4100", description = "Nexus base URL (${DEFAULT-VALUE})")
@@ -34,7 +38,8 @@ public final class NexusBench implements Callable<Integer> {
 			description = "Password (default: $NEXUS_ADMIN_PASSWORD)")
 	@Nullable String password;
 
-	@Option(names = "--agents", defaultValue = "4", description = "SDK agents for a load run (${DEFAULT-VALUE})")
+	@Option(names = "--agents", defaultValue = "4",
+			description = "SDK agents for a load or closed-loop run (${DEFAULT-VALUE})")
 	int agents;
 
 	@Option(names = "--concurrency", defaultValue = "32",
@@ -65,11 +70,63 @@ public final class NexusBench implements Callable<Integer> {
 			description = "Seconds to wait for completions to progress after the load ends (${DEFAULT-VALUE})")
 	int drainTimeoutSeconds;
 
+	@Option(names = "--give-up-after", defaultValue = "0",
+			description = "Load run: send nothing and stop waiting this many seconds after the start; 0: never (${DEFAULT-VALUE})")
+	int giveUpAfterSeconds;
+
+	@Option(names = "--closed-loop",
+			description = "Run the peer queues' closed-loop workload instead of an open-loop rate")
+	boolean closedLoop;
+
+	@Option(names = "--warmup-tasks", defaultValue = "200",
+			description = "Closed loop: tasks created in bulk, then as many one by one, before measuring (${DEFAULT-VALUE})")
+	int warmupTasks;
+
+	@Option(names = "--bulk-tasks", defaultValue = "20000",
+			description = "Closed loop: tasks of the bulk phase (${DEFAULT-VALUE})")
+	int bulkTasks;
+
+	@Option(names = "--chunk", defaultValue = "100",
+			description = "Closed loop: tasks per bulk request (${DEFAULT-VALUE})")
+	int chunk;
+
+	@Option(names = "--single-tasks", defaultValue = "5000",
+			description = "Closed loop: tasks of the single phase (${DEFAULT-VALUE})")
+	int singleTasks;
+
+	@Option(names = "--phases", defaultValue = "bulk,single", split = ",",
+			description = "Closed loop: measured phases, in order (${DEFAULT-VALUE})")
+	List<String> phases;
+
+	@Option(names = "--phase-timeout", defaultValue = "600",
+			description = "Closed loop: seconds a phase may take before it is reported incomplete (${DEFAULT-VALUE})")
+	int phaseTimeoutSeconds;
+
+	@Option(names = "--pg-url",
+			description = "JDBC URL of the server's database, for commits per task and --history (jdbc:postgresql://host:5432/db)")
+	@Nullable String pgUrl;
+
+	@Option(names = "--pg-user", description = "User for --pg-url (default: from the URL)")
+	@Nullable String pgUser;
+
+	@Option(names = "--pg-password", defaultValue = "${env:NEXUS_BENCH_PG_PASSWORD}",
+			description = "Password for --pg-url (default: $NEXUS_BENCH_PG_PASSWORD, or from the URL)")
+	@Nullable String pgPassword;
+
+	@Option(names = "--pg-settle", defaultValue = "11",
+			description = "Seconds to let PostgreSQL publish its statistics before the last reading (${DEFAULT-VALUE})")
+	int pgSettleSeconds;
+
+	@Option(names = "--history", defaultValue = "0",
+			description = "Copy this many completed tasks into the database before measuring (needs --pg-url)")
+	long history;
+
 	@Option(names = "--idle-agents", defaultValue = "0",
 			description = "Connect this many idle agents instead of a load run")
 	int idleAgents;
 
-	@Option(names = "--server-pid", description = "PID of the server, to read its VmRSS (same machine)")
+	@Option(names = "--server-pid",
+			description = "PID of the server, for its VmRSS and CPU time (default for CPU: the one java process running nexus-server.jar)")
 	@Nullable Long serverPid;
 
 	@Option(names = "--gc-via-jcmd", description = "Run 'jcmd <server-pid> GC.run' before each memory reading")
@@ -104,8 +161,7 @@ public final class NexusBench implements Callable<Integer> {
 		if (this.agentUrl != null) {
 			api = api.withAgentBase(this.agentUrl);
 		}
-		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run()
-				: new LoadRun(api, loadSettings()).run();
+		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run() : measured(api);
 		System.out.println(report.text());
 		if (this.json != null) {
 			report.writeJson(this.json);
@@ -114,10 +170,46 @@ public final class NexusBench implements Callable<Integer> {
 		return 0;
 	}
 
+	private Report measured(NexusApi api) throws Exception {
+		if (this.history > 0 && this.pgUrl == null) {
+			throw new CommandLine.ParameterException(new CommandLine(this), "--history needs --pg-url");
+		}
+		Long pid = (this.serverPid != null) ? this.serverPid : ProcCpu.findServer(this.url.getPort());
+		if (pid == null) {
+			System.err.println("No single nexus-server.jar process found: server CPU not measured (use --server-pid)");
+		}
+		PgCounters pg = (this.pgUrl != null) ? PgCounters.connect(this.pgUrl, this.pgUser, this.pgPassword) : null;
+		try (RunCosts costs = new RunCosts(new ProcCpu(pid), pg, Duration.ofSeconds(this.pgSettleSeconds))) {
+			if (this.closedLoop) {
+				return new ClosedLoopRun(api, closedLoopSettings(), costs, (report) -> fillHistory(pg, report)).run();
+			}
+			LoadSettings settings = loadSettings();
+			Report history = new Report("history");
+			fillHistory(pg, history);
+			Report report = new LoadRun(api, settings, costs).run();
+			return (this.history > 0) ? report.data("history", history.data().get("history")) : report;
+		}
+	}
+
+	private void fillHistory(@Nullable PgCounters pg, Report report) throws SQLException {
+		if (this.history > 0 && pg != null) {
+			String done = new HistoryFill(pg.connection()).fill(this.history);
+			System.err.println(done);
+			report.figure("history", "history", done);
+		}
+	}
+
 	LoadSettings loadSettings() {
 		return new LoadSettings(this.agents, this.concurrency, Duration.ofMillis(this.workMs), this.rate,
 				Duration.ofSeconds(this.durationSeconds), Duration.ofSeconds(this.warmupSeconds), this.batch,
-				this.senders, Duration.ofSeconds(this.drainTimeoutSeconds));
+				this.senders, Duration.ofSeconds(this.drainTimeoutSeconds),
+				Duration.ofSeconds(this.giveUpAfterSeconds));
+	}
+
+	ClosedLoopSettings closedLoopSettings() {
+		return new ClosedLoopSettings(this.agents, this.concurrency, Duration.ofMillis(this.workMs), this.warmupTasks,
+				this.bulkTasks, this.chunk, this.singleTasks, this.phases,
+				Duration.ofSeconds(this.phaseTimeoutSeconds));
 	}
 
 	IdleSettings idleSettings() {

@@ -30,7 +30,9 @@ final class OpenLoopSender {
 	}
 
 	/**
-	 * Sends every request and returns once all are answered.
+	 * Sends every request and returns once all are answered, or at the give-up time, when
+	 * the requests still in flight are abandoned (interrupting a thread blocked in
+	 * {@code HttpClient.send} cancels its request).
 	 */
 	void run() throws InterruptedException {
 		List<Thread> threads = new ArrayList<>();
@@ -40,7 +42,18 @@ final class OpenLoopSender {
 			thread.start();
 			threads.add(thread);
 		}
+		long giveUp = this.settings.giveUpNanos(this.measurements.startNanos());
 		for (Thread thread : threads) {
+			long left = giveUp - System.nanoTime();
+			if (giveUp == Long.MAX_VALUE) {
+				thread.join();
+			}
+			else if (left > 0) {
+				thread.join(Math.max(1, left / 1_000_000));
+			}
+		}
+		for (Thread thread : threads) {
+			thread.interrupt();
 			thread.join();
 		}
 	}
@@ -48,8 +61,13 @@ final class OpenLoopSender {
 	private void send() {
 		long requests = this.settings.requests();
 		boolean batched = this.settings.batch() > 1;
+		long giveUp = this.settings.giveUpNanos(this.measurements.startNanos());
 		for (long request = this.next.getAndIncrement(); request < requests; request = this.next.getAndIncrement()) {
 			long intended = this.measurements.intendedNanos(request);
+			if (System.nanoTime() >= giveUp) {
+				this.measurements.notSent();
+				continue;
+			}
 			long wait;
 			while ((wait = intended - System.nanoTime()) > 0) {
 				LockSupport.parkNanos(wait);
@@ -63,8 +81,8 @@ final class OpenLoopSender {
 				this.measurements.error(ex.getClass().getSimpleName());
 			}
 			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
+				// only run() interrupts, at the give-up time: the rest count as not sent
+				this.measurements.error("abandoned at --give-up-after");
 			}
 		}
 	}

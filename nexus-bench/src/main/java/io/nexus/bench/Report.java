@@ -43,6 +43,17 @@ final class Report {
 		return this;
 	}
 
+	/**
+	 * Adds a part, such as one phase of a closed-loop run: its lines indented under a
+	 * title, its data under a key.
+	 */
+	Report part(String key, String title, Report part) {
+		this.data.put(key, part.data);
+		line(title);
+		part.text.toString().lines().forEach((line) -> line("  " + line));
+		return this;
+	}
+
 	Report line(String line) {
 		this.text.append(line).append('\n');
 		return this;

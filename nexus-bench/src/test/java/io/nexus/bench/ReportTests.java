@@ -30,6 +30,14 @@ class ReportTests {
 	}
 
 	@Test
+	void nestsAPartUnderItsKeyAndIndentsItsLines() {
+		Report phase = new Report("phase").figure("tasks", "tasks", 5);
+		Report report = new Report("closed-loop").part("bulk", "Bulk:", phase);
+		assertThat(report.text()).startsWith("Bulk:\n  tasks ");
+		assertThat(report.data()).containsEntry("bulk", phase.data());
+	}
+
+	@Test
 	void addsUpHeapSamplesOfPrometheusText() {
 		String text = """
 				# HELP jvm_memory_used_bytes The amount of used memory
