@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -49,6 +50,8 @@ public class GroupCommitter implements SmartLifecycle {
 	private final TransactionTemplate transaction;
 
 	private final Settings settings;
+
+	private final AtomicLong refused = new AtomicLong();
 
 	private volatile boolean running;
 
@@ -105,6 +108,7 @@ public class GroupCommitter implements SmartLifecycle {
 			return unit.done();
 		}
 		if (this.running && this.settings.refuseWhenFull()) {
+			this.refused.addAndGet(unit.weight());
 			throw new OverloadedException("The " + this.name + " has " + lane.weight()
 					+ " units of work queued, its limit; send the request again shortly", 1);
 		}
@@ -118,6 +122,14 @@ public class GroupCommitter implements SmartLifecycle {
 	 */
 	public int queuedWeight() {
 		return this.lanes.stream().mapToInt(Lane::weight).sum();
+	}
+
+	/**
+	 * How much work this committer has refused because its queue was full.
+	 * @return the sum of the weights of the refused units since the start
+	 */
+	public long refusedWeight() {
+		return this.refused.get();
 	}
 
 	private void loop(Lane lane) {

@@ -1,5 +1,8 @@
 package io.nexus.server.tasks;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.HotPathLoad;
 
