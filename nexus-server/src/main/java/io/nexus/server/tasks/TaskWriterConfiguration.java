@@ -24,10 +24,18 @@ class TaskWriterConfiguration {
 	 * are behind ({@link HotPathLoad}), creation takes at most half of the time.
 	 */
 	@Bean
-	GroupCommitter taskCreateWriter(TransactionTemplate transaction, TaskProperties properties, HotPathLoad load) {
-		return new GroupCommitter("task-create-writer", 1, transaction, new GroupCommitter.Settings(
+	GroupCommitter taskCreateWriter(TransactionTemplate transaction, TaskProperties properties, HotPathLoad load,
+			MeterRegistry meters) {
+		GroupCommitter writer = new GroupCommitter("task-create-writer", 1, transaction, new GroupCommitter.Settings(
 				properties.createQueueCapacity(), properties.createTransactionTasks(), true, (keys) -> {
 				}, load::busy));
+		Gauge.builder("nexus.tasks.create.queue", writer, GroupCommitter::queuedWeight)
+			.description("Tasks accepted by the API that wait to be written")
+			.register(meters);
+		FunctionCounter.builder("nexus.tasks.create.refused", writer, GroupCommitter::refusedWeight)
+			.description("Tasks refused with 503 because the creation queue was full")
+			.register(meters);
+		return writer;
 	}
 
 }
