@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import io.nexus.protocol.frames.Ack;
@@ -97,6 +98,45 @@ class NexusAgentReconnectTests {
 		first.drop();
 		FakeNexusServer.Connection second = this.server.nextConnection();
 		assertThat(Wire.expect(second, "agent_register").path("running_tasks").isEmpty()).isTrue();
+	}
+
+	@Test
+	void keepsAndResendsAResultRefusedAsRetryableUntilAcknowledged() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch accepted = new CountDownLatch(1);
+		FakeNexusServer.Connection connection = startRegistered((builder) -> builder.handler((task) -> {
+			runs.incrementAndGet();
+			accepted.await();
+			return "done";
+		}));
+		Wire.send(connection, Tasks.assigned("t1", 2, null));
+		JsonNode accept = Wire.expect(connection, "task_accept");
+		Wire.send(connection, ErrorFrame.unavailable(accept.path("id").asString(), "database away"));
+		JsonNode acceptAgain = Wire.expect(connection, "task_accept");
+		assertThat(acceptAgain).isEqualTo(accept);
+		Wire.send(connection, new Ack(accept.path("id").asString(), "t1"));
+		accepted.countDown();
+		JsonNode complete = Wire.expect(connection, "task_complete");
+		for (int i = 0; i < 3; i++) {
+			Wire.send(connection, ErrorFrame.unavailable(complete.path("id").asString(), "database away"));
+			assertThat(Wire.expect(connection, "task_complete")).isEqualTo(complete);
+			assertThat(this.agent.runningTasks()).containsExactly("t1");
+		}
+		Wire.send(connection, new Ack(complete.path("id").asString(), "t1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
+		assertThat(runs).hasValue(1);
+	}
+
+	@Test
+	void dropsAResultRefusedForGoodAfterRetryableRefusals() throws Exception {
+		FakeNexusServer.Connection connection = startRegistered((builder) -> builder.handler((task) -> "done"));
+		Wire.send(connection, Tasks.assigned("t1", 2, null));
+		Wire.expect(connection, "task_accept");
+		JsonNode complete = Wire.expect(connection, "task_complete");
+		Wire.send(connection, ErrorFrame.unavailable(complete.path("id").asString(), "database away"));
+		assertThat(Wire.expect(connection, "task_complete")).isEqualTo(complete);
+		Wire.send(connection, new ErrorFrame(complete.path("id").asString(), "stale_lease", "lease 2 is stale"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
 	}
 
 	@Test

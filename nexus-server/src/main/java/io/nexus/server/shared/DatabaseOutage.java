@@ -11,6 +11,7 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a failure caused by the database being away (no connection, a connection lost,
@@ -47,6 +48,12 @@ public final class DatabaseOutage {
 				return true;
 			}
 			if (cause instanceof SQLException sql && isUnavailableState(sql.getSQLState())) {
+				return true;
+			}
+			if (cause instanceof TransactionSystemException failed
+					&& (failed.getCause() instanceof SQLException || isCause(failed.getApplicationException()))) {
+				// commit or rollback failed on a connection the pool has given up on
+				// ("Connection is closed", with no SQL state): the database went away
 				return true;
 			}
 			if (cause.getCause() == cause) {
