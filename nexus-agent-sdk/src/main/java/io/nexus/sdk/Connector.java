@@ -1,6 +1,7 @@
 package io.nexus.sdk;
 
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -53,6 +54,8 @@ final class Connector implements SocketConnection.Events {
 
 	private final AgentIdentity identity;
 
+	private final ServerRotation servers;
+
 	private final Consumer<AgentMessage> messages;
 
 	private final Consumer<AgentRejectedException> rejected;
@@ -81,6 +84,7 @@ final class Connector implements SocketConnection.Events {
 		this.messages = messages;
 		this.rejected = rejected;
 		this.identity = new AgentIdentity(settings.agentId(), settings.token(), settings.enrollmentKey());
+		this.servers = new ServerRotation(settings.serverUris());
 		this.client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
 	}
 
@@ -94,8 +98,9 @@ final class Connector implements SocketConnection.Events {
 		}
 		SocketConnection connection = new SocketConnection(this);
 		this.current = connection;
-		logger.log(Level.DEBUG, "Connecting to {0}", this.settings.serverUri());
-		connection.open(this.client, this.settings.serverUri(), this.identity.bearer(), this.settings.connectTimeout())
+		URI server = this.servers.current();
+		logger.log(Level.DEBUG, "Connecting to {0}", server);
+		connection.open(this.client, server, this.identity.bearer(), this.settings.connectTimeout())
 			.whenComplete((webSocket, ex) -> {
 				if (ex != null) {
 					post(() -> connectFailed(connection, ex));
@@ -261,11 +266,14 @@ final class Connector implements SocketConnection.Events {
 				return;
 			}
 		}
-		logger.log(Level.WARNING, "Cannot connect to {0}: {1}", this.settings.serverUri(), cause.toString());
+		logger.log(Level.WARNING, "Cannot connect to {0}: {1}", this.servers.current(), cause.toString());
 		scheduleReconnect();
 	}
 
 	private void scheduleReconnect() {
+		if (this.servers.size() > 1) {
+			logger.log(Level.INFO, "Trying the next Nexus node: {0}", this.servers.advance());
+		}
 		Duration delay = this.settings.backoff().delay(this.failures++);
 		logger.log(Level.INFO, "Reconnecting to Nexus in {0} ms", delay.toMillis());
 		this.loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);

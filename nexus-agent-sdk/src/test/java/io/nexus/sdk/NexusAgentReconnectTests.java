@@ -140,6 +140,44 @@ class NexusAgentReconnectTests {
 	}
 
 	@Test
+	void failsOverToTheNextServerAndResumesItsLeasesThere() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger runs = new AtomicInteger();
+		try (FakeNexusServer other = new FakeNexusServer()) {
+			this.agent = NexusAgent.builder()
+				.serverUris(this.server.uri(), other.uri())
+				.agentId("agent-1")
+				.token("nxa_test")
+				.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+				.handler((task) -> {
+					runs.incrementAndGet();
+					release.await();
+					return "done";
+				})
+				.build();
+			this.agent.start();
+			FakeNexusServer.Connection first = this.server.nextConnection();
+			Wire.expect(first, "agent_register");
+			Wire.send(first, new Registered("agent-1", 60, null, List.of()));
+			Wire.send(first, Tasks.assigned("t1", 3, null));
+			JsonNode accept = Wire.expect(first, "task_accept");
+			Wire.send(first, new Ack(accept.path("id").asString(), "t1"));
+			first.close(1001, "node stopping");
+
+			FakeNexusServer.Connection second = other.nextConnection();
+			JsonNode register = Wire.expect(second, "agent_register");
+			assertThat(register.path("running_tasks").toString()).isEqualTo("[{\"task_id\":\"t1\",\"lease_epoch\":3}]");
+			Wire.send(second, new Registered("agent-1", 60, null, List.of(new TaskLease("t1", 3))));
+			release.countDown();
+			JsonNode complete = Wire.expect(second, "task_complete");
+			assertThat(complete.path("lease_epoch").asLong()).isEqualTo(3);
+			Wire.send(second, new Ack(complete.path("id").asString(), "t1"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
+			assertThat(runs).hasValue(1);
+		}
+	}
+
+	@Test
 	void enrollsWithAKeyAndUsesTheIssuedTokenFromThenOn() throws Exception {
 		this.agent = agent((builder) -> builder.enrollmentKey("nxe_key").handler((task) -> null));
 		this.agent.start();
