@@ -186,6 +186,12 @@ final class Connector implements SocketConnection.Events {
 				logger.log(Level.WARNING, "Nexus reported an error: {0}", text);
 				if (!registered) {
 					this.lastError = text;
+					if (error.mayRetry()) {
+						// Nexus cannot register the agent now (its database is away): try
+						// again with backoff rather than wait for the registration
+						// timeout
+						connection.abort("registration refused for now");
+					}
 				}
 			}
 		}

@@ -224,6 +224,19 @@ class NexusAgentReconnectTests {
 	}
 
 	@Test
+	void retriesARegistrationRefusedAsRetryableAtOnce() throws Exception {
+		this.agent = agent((builder) -> builder.token("nxa_test").handler((task) -> null));
+		this.agent.start();
+		FakeNexusServer.Connection first = this.server.nextConnection();
+		JsonNode register = Wire.expect(first, "agent_register");
+		Wire.send(first, ErrorFrame.unavailable(register.path("id").asString(null), "database away"));
+		FakeNexusServer.Connection second = this.server.nextConnection();
+		Wire.expect(second, "agent_register");
+		Wire.send(second, new Registered("agent-1", 60, null, List.of()));
+		assertThat(this.agent.awaitRegistered(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
 	void retriesAfterAProtocolError() throws Exception {
 		FakeNexusServer.Connection first = startRegistered((builder) -> builder.handler((task) -> null));
 		first.close(4400, "protocol error");
