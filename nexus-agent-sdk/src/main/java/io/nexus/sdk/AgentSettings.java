@@ -10,7 +10,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What a {@link NexusAgentBuilder} collected, validated.
  *
- * @param serverUri the WebSocket endpoint, such as {@code ws://localhost:4100/ws}
+ * @param serverUris the WebSocket endpoints of the Nexus nodes, such as
+ * {@code ws://localhost:4100/ws}, tried in turn
  * @param token the agent's token, unless it enrolls with a key
  * @param enrollmentKey the enrollment key, unless it has a token
  * @param agentId the agent's id
@@ -24,8 +25,16 @@ import tools.jackson.databind.json.JsonMapper;
  * @param registrationTimeout how long Nexus may take to answer {@code agent_register}
  * @param dataMapper the mapper for payloads, results and message bodies
  */
-record AgentSettings(URI serverUri, @Nullable String token, @Nullable String enrollmentKey, String agentId, String name,
-		List<String> capabilities, int maxConcurrency, TaskHandler handler, Backoff backoff, Duration drainTimeout,
-		Duration connectTimeout, Duration registrationTimeout, JsonMapper dataMapper) {
+record AgentSettings(List<URI> serverUris, @Nullable String token, @Nullable String enrollmentKey, String agentId,
+		String name, List<String> capabilities, int maxConcurrency, TaskHandler handler, Backoff backoff,
+		Duration drainTimeout, Duration connectTimeout, Duration registrationTimeout, JsonMapper dataMapper) {
+
+	/**
+	 * The first endpoint.
+	 * @return the URI of the first node
+	 */
+	URI serverUri() {
+		return this.serverUris.get(0);
+	}
 
 }

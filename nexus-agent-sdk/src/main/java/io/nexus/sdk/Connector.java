@@ -1,6 +1,7 @@
 package io.nexus.sdk;
 
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -51,6 +52,8 @@ final class Connector implements SocketConnection.Events {
 
 	private final AgentIdentity identity;
 
+	private final ServerRotation servers;
+
 	private final Consumer<AgentMessage> messages;
 
 	private final Consumer<AgentRejectedException> rejected;
@@ -79,6 +82,7 @@ final class Connector implements SocketConnection.Events {
 		this.messages = messages;
 		this.rejected = rejected;
 		this.identity = new AgentIdentity(settings.agentId(), settings.token(), settings.enrollmentKey());
+		this.servers = new ServerRotation(settings.serverUris());
 		this.client = HttpClient.newBuilder().connectTimeout(settings.connectTimeout()).build();
 	}
 
@@ -92,8 +96,9 @@ final class Connector implements SocketConnection.Events {
 		}
 		SocketConnection connection = new SocketConnection(this);
 		this.current = connection;
-		logger.log(Level.DEBUG, "Connecting to {0}", this.settings.serverUri());
-		connection.open(this.client, this.settings.serverUri(), this.identity.bearer(), this.settings.connectTimeout())
+		URI server = this.servers.current();
+		logger.log(Level.DEBUG, "Connecting to {0}", server);
+		connection.open(this.client, server, this.identity.bearer(), this.settings.connectTimeout())
 			.whenComplete((webSocket, ex) -> {
 				if (ex != null) {
 					post(() -> connectFailed(connection, ex));
@@ -184,6 +189,12 @@ final class Connector implements SocketConnection.Events {
 				logger.log(Level.WARNING, "Nexus reported an error: {0}", text);
 				if (!registered) {
 					this.lastError = text;
+					if (error.mayRetry()) {
+						// Nexus cannot register the agent now (its database is away): try
+						// again with backoff rather than wait for the registration
+						// timeout
+						connection.abort("registration refused for now");
+					}
 				}
 			}
 		}
@@ -264,11 +275,14 @@ final class Connector implements SocketConnection.Events {
 				return;
 			}
 		}
-		logger.log(Level.WARNING, "Cannot connect to {0}: {1}", this.settings.serverUri(), cause.toString());
+		logger.log(Level.WARNING, "Cannot connect to {0}: {1}", this.servers.current(), cause.toString());
 		scheduleReconnect();
 	}
 
 	private void scheduleReconnect() {
+		if (this.servers.size() > 1) {
+			logger.log(Level.INFO, "Trying the next Nexus node: {0}", this.servers.advance());
+		}
 		Duration delay = this.settings.backoff().delay(this.failures++);
 		logger.log(Level.INFO, "Reconnecting to Nexus in {0} ms", delay.toMillis());
 		this.loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);

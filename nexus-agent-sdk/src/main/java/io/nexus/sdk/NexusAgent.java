@@ -72,7 +72,8 @@ public final class NexusAgent implements AutoCloseable {
 		this.listenerThread = Executors.newSingleThreadExecutor(threads("nexus-agent-messages", true));
 		FrameCodec codec = new FrameCodec();
 		this.sender = new FrameSender(codec);
-		this.runner = new TaskRunner(this.loop, this.workers, this.sender, settings.handler(), settings.dataMapper());
+		this.runner = new TaskRunner(this.loop, this.workers, this.sender, settings.handler(), settings.dataMapper(),
+				settings.backoff());
 		this.connector = new Connector(settings, this.loop, codec, this.sender, this.runner, this.status, this::deliver,
 				(rejection) -> rejected());
 	}

@@ -14,7 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class NexusAgentBuilder {
 
-	private @Nullable URI serverUri;
+	private List<URI> serverUris = List.of();
 
 	private @Nullable String token;
 
@@ -51,8 +51,29 @@ public final class NexusAgentBuilder {
 	 * @return this builder
 	 */
 	public NexusAgentBuilder serverUri(URI serverUri) {
-		this.serverUri = serverUri;
+		return serverUris(List.of(serverUri));
+	}
+
+	/**
+	 * The WebSocket endpoints of several Nexus nodes (or gateways). The agent connects to
+	 * the first; when a connection is lost or cannot be made it moves on to the next one
+	 * (round robin, with the reconnection backoff), registers there with the leases it
+	 * still holds and resumes its running tasks.
+	 * @param serverUris such as {@code ws://node-a:4100/ws}, {@code ws://node-b:4100/ws}
+	 * @return this builder
+	 */
+	public NexusAgentBuilder serverUris(List<URI> serverUris) {
+		this.serverUris = List.copyOf(serverUris);
 		return this;
+	}
+
+	/**
+	 * The WebSocket endpoints of several Nexus nodes; see {@link #serverUris(List)}.
+	 * @param serverUris the endpoints
+	 * @return this builder
+	 */
+	public NexusAgentBuilder serverUris(URI... serverUris) {
+		return serverUris(List.of(serverUris));
 	}
 
 	/**
@@ -191,9 +212,13 @@ public final class NexusAgentBuilder {
 	}
 
 	AgentSettings settings() {
-		URI uri = require(this.serverUri, "serverUri");
-		if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
-			throw new IllegalStateException("serverUri must be ws:// or wss://, got " + uri);
+		if (this.serverUris.isEmpty()) {
+			throw new IllegalStateException("serverUri is required");
+		}
+		for (URI uri : this.serverUris) {
+			if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
+				throw new IllegalStateException("serverUri must be ws:// or wss://, got " + uri);
+			}
 		}
 		if ((this.token == null) == (this.enrollmentKey == null)) {
 			throw new IllegalStateException("Set exactly one of token and enrollmentKey");
@@ -213,9 +238,10 @@ public final class NexusAgentBuilder {
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
-		return new AgentSettings(uri, this.token, this.enrollmentKey, id, (this.name != null) ? this.name : id,
-				this.capabilities, this.maxConcurrency, require(this.handler, "handler"), backoff, this.drainTimeout,
-				this.connectTimeout, this.registrationTimeout, Objects.requireNonNull(this.dataMapper, "dataMapper"));
+		return new AgentSettings(this.serverUris, this.token, this.enrollmentKey, id,
+				(this.name != null) ? this.name : id, this.capabilities, this.maxConcurrency,
+				require(this.handler, "handler"), backoff, this.drainTimeout, this.connectTimeout,
+				this.registrationTimeout, Objects.requireNonNull(this.dataMapper, "dataMapper"));
 	}
 
 	private static <T> T require(@Nullable T value, String name) {

@@ -9,9 +9,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.nexus.protocol.frames.Ack;
 import io.nexus.protocol.frames.AgentFrame;
@@ -40,7 +41,7 @@ final class TaskRunner {
 	/** Frames sent and not yet answered, by frame id: accepts, and results to resend. */
 	private final Map<String, Outstanding> outstanding = new LinkedHashMap<>();
 
-	private final Executor loop;
+	private final ScheduledExecutorService loop;
 
 	private final ExecutorService workers;
 
@@ -50,13 +51,17 @@ final class TaskRunner {
 
 	private final JsonMapper dataMapper;
 
+	private final Backoff retryBackoff;
+
 	private @Nullable CompletableFuture<Void> drained;
 
-	TaskRunner(Executor loop, ExecutorService workers, FrameSender sender, TaskHandler handler, JsonMapper dataMapper) {
+	TaskRunner(ScheduledExecutorService loop, ExecutorService workers, FrameSender sender, TaskHandler handler,
+			JsonMapper dataMapper, Backoff retryBackoff) {
 		this.loop = loop;
 		this.workers = workers;
 		this.sender = sender;
 		this.dataMapper = dataMapper;
+		this.retryBackoff = retryBackoff;
 		this.invoker = new HandlerInvoker(handler, dataMapper, sender);
 	}
 
@@ -109,7 +114,10 @@ final class TaskRunner {
 	}
 
 	/**
-	 * Handles an {@code error} that answers a task frame.
+	 * Handles an {@code error} that answers a task frame. A retryable refusal (Nexus
+	 * could not store the frame now, code {@code unavailable}) keeps the frame and sends
+	 * it again after a backoff, until it is acknowledged or refused for good; any other
+	 * refusal drops the task.
 	 * @param error the error
 	 * @return whether it answered a frame of this runner
 	 */
@@ -117,6 +125,10 @@ final class TaskRunner {
 		Outstanding refused = (error.id() != null) ? this.outstanding.remove(error.id()) : null;
 		if (refused == null) {
 			return false;
+		}
+		if (error.mayRetry()) {
+			retryLater(error.id(), refused, error);
+			return true;
 		}
 		RunningTask task = this.tasks.get(refused.taskId());
 		if (task != null && task.leaseEpoch() == refused.leaseEpoch()) {
@@ -143,8 +155,9 @@ final class TaskRunner {
 			}
 		}
 		for (Map.Entry<String, Outstanding> entry : this.outstanding.entrySet()) {
-			if (entry.getValue().result() != null) {
-				this.sender.send(entry.getValue().result());
+			AgentFrame result = entry.getValue().result();
+			if (result != null) {
+				this.sender.send(result);
 			}
 		}
 		checkDrained();
@@ -199,8 +212,9 @@ final class TaskRunner {
 
 	private void accept(RunningTask task) {
 		String id = this.sender.nextId();
-		this.outstanding.put(id, new Outstanding(task.taskId(), task.leaseEpoch(), null));
-		this.sender.send(new TaskAccept(TaskAccept.TYPE, id, task.taskId(), task.leaseEpoch()));
+		TaskAccept frame = new TaskAccept(TaskAccept.TYPE, id, task.taskId(), task.leaseEpoch());
+		this.outstanding.put(id, new Outstanding(task.taskId(), task.leaseEpoch(), frame, 0));
+		this.sender.send(frame);
 	}
 
 	private void execute(RunningTask task) {
@@ -213,7 +227,7 @@ final class TaskRunner {
 			return;
 		}
 		task.finished();
-		this.outstanding.put(outcome.id(), new Outstanding(task.taskId(), task.leaseEpoch(), outcome));
+		this.outstanding.put(outcome.id(), new Outstanding(task.taskId(), task.leaseEpoch(), outcome, 0));
 		this.sender.send(outcome);
 	}
 
@@ -224,6 +238,32 @@ final class TaskRunner {
 						new TaskProgress(TaskProgress.TYPE, null, task.taskId(), task.leaseEpoch(), percent, message));
 			}
 		});
+	}
+
+	/**
+	 * Keeps a refused frame and sends it again, with the same id, after a backoff: unless
+	 * by then it was answered, its task dropped, or its lease replaced.
+	 */
+	private void retryLater(String id, Outstanding refused, ErrorFrame error) {
+		RunningTask task = this.tasks.get(refused.taskId());
+		if (task == null || task.leaseEpoch() != refused.leaseEpoch()) {
+			return;
+		}
+		Outstanding waiting = refused.retried();
+		this.outstanding.put(id, waiting);
+		long delay = Math.max(50, this.retryBackoff.delay(refused.retries()).toMillis());
+		logger.log(Level.INFO, "Nexus cannot store a frame of {0} now ({1}); sending it again in {2} ms", task,
+				error.code(), delay);
+		try {
+			this.loop.schedule(() -> {
+				if (this.outstanding.get(id) == waiting) {
+					this.sender.send(waiting.frame());
+				}
+			}, delay, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			logger.log(Level.DEBUG, "Agent stopped; not sending {0} again", task);
+		}
 	}
 
 	private void drop(RunningTask task, String reason) {
@@ -250,9 +290,23 @@ final class TaskRunner {
 	}
 
 	/**
-	 * A frame that awaits an {@code ack} or {@code error}.
+	 * A frame that awaits an {@code ack} or {@code error}: an accept or a result.
+	 *
+	 * @param taskId the task
+	 * @param leaseEpoch the lease it was sent under
+	 * @param frame the frame, to send again
+	 * @param retries how many retryable refusals it had
 	 */
-	private record Outstanding(String taskId, long leaseEpoch, @Nullable AgentFrame result) {
+	private record Outstanding(String taskId, long leaseEpoch, AgentFrame frame, int retries) {
+
+		/** The result (complete or fail), or {@code null} for an accept. */
+		@Nullable AgentFrame result() {
+			return (this.frame instanceof TaskAccept) ? null : this.frame;
+		}
+
+		Outstanding retried() {
+			return new Outstanding(this.taskId, this.leaseEpoch, this.frame, this.retries + 1);
+		}
 
 	}
 

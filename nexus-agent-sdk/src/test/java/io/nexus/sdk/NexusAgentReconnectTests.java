@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import io.nexus.protocol.frames.Ack;
@@ -100,6 +101,83 @@ class NexusAgentReconnectTests {
 	}
 
 	@Test
+	void keepsAndResendsAResultRefusedAsRetryableUntilAcknowledged() throws Exception {
+		AtomicInteger runs = new AtomicInteger();
+		CountDownLatch accepted = new CountDownLatch(1);
+		FakeNexusServer.Connection connection = startRegistered((builder) -> builder.handler((task) -> {
+			runs.incrementAndGet();
+			accepted.await();
+			return "done";
+		}));
+		Wire.send(connection, Tasks.assigned("t1", 2, null));
+		JsonNode accept = Wire.expect(connection, "task_accept");
+		Wire.send(connection, ErrorFrame.unavailable(accept.path("id").asString(), "database away"));
+		JsonNode acceptAgain = Wire.expect(connection, "task_accept");
+		assertThat(acceptAgain).isEqualTo(accept);
+		Wire.send(connection, new Ack(accept.path("id").asString(), "t1"));
+		accepted.countDown();
+		JsonNode complete = Wire.expect(connection, "task_complete");
+		for (int i = 0; i < 3; i++) {
+			Wire.send(connection, ErrorFrame.unavailable(complete.path("id").asString(), "database away"));
+			assertThat(Wire.expect(connection, "task_complete")).isEqualTo(complete);
+			assertThat(this.agent.runningTasks()).containsExactly("t1");
+		}
+		Wire.send(connection, new Ack(complete.path("id").asString(), "t1"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
+		assertThat(runs).hasValue(1);
+	}
+
+	@Test
+	void dropsAResultRefusedForGoodAfterRetryableRefusals() throws Exception {
+		FakeNexusServer.Connection connection = startRegistered((builder) -> builder.handler((task) -> "done"));
+		Wire.send(connection, Tasks.assigned("t1", 2, null));
+		Wire.expect(connection, "task_accept");
+		JsonNode complete = Wire.expect(connection, "task_complete");
+		Wire.send(connection, ErrorFrame.unavailable(complete.path("id").asString(), "database away"));
+		assertThat(Wire.expect(connection, "task_complete")).isEqualTo(complete);
+		Wire.send(connection, new ErrorFrame(complete.path("id").asString(), "stale_lease", "lease 2 is stale"));
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
+	}
+
+	@Test
+	void failsOverToTheNextServerAndResumesItsLeasesThere() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger runs = new AtomicInteger();
+		try (FakeNexusServer other = new FakeNexusServer()) {
+			this.agent = NexusAgent.builder()
+				.serverUris(this.server.uri(), other.uri())
+				.agentId("agent-1")
+				.token("nxa_test")
+				.reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50))
+				.handler((task) -> {
+					runs.incrementAndGet();
+					release.await();
+					return "done";
+				})
+				.build();
+			this.agent.start();
+			FakeNexusServer.Connection first = this.server.nextConnection();
+			Wire.expect(first, "agent_register");
+			Wire.send(first, new Registered("agent-1", 60, null, List.of()));
+			Wire.send(first, Tasks.assigned("t1", 3, null));
+			JsonNode accept = Wire.expect(first, "task_accept");
+			Wire.send(first, new Ack(accept.path("id").asString(), "t1"));
+			first.close(1001, "node stopping");
+
+			FakeNexusServer.Connection second = other.nextConnection();
+			JsonNode register = Wire.expect(second, "agent_register");
+			assertThat(register.path("running_tasks").toString()).isEqualTo("[{\"task_id\":\"t1\",\"lease_epoch\":3}]");
+			Wire.send(second, new Registered("agent-1", 60, null, List.of(new TaskLease("t1", 3))));
+			release.countDown();
+			JsonNode complete = Wire.expect(second, "task_complete");
+			assertThat(complete.path("lease_epoch").asLong()).isEqualTo(3);
+			Wire.send(second, new Ack(complete.path("id").asString(), "t1"));
+			await().atMost(Duration.ofSeconds(5)).until(() -> this.agent.runningTasks().isEmpty());
+			assertThat(runs).hasValue(1);
+		}
+	}
+
+	@Test
 	void enrollsWithAKeyAndUsesTheIssuedTokenFromThenOn() throws Exception {
 		this.agent = agent((builder) -> builder.enrollmentKey("nxe_key").handler((task) -> null));
 		this.agent.start();
@@ -151,6 +229,19 @@ class NexusAgentReconnectTests {
 			.handler((task) -> null));
 		this.agent.start();
 		Wire.expect(this.server.nextConnection(), "agent_register");
+		FakeNexusServer.Connection second = this.server.nextConnection();
+		Wire.expect(second, "agent_register");
+		Wire.send(second, new Registered("agent-1", 60, null, List.of()));
+		assertThat(this.agent.awaitRegistered(Duration.ofSeconds(5))).isTrue();
+	}
+
+	@Test
+	void retriesARegistrationRefusedAsRetryableAtOnce() throws Exception {
+		this.agent = agent((builder) -> builder.token("nxa_test").handler((task) -> null));
+		this.agent.start();
+		FakeNexusServer.Connection first = this.server.nextConnection();
+		JsonNode register = Wire.expect(first, "agent_register");
+		Wire.send(first, ErrorFrame.unavailable(register.path("id").asString(null), "database away"));
 		FakeNexusServer.Connection second = this.server.nextConnection();
 		Wire.expect(second, "agent_register");
 		Wire.send(second, new Registered("agent-1", 60, null, List.of()));

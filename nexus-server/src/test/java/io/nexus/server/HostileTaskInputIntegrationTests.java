@@ -218,9 +218,11 @@ class HostileTaskInputIntegrationTests extends HostileInputTest {
 			"/api/tasks?limit=abc", "/api/tasks?limit=1.5", "/api/tasks?limit=99999999999", "/api/tasks?cursor=abc!",
 			"/api/tasks?cursor=czp4", "/api/tasks?cursor=czo5OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ", "/api/tasks?status=done",
 			"/api/tasks?priority=urgent", "/api/tasks?agent_id=..%2Fx", "/api/agents?limit=0", "/api/agents?limit=501",
-			"/api/agents?limit=x", "/api/agents?cursor=%00", "/api/agents?status=sleeping", "/api/agents?online=maybe",
-			"/api/tasks/" + LONG_ID, "/api/tasks/" + LONG_ID + "/events", "/api/agents/" + LONG_ID, "/api/tasks/%00",
-			"/api/tasks/..%2F..%2Fetc", "/api/tasks/%2e%2e", "/api/tasks/a%20b" })
+			"/api/agents?limit=x", "/api/agents?cursor=%00", "/api/tasks?cursor=%FF", "/api/tasks?cursor=%C3%28%01",
+			"/api/agents?status=%ED%A0%80", "/api/tasks?limit=%E2%82", "/api/agents?status=sleeping",
+			"/api/agents?online=maybe", "/api/tasks/" + LONG_ID, "/api/tasks/" + LONG_ID + "/events",
+			"/api/agents/" + LONG_ID, "/api/tasks/%00", "/api/tasks/..%2F..%2Fetc", "/api/tasks/%2e%2e",
+			"/api/tasks/a%20b" })
 	void refusesBadQueriesAndIds(String path) {
 		assertRejected(400, () -> this.api.get(path));
 	}

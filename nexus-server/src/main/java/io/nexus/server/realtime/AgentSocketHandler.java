@@ -30,6 +30,7 @@ import io.nexus.server.dispatch.DispatchProperties;
 import io.nexus.server.dispatch.LogContext;
 import io.nexus.server.dispatch.NodeNotLiveException;
 import io.nexus.server.dispatch.UnsupportedProtocolException;
+import io.nexus.server.shared.DatabaseOutage;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.Lease;
@@ -191,6 +192,12 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			}
 		}
 		catch (RuntimeException ex) {
+			if (DatabaseOutage.isCause(ex)) {
+				logger.warn("Refused {} from {}: the database is unavailable ({})", frame.type(),
+						connection.channel.describe(), ex.getMessage());
+				connection.channel.send(unavailable(frame));
+				return;
+			}
 			logger.error("Failed to handle {} from {}", frame.type(), connection.channel.describe(), ex);
 			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to handle the frame"));
 		}
@@ -265,12 +272,23 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			else if (cause instanceof NexusException refusal) {
 				connection.channel.send(new ErrorFrame(frame.id(), errorCode(refusal), refusal.getMessage()));
 			}
+			else if (DatabaseOutage.isCause(cause)) {
+				// the agent keeps the report and sends it again: nothing is lost
+				logger.warn("Could not store {} from {}: the database is unavailable ({})", frame.type(),
+						connection.channel.describe(), cause.getMessage());
+				connection.channel.send(unavailable(frame));
+			}
 			else {
 				logger.error("Failed to store {} from {}", frame.type(), connection.channel.describe(), cause);
 				connection.channel
 					.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to store the report"));
 			}
 		});
+	}
+
+	private static ErrorFrame unavailable(AgentFrame frame) {
+		return ErrorFrame.unavailable(frame.id(), "the database is unavailable; send the frame again in "
+				+ DatabaseOutage.RETRY_AFTER_SECONDS + " seconds or after reconnecting");
 	}
 
 	private static String errorCode(NexusException ex) {

@@ -170,8 +170,10 @@ public class GroupCommitter implements SmartLifecycle {
 			});
 		}
 		catch (RuntimeException ex) {
-			if (batch.size() == 1) {
-				batch.get(0).done().completeExceptionally(ex);
+			if (batch.size() == 1 || DatabaseOutage.isCause(ex)) {
+				// the database is away: writing the units one by one would only make each
+				// wait for a connection in turn; every caller gets the outage at once
+				batch.forEach((unit) -> unit.done().completeExceptionally(ex));
 				return;
 			}
 			logger.debug("Group commit of {} unit(s) by {} failed; writing them one by one", batch.size(), this.name,

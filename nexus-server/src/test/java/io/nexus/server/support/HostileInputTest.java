@@ -96,7 +96,11 @@ public abstract class HostileInputTest extends ApiIntegrationTest {
 				this.api.get("/api/agents/" + this.agent).body());
 	}
 
-	private Map<String, Long> counts() {
+	/**
+	 * The number of rows of every table a refused request must leave alone.
+	 * @return rows by table
+	 */
+	protected Map<String, Long> counts() {
 		Map<String, Long> counts = new LinkedHashMap<>();
 		TABLES.forEach((table) -> counts.put(table, rows(table)));
 		return counts;

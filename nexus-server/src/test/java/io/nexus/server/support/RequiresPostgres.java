@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Skips a test class when no PostgreSQL is reachable, or fails it when
  * {@code NEXUS_REQUIRE_SERVICES=true}.
  */
-class RequiresPostgres implements ExecutionCondition {
+public class RequiresPostgres implements ExecutionCondition {
 
 	@Override
 	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

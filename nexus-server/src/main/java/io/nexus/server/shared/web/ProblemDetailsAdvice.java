@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.nexus.server.shared.DatabaseOutage;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.shared.OverloadedException;
 import jakarta.validation.ConstraintViolationException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -114,11 +116,50 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 				"The change conflicts with stored data; read the resource again and retry", request));
 	}
 
+	@ExceptionHandler(InvalidParameterException.class)
+	ResponseEntity<ProblemDetail> undecodableParameter(InvalidParameterException ex, WebRequest request) {
+		return response(problem(HttpStatus.BAD_REQUEST, "invalid_parameter",
+				"A parameter is not valid percent-encoded UTF-8", request));
+	}
+
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<ProblemDetail> unexpected(Exception ex, WebRequest request) {
+		if (DatabaseOutage.isCause(ex)) {
+			log.warn("503 on {}: the database is unavailable ({})", path(request), ex.getMessage());
+			return unavailable(request);
+		}
 		log.error("Unexpected error on {}", path(request), ex);
 		return response(problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error",
 				"Nexus failed to handle the request; the error is logged", request));
+	}
+
+	/**
+	 * The answer to a request that needs the database while it is away: retry later.
+	 * @param request the request
+	 * @return 503 {@code service_unavailable} with {@code Retry-After}
+	 */
+	static ResponseEntity<ProblemDetail> unavailable(WebRequest request) {
+		ProblemDetail problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "service_unavailable",
+				"The database is unavailable; retry after " + DatabaseOutage.RETRY_AFTER_SECONDS + " seconds", request);
+		return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+			.header(HttpHeaders.RETRY_AFTER, Integer.toString(DatabaseOutage.RETRY_AFTER_SECONDS))
+			.contentType(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON)
+			.body(problem);
+	}
+
+	/**
+	 * The {@code instance} of a problem: the request path, or {@code /} when it is not a
+	 * valid URI reference.
+	 * @param path the request path
+	 * @return the instance
+	 */
+	static URI safeInstance(String path) {
+		try {
+			return URI.create(path);
+		}
+		catch (IllegalArgumentException ex) {
+			return URI.create("/");
+		}
 	}
 
 	@Override
@@ -177,7 +218,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			WebRequest request) {
 		if (body instanceof ProblemDetail problem) {
 			problem.setType(URI.create(TYPE_PREFIX + codeFor(statusCode)));
-			problem.setInstance(URI.create(path(request)));
+			problem.setInstance(safeInstance(path(request)));
 		}
 		return super.createResponseEntity(body, headers, statusCode, request);
 	}
@@ -273,7 +314,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setType(URI.create(TYPE_PREFIX + code));
 		problem.setTitle(status.getReasonPhrase());
-		problem.setInstance(URI.create(path(request)));
+		problem.setInstance(safeInstance(path(request)));
 		return problem;
 	}
 
