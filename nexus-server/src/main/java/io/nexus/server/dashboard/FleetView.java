@@ -1,7 +1,6 @@
 package io.nexus.server.dashboard;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,10 @@ import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentQuery;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.Contender;
+import io.nexus.server.dispatch.Eligibility;
+import io.nexus.server.dispatch.Eligibility.Ranked;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.Task;
 import org.jspecify.annotations.Nullable;
@@ -29,9 +32,15 @@ class FleetView {
 
 	private final JdbcClient jdbc;
 
-	FleetView(AgentRegistry agents, JdbcClient jdbc) {
+	private final AgentConnections connections;
+
+	private final Eligibility eligibility;
+
+	FleetView(AgentRegistry agents, JdbcClient jdbc, AgentConnections connections, Eligibility eligibility) {
 		this.agents = agents;
 		this.jdbc = jdbc;
+		this.connections = connections;
+		this.eligibility = eligibility;
 	}
 
 	@Transactional(readOnly = true)
@@ -49,42 +58,31 @@ class FleetView {
 	}
 
 	/**
-	 * Every agent with whether it could take the task now, best first.
+	 * Every agent with whether it could take the task now, ranked as dispatch ranks them:
+	 * an agent connected to this node as dispatch sees it (its live load, success rate
+	 * and heartbeat latency), any other from its stored tasks.
 	 * @param task a queued task
-	 * @return the candidates
+	 * @return the candidates, eligible and online first, best first
 	 */
 	@Transactional(readOnly = true)
 	List<Candidate> candidates(Task task) {
-		List<Candidate> result = new ArrayList<>();
+		List<Contender> contenders = new ArrayList<>();
 		for (AgentRow row : rows(null, null, null)) {
-			Agent agent = row.agent();
-			List<String> missing = agent.missingCapabilities(task.requiredCapabilities());
-			long free = Math.max(0, agent.maxConcurrency() - row.active());
-			double success = (row.successRate() != null) ? row.successRate() / 100.0 : 1.0;
-			double score = agent.priorityScore() + 50.0 * free / Math.max(1, agent.maxConcurrency()) + 30 * success;
-			String why;
-			if (!missing.isEmpty()) {
-				why = "lacks " + String.join(", ", missing);
-			}
-			else if (!agent.status().acceptsNewWork()) {
-				why = "is " + agent.status().wireName();
-			}
-			else if (free == 0) {
-				why = "is full (" + row.active() + "/" + agent.maxConcurrency() + ")";
-			}
-			else if (!agent.online()) {
-				why = "eligible; offline, the task waits until it connects";
-			}
-			else {
-				why = "eligible";
-			}
-			result.add(new Candidate(agent, why.startsWith("eligible"), why, score));
+			Integer success = row.successRate();
+			contenders.add(this.connections.get(row.agent().id())
+				.<Contender>map((live) -> live)
+				.orElseGet(() -> Contender.stored(row.agent(), (int) row.active(),
+						(success != null) ? success / 100.0 : 1.0)));
 		}
-		result.sort(Comparator.comparing(Candidate::eligible)
-			.thenComparing((Candidate c) -> c.agent().online())
-			.thenComparingDouble(Candidate::score)
-			.reversed());
-		return result;
+		return this.eligibility.rank(task, contenders).stream().map(FleetView::candidate).toList();
+	}
+
+	private static Candidate candidate(Ranked<Contender> ranked) {
+		Agent agent = ranked.contender().agent();
+		boolean eligible = ranked.verdict().eligible();
+		String why = (eligible && !agent.online()) ? "eligible; offline, the task waits until it connects"
+				: ranked.verdict().reason();
+		return new Candidate(agent, eligible, why, ranked.score().value());
 	}
 
 	private static AgentRow row(Agent agent, Map<String, long[]> stats) {

@@ -47,6 +47,8 @@ public class Dispatcher implements SmartLifecycle {
 
 	private final PoisonTasks poison;
 
+	private final Eligibility eligibility;
+
 	private final Semaphore signal = new Semaphore(0);
 
 	private volatile boolean running;
@@ -54,7 +56,8 @@ public class Dispatcher implements SmartLifecycle {
 	private Thread thread;
 
 	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties,
-			PoisonTasks poison) {
+			PoisonTasks poison, Eligibility eligibility) {
+		this.eligibility = eligibility;
 		this.connections = connections;
 		this.leases = leases;
 		this.delivery = delivery;
@@ -119,7 +122,7 @@ public class Dispatcher implements SmartLifecycle {
 	}
 
 	private boolean dispatchRound() {
-		List<ConnectedAgent> available = this.connections.all().stream().filter(ConnectedAgent::takesWork).toList();
+		List<ConnectedAgent> available = this.connections.all().stream().filter(this.eligibility::takesWork).toList();
 		if (available.isEmpty()) {
 			return false;
 		}
@@ -140,9 +143,9 @@ public class Dispatcher implements SmartLifecycle {
 		List<Claim> claims = new ArrayList<>();
 		for (Task task : candidates.ready()) {
 			List<ConnectedAgent> eligible = available.stream()
-				.filter((agent) -> Scoring.eligible(agent, task))
+				.filter((agent) -> this.eligibility.eligible(task, agent))
 				.toList();
-			ConnectedAgent best = Scoring.best(eligible).orElse(null);
+			ConnectedAgent best = this.eligibility.best(eligible).orElse(null);
 			if (best == null) {
 				continue;
 			}
@@ -154,7 +157,7 @@ public class Dispatcher implements SmartLifecycle {
 				poisoned += this.poison.undeliverable(task.id(), null, ex) ? 1 : 0;
 				continue;
 			}
-			String reason = Scoring.explain(best, eligible.size());
+			String reason = this.eligibility.explain(best, eligible.size());
 			if (best.reserveSlot()) {
 				chosen.put(task.id(), best);
 				payloads.put(task.id(), payload);
