@@ -1,5 +1,8 @@
 package io.nexus.server.dispatch;
 
+import java.util.Objects;
+import java.util.function.Supplier;
+
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentChanged;
@@ -10,16 +13,30 @@ import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tasks.TaskStatusChanged;
 import io.nexus.server.tasks.UnreadableTask;
 import io.nexus.server.tasks.UnreadableValue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns committed changes into dispatch work: wake-ups, slots freed, cancellations and
  * manual assignments sent to agents, drains completed.
+ * <p>
+ * These listeners run after the commit, while the committed transaction is still bound to
+ * the thread: a write that merely joined it would run outside any transaction Spring
+ * commits. So every write here (a drained agent paused, a task returned to the queue or
+ * failed as poison) runs in a transaction of its own ({@code REQUIRES_NEW}), committed
+ * before the listener goes on; frames are sent outside it.
  */
 @Component
 class DispatchEvents {
+
+	private static final Logger logger = LoggerFactory.getLogger(DispatchEvents.class);
 
 	private final AgentConnections connections;
 
@@ -35,9 +52,13 @@ class DispatchEvents {
 
 	private final PoisonTasks poison;
 
+	private final TransactionTemplate ownTransaction;
+
 	DispatchEvents(AgentConnections connections, AgentSessions sessions, Dispatcher dispatcher, Delivery delivery,
-			TaskLeases leases, AgentRegistry registry, PoisonTasks poison) {
+			TaskLeases leases, AgentRegistry registry, PoisonTasks poison, PlatformTransactionManager transactions) {
 		this.poison = poison;
+		this.ownTransaction = new TransactionTemplate(transactions);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.connections = connections;
 		this.sessions = sessions;
 		this.dispatcher = dispatcher;
@@ -55,9 +76,7 @@ class DispatchEvents {
 			this.connections.get(event.previousAgent()).ifPresent((agent) -> {
 				agent.accepted(event.taskId());
 				agent.releaseSlot();
-				if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
-					this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-				}
+				pauseIfDrained(agent);
 			});
 			if (!event.byPreviousAgent()) {
 				this.sessions.cancelOnAgent(event.previousAgent(), event.taskId().value(), event.previousEpoch(),
@@ -67,18 +86,20 @@ class DispatchEvents {
 		}
 		if (event.to() == TaskStatus.ASSIGNED && !event.byDispatcher() && event.agent() != null) {
 			this.connections.get(event.agent())
-				.ifPresent((agent) -> this.leases.find(event.taskId()).ifPresent((task) -> {
+				.ifPresent((agent) -> inOwnTransaction(() -> this.leases.find(event.taskId())).ifPresent((task) -> {
 					agent.addHeld();
 					UnreadableValue payload = task.unreadablePayload();
 					if (payload != null) {
 						// read after the assignment: never sent as if it had no payload
 						if (payload.keyMissing()) {
-							this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
-									+ payload.reason() + "); it waits for the key");
+							inOwnTransaction(() -> this.leases.release(task.lease(),
+									"returned to the queue: its payload cannot be read (" + payload.reason()
+											+ "); it waits for the key"));
 						}
 						else {
-							this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
-									"encrypted value failed its integrity check"), task.lease());
+							poisonInOwnTransaction(
+									() -> this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
+											"encrypted value failed its integrity check"), task.lease()));
 						}
 						return;
 					}
@@ -86,7 +107,7 @@ class DispatchEvents {
 						this.delivery.deliver(agent, task);
 					}
 					catch (RuntimeException ex) {
-						this.poison.undeliverable(task.id(), task.lease(), ex);
+						poisonInOwnTransaction(() -> this.poison.undeliverable(task.id(), task.lease(), ex));
 					}
 				}));
 		}
@@ -96,11 +117,32 @@ class DispatchEvents {
 	void onAgentChanged(AgentChanged event) {
 		this.connections.get(event.agent().id()).ifPresent((agent) -> {
 			agent.refresh(event.agent());
-			if (event.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
-				this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-			}
+			pauseIfDrained(agent);
 		});
 		this.dispatcher.wake();
+	}
+
+	private void pauseIfDrained(ConnectedAgent agent) {
+		if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
+			inOwnTransaction(() -> this.registry.setStatus(agent.id(), AgentStatus.PAUSED));
+		}
+	}
+
+	/**
+	 * Fails a task as poison; like {@link PoisonTasks}, never throws: if failing it
+	 * failed, PoisonTasks has logged why and its transaction rolls back.
+	 */
+	private void poisonInOwnTransaction(Supplier<Boolean> poisoning) {
+		try {
+			inOwnTransaction(poisoning);
+		}
+		catch (TransactionException ex) {
+			logger.debug("Poisoning a task rolled back", ex);
+		}
+	}
+
+	private <T> T inOwnTransaction(Supplier<T> write) {
+		return Objects.requireNonNull(this.ownTransaction.execute((status) -> write.get()));
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
