@@ -1,7 +1,6 @@
 package io.nexus.server.dashboard;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +8,8 @@ import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentQuery;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.analytics.AgentActivity;
+import io.nexus.server.analytics.Analytics;
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.dispatch.Contender;
 import io.nexus.server.dispatch.Eligibility;
@@ -17,7 +18,6 @@ import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.Task;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -30,15 +30,15 @@ class FleetView {
 
 	private final AgentRegistry agents;
 
-	private final JdbcClient jdbc;
+	private final Analytics analytics;
 
 	private final AgentConnections connections;
 
 	private final Eligibility eligibility;
 
-	FleetView(AgentRegistry agents, JdbcClient jdbc, AgentConnections connections, Eligibility eligibility) {
+	FleetView(AgentRegistry agents, Analytics analytics, AgentConnections connections, Eligibility eligibility) {
 		this.agents = agents;
-		this.jdbc = jdbc;
+		this.analytics = analytics;
 		this.connections = connections;
 		this.eligibility = eligibility;
 	}
@@ -48,13 +48,13 @@ class FleetView {
 		List<Agent> found = this.agents
 			.list(new AgentQuery(status, blankToNull(capability), online), new PageRequest(PageRequest.MAX_LIMIT, null))
 			.items();
-		Map<String, long[]> stats = stats();
+		Map<String, AgentActivity> stats = this.analytics.activityByAgent();
 		return found.stream().map((agent) -> row(agent, stats)).toList();
 	}
 
 	@Transactional(readOnly = true)
 	AgentRow row(Agent agent) {
-		return row(agent, stats());
+		return row(agent, this.analytics.activityByAgent());
 	}
 
 	/**
@@ -85,24 +85,9 @@ class FleetView {
 		return new Candidate(agent, eligible, why, ranked.score().value());
 	}
 
-	private static AgentRow row(Agent agent, Map<String, long[]> stats) {
-		long[] counts = stats.getOrDefault(agent.id().value(), new long[3]);
-		return new AgentRow(agent, counts[0], counts[1], counts[2]);
-	}
-
-	private Map<String, long[]> stats() {
-		Map<String, long[]> stats = new HashMap<>();
-		this.jdbc.sql("""
-				SELECT assigned_agent_id AS agent,
-				       SUM(CASE WHEN status IN ('assigned', 'in_progress') THEN 1 ELSE 0 END) AS active,
-				       SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
-				       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
-				FROM tasks WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id
-				""").query((rs) -> {
-			stats.put(rs.getString("agent"),
-					new long[] { rs.getLong("active"), rs.getLong("completed"), rs.getLong("failed") });
-		});
-		return stats;
+	private static AgentRow row(Agent agent, Map<String, AgentActivity> stats) {
+		AgentActivity activity = stats.getOrDefault(agent.id().value(), AgentActivity.NONE);
+		return new AgentRow(agent, activity.active(), activity.completed(), activity.failed());
 	}
 
 	static @Nullable String blankToNull(@Nullable String value) {

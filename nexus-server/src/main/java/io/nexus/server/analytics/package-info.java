@@ -1,0 +1,9 @@
+/**
+ * Analytics: the read models over tasks, their history and agents (throughput, latency,
+ * success rates, the fleet's activity, the queue), behind one façade for the dashboard
+ * and the {@code /api/analytics} endpoints.
+ */
+@NullMarked
+package io.nexus.server.analytics;
+
+import org.jspecify.annotations.NullMarked;
