@@ -19,7 +19,8 @@ final class AnalyticsResponses {
 	/**
 	 * Finished tasks per bucket.
 	 *
-	 * @param from the start of the first bucket
+	 * @param from the start of the range (the first bucket may start earlier, at a bucket
+	 * boundary)
 	 * @param to the end of the range
 	 * @param bucketSeconds the bucket size
 	 * @param completed tasks completed in the range
