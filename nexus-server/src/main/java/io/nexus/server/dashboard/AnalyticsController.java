@@ -10,6 +10,7 @@ import java.util.Map;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentQuery;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.analytics.AgentStats;
 import io.nexus.server.shared.PageRequest;
 import org.jspecify.annotations.Nullable;
 

@@ -1,8 +1,6 @@
 package io.nexus.server.dashboard;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,11 +8,16 @@ import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentQuery;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.analytics.AgentActivity;
+import io.nexus.server.analytics.Analytics;
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.Contender;
+import io.nexus.server.dispatch.Eligibility;
+import io.nexus.server.dispatch.Eligibility.Ranked;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.Task;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -27,11 +30,17 @@ class FleetView {
 
 	private final AgentRegistry agents;
 
-	private final JdbcClient jdbc;
+	private final Analytics analytics;
 
-	FleetView(AgentRegistry agents, JdbcClient jdbc) {
+	private final AgentConnections connections;
+
+	private final Eligibility eligibility;
+
+	FleetView(AgentRegistry agents, Analytics analytics, AgentConnections connections, Eligibility eligibility) {
 		this.agents = agents;
-		this.jdbc = jdbc;
+		this.analytics = analytics;
+		this.connections = connections;
+		this.eligibility = eligibility;
 	}
 
 	@Transactional(readOnly = true)
@@ -39,72 +48,46 @@ class FleetView {
 		List<Agent> found = this.agents
 			.list(new AgentQuery(status, blankToNull(capability), online), new PageRequest(PageRequest.MAX_LIMIT, null))
 			.items();
-		Map<String, long[]> stats = stats();
+		Map<String, AgentActivity> stats = this.analytics.activityByAgent();
 		return found.stream().map((agent) -> row(agent, stats)).toList();
 	}
 
 	@Transactional(readOnly = true)
 	AgentRow row(Agent agent) {
-		return row(agent, stats());
+		return row(agent, this.analytics.activityByAgent());
 	}
 
 	/**
-	 * Every agent with whether it could take the task now, best first.
+	 * Every agent with whether it could take the task now, ranked as dispatch ranks them:
+	 * an agent connected to this node as dispatch sees it (its live load, success rate
+	 * and heartbeat latency), any other from its stored tasks.
 	 * @param task a queued task
-	 * @return the candidates
+	 * @return the candidates, eligible and online first, best first
 	 */
 	@Transactional(readOnly = true)
 	List<Candidate> candidates(Task task) {
-		List<Candidate> result = new ArrayList<>();
+		List<Contender> contenders = new ArrayList<>();
 		for (AgentRow row : rows(null, null, null)) {
-			Agent agent = row.agent();
-			List<String> missing = agent.missingCapabilities(task.requiredCapabilities());
-			long free = Math.max(0, agent.maxConcurrency() - row.active());
-			double success = (row.successRate() != null) ? row.successRate() / 100.0 : 1.0;
-			double score = agent.priorityScore() + 50.0 * free / Math.max(1, agent.maxConcurrency()) + 30 * success;
-			String why;
-			if (!missing.isEmpty()) {
-				why = "lacks " + String.join(", ", missing);
-			}
-			else if (!agent.status().acceptsNewWork()) {
-				why = "is " + agent.status().wireName();
-			}
-			else if (free == 0) {
-				why = "is full (" + row.active() + "/" + agent.maxConcurrency() + ")";
-			}
-			else if (!agent.online()) {
-				why = "eligible; offline, the task waits until it connects";
-			}
-			else {
-				why = "eligible";
-			}
-			result.add(new Candidate(agent, why.startsWith("eligible"), why, score));
+			Integer success = row.successRate();
+			contenders.add(this.connections.get(row.agent().id())
+				.<Contender>map((live) -> live)
+				.orElseGet(() -> Contender.stored(row.agent(), (int) row.active(),
+						(success != null) ? success / 100.0 : 1.0)));
 		}
-		result.sort(Comparator.comparing(Candidate::eligible)
-			.thenComparing((Candidate c) -> c.agent().online())
-			.thenComparingDouble(Candidate::score)
-			.reversed());
-		return result;
+		return this.eligibility.rank(task, contenders).stream().map(FleetView::candidate).toList();
 	}
 
-	private static AgentRow row(Agent agent, Map<String, long[]> stats) {
-		long[] counts = stats.getOrDefault(agent.id().value(), new long[3]);
-		return new AgentRow(agent, counts[0], counts[1], counts[2]);
+	private static Candidate candidate(Ranked<Contender> ranked) {
+		Agent agent = ranked.contender().agent();
+		boolean eligible = ranked.verdict().eligible();
+		String why = (eligible && !agent.online()) ? "eligible; offline, the task waits until it connects"
+				: ranked.verdict().reason();
+		return new Candidate(agent, eligible, why, ranked.score().value());
 	}
 
-	private Map<String, long[]> stats() {
-		Map<String, long[]> stats = new HashMap<>();
-		this.jdbc.sql("""
-				SELECT assigned_agent_id AS agent,
-				       SUM(CASE WHEN status IN ('assigned', 'in_progress') THEN 1 ELSE 0 END) AS active,
-				       SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
-				       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
-				FROM tasks WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id
-				""").query((rs) -> {
-			stats.put(rs.getString("agent"),
-					new long[] { rs.getLong("active"), rs.getLong("completed"), rs.getLong("failed") });
-		});
-		return stats;
+	private static AgentRow row(Agent agent, Map<String, AgentActivity> stats) {
+		AgentActivity activity = stats.getOrDefault(agent.id().value(), AgentActivity.NONE);
+		return new AgentRow(agent, activity.active(), activity.completed(), activity.failed());
 	}
 
 	static @Nullable String blankToNull(@Nullable String value) {

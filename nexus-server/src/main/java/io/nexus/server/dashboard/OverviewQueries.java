@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.analytics.Analytics;
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.ops.NodeIdentity;
 import io.nexus.server.tasks.AgentPresence;
@@ -18,7 +19,6 @@ import io.nexus.server.tasks.TaskService;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The facts of the overview page: component health, the queue and what is stuck in it,
@@ -39,10 +39,13 @@ class OverviewQueries {
 
 	private final NodeIdentity node;
 
+	private final Analytics analytics;
+
 	private final Clock clock;
 
 	OverviewQueries(JdbcClient jdbc, TaskService tasks, AgentRegistry agents, AgentConnections connections,
-			AgentPresence presence, NodeIdentity node, Clock clock) {
+			AgentPresence presence, NodeIdentity node, Analytics analytics, Clock clock) {
+		this.analytics = analytics;
 		this.jdbc = jdbc;
 		this.tasks = tasks;
 		this.agents = agents;
@@ -56,7 +59,7 @@ class OverviewQueries {
 		List<Component> result = new ArrayList<>();
 		Instant before = this.clock.instant();
 		try {
-			this.jdbc.sql("SELECT COUNT(*) FROM agents").query(Long.class).single();
+			this.jdbc.sql("SELECT 1").query(Integer.class).single();
 			long millis = Duration.between(before, this.clock.instant()).toMillis();
 			result.add(new Component("Database", (millis < 500) ? "ok" : "warn", "answers in " + millis + " ms"));
 		}
@@ -88,18 +91,8 @@ class OverviewQueries {
 	 * Tasks waiting to run, by the capabilities they need.
 	 * @return capability to count, largest first
 	 */
-	@Transactional(readOnly = true)
 	Map<String, Long> queueDepthByCapability() {
-		Map<String, Long> result = new LinkedHashMap<>();
-		this.jdbc.sql("""
-				SELECT COALESCE(c.capability, '(any agent)') AS capability, COUNT(*) AS n
-				FROM tasks t LEFT JOIN task_capabilities c ON c.task_id = t.id
-				WHERE t.status IN ('pending', 'queued')
-				GROUP BY COALESCE(c.capability, '(any agent)') ORDER BY n DESC, capability LIMIT 12
-				""").query((rs) -> {
-			result.put(rs.getString("capability"), rs.getLong("n"));
-		});
-		return result;
+		return this.analytics.queueDepthByCapability(12);
 	}
 
 	/**
@@ -108,15 +101,11 @@ class OverviewQueries {
 	 * @return oldest first
 	 */
 	List<WaitingTask> oldestWaiting(int limit) {
-		List<String> ids = this.jdbc
-			.sql("SELECT id FROM tasks WHERE status IN ('pending', 'queued') ORDER BY created_at, seq LIMIT :limit")
-			.param("limit", limit)
-			.query(String.class)
-			.list();
+		List<TaskId> ids = this.analytics.oldestWaiting(limit);
 		Instant now = this.clock.instant();
 		List<WaitingTask> result = new ArrayList<>();
-		for (String id : ids) {
-			Task task = this.tasks.get(new TaskId(id));
+		for (TaskId id : ids) {
+			Task task = this.tasks.get(id);
 			String reason = switch (task.status()) {
 				case PENDING -> "waiting for dependencies to complete";
 				case QUEUED -> this.presence.whyWaiting(task);
@@ -134,13 +123,7 @@ class OverviewQueries {
 	 * @return newest first
 	 */
 	List<Task> recentFailures(int limit) {
-		return this.jdbc.sql("SELECT id FROM tasks WHERE status = 'failed' ORDER BY finished_at DESC LIMIT :limit")
-			.param("limit", limit)
-			.query(String.class)
-			.list()
-			.stream()
-			.map((id) -> this.tasks.get(new TaskId(id)))
-			.toList();
+		return this.analytics.recentFailures(limit).stream().map(this.tasks::get).toList();
 	}
 
 }

@@ -4,7 +4,8 @@
  * current. It only reads and calls the other modules' façades.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "audit", "dispatch", "ops", "security", "shared", "tasks" })
+@ApplicationModule(
+		allowedDependencies = { "agents", "analytics", "audit", "dispatch", "ops", "security", "shared", "tasks" })
 package io.nexus.server.dashboard;
 
 import org.jspecify.annotations.NullMarked;

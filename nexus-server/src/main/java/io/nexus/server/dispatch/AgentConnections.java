@@ -1,9 +1,7 @@
 package io.nexus.server.dispatch;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +24,11 @@ public class AgentConnections implements AgentPresence {
 
 	private final Clock clock;
 
-	AgentConnections(Clock clock) {
+	private final Eligibility eligibility;
+
+	AgentConnections(Clock clock, Eligibility eligibility) {
 		this.clock = clock;
+		this.eligibility = eligibility;
 	}
 
 	/**
@@ -92,37 +93,7 @@ public class AgentConnections implements AgentPresence {
 
 	@Override
 	public String whyWaiting(Task task) {
-		Instant now = this.clock.instant();
-		if (task.notBefore() != null && task.notBefore().isAfter(now)) {
-			return "waiting for its retry backoff until " + task.notBefore();
-		}
-		List<ConnectedAgent> agents = List.copyOf(this.connected.values());
-		if (agents.isEmpty()) {
-			return "no agent is connected";
-		}
-		List<ConnectedAgent> capable = agents.stream()
-			.filter((agent) -> agent.agent().hasCapabilities(task.requiredCapabilities()))
-			.toList();
-		if (capable.isEmpty()) {
-			List<String> missing = task.requiredCapabilities()
-				.stream()
-				.filter((capability) -> agents.stream()
-					.noneMatch((agent) -> agent.agent().capabilities().contains(capability)))
-				.toList();
-			return missing.isEmpty() ? "no connected agent has all of the capabilities " + task.requiredCapabilities()
-					: "no connected agent has capability " + String.join(", ", missing);
-		}
-		List<ConnectedAgent> operational = capable.stream()
-			.filter((agent) -> agent.agent().status().acceptsNewWork() && !agent.isClosing())
-			.toList();
-		if (operational.isEmpty()) {
-			return "all " + capable.size()
-					+ " capable agent(s) take no new work (paused, draining, shutting down or in maintenance)";
-		}
-		if (operational.stream().noneMatch((agent) -> agent.freeSlots() > 0)) {
-			return "all " + operational.size() + " eligible agent(s) are full";
-		}
-		return "an eligible agent is free; dispatch is imminent";
+		return this.eligibility.whyWaiting(task, this.connected.values(), this.clock.instant());
 	}
 
 	/**

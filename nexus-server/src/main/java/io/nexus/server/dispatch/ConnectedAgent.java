@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * A connected agent with what dispatch tracks in memory: its settings, the tasks it
  * holds, assignments it has not yet accepted, and its recent track record.
  */
-public final class ConnectedAgent {
+public final class ConnectedAgent implements Contender {
 
 	private final AgentChannel channel;
 
@@ -53,6 +53,7 @@ public final class ConnectedAgent {
 		return this.agent.id();
 	}
 
+	@Override
 	public Agent agent() {
 		return this.agent;
 	}
@@ -65,16 +66,9 @@ public final class ConnectedAgent {
 		this.agent = updated;
 	}
 
-	int held() {
+	@Override
+	public int held() {
 		return this.held.get();
-	}
-
-	int freeSlots() {
-		return Math.max(0, this.agent.maxConcurrency() - this.held.get());
-	}
-
-	boolean takesWork() {
-		return !this.closing && this.agent.status().acceptsNewWork() && freeSlots() > 0;
 	}
 
 	/**
@@ -85,7 +79,8 @@ public final class ConnectedAgent {
 		this.closing = true;
 	}
 
-	boolean isClosing() {
+	@Override
+	public boolean isClosing() {
 		return this.closing;
 	}
 
@@ -169,7 +164,13 @@ public final class ConnectedAgent {
 		this.successRate = this.successRate * 0.9 + (success ? 0.1 : 0.0);
 	}
 
-	double successRate() {
+	@Override
+	public boolean connected() {
+		return true;
+	}
+
+	@Override
+	public double successRate() {
 		return this.successRate;
 	}
 
@@ -177,7 +178,8 @@ public final class ConnectedAgent {
 		this.latencyMillis = (this.latencyMillis == 0) ? millis : this.latencyMillis * 0.8 + millis * 0.2;
 	}
 
-	double latencyMillis() {
+	@Override
+	public double latencyMillis() {
 		return this.latencyMillis;
 	}
 

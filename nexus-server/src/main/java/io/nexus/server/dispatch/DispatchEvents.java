@@ -1,6 +1,8 @@
 package io.nexus.server.dispatch;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.CloseCode;
@@ -18,18 +20,32 @@ import io.nexus.server.tasks.UnreadableTask;
 import io.nexus.server.tasks.UnreadableValue;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.event.TransactionalEventListener;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Turns committed changes into dispatch work: wake-ups, slots freed, cancellations and
  * manual assignments sent to agents, drains completed. What concerns an agent connected
  * to another node is sent there as a {@link ClusterEvent} and applied by that node.
+ * <p>
+ * These listeners run after the commit, while the committed transaction is still bound to
+ * the thread: a write that merely joined it would run outside any transaction Spring
+ * commits. So every write here (a drained agent paused, a task returned to the queue or
+ * failed as poison) runs in a transaction of its own ({@code REQUIRES_NEW}), committed
+ * before the listener goes on; frames are sent outside it.
  */
 @Component
 class DispatchEvents {
+
+	private static final Logger logger = LoggerFactory.getLogger(DispatchEvents.class);
 
 	private final AgentConnections connections;
 
@@ -47,9 +63,14 @@ class DispatchEvents {
 
 	private final ClusterEvents cluster;
 
+	private final TransactionTemplate ownTransaction;
+
 	DispatchEvents(AgentConnections connections, AgentSessions sessions, Dispatcher dispatcher, Delivery delivery,
-			TaskLeases leases, AgentRegistry registry, PoisonTasks poison, ClusterEvents cluster) {
+			TaskLeases leases, AgentRegistry registry, PoisonTasks poison, ClusterEvents cluster,
+			PlatformTransactionManager transactions) {
 		this.cluster = cluster;
+		this.ownTransaction = new TransactionTemplate(transactions);
+		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.poison = poison;
 		this.connections = connections;
 		this.sessions = sessions;
@@ -95,9 +116,7 @@ class DispatchEvents {
 		this.connections.get(agentId).ifPresent((agent) -> {
 			agent.accepted(taskId);
 			agent.releaseSlot();
-			if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
-				this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-			}
+			pauseIfDrained(agent);
 		});
 		if (cancel) {
 			this.sessions.cancelOnAgent(agentId, taskId.value(), epoch, reason);
@@ -105,28 +124,53 @@ class DispatchEvents {
 	}
 
 	private void assignedByHand(AgentId agentId, TaskId taskId) {
-		this.connections.get(agentId).ifPresent((agent) -> this.leases.find(taskId).ifPresent((task) -> {
-			agent.addHeld();
-			UnreadableValue payload = task.unreadablePayload();
-			if (payload != null) {
-				// read after the assignment: never sent as if it had no payload
-				if (payload.keyMissing()) {
-					this.leases.release(task.lease(), "returned to the queue: its payload cannot be read ("
-							+ payload.reason() + "); it waits for the key");
+		this.connections.get(agentId)
+			.ifPresent((agent) -> inOwnTransaction(() -> this.leases.find(taskId)).ifPresent((task) -> {
+				agent.addHeld();
+				UnreadableValue payload = task.unreadablePayload();
+				if (payload != null) {
+					// read after the assignment: never sent as if it had no payload
+					if (payload.keyMissing()) {
+						inOwnTransaction(() -> this.leases.release(task.lease(),
+								"returned to the queue: its payload cannot be read (" + payload.reason()
+										+ "); it waits for the key"));
+					}
+					else {
+						poisonInOwnTransaction(() -> this.poison.unreadable(new UnreadableTask(task.id(),
+								UnreadableValue.PAYLOAD, "encrypted value failed its integrity check"), task.lease()));
+					}
+					return;
 				}
-				else {
-					this.poison.unreadable(new UnreadableTask(task.id(), UnreadableValue.PAYLOAD,
-							"encrypted value failed its integrity check"), task.lease());
+				try {
+					this.delivery.deliver(agent, task);
 				}
-				return;
-			}
-			try {
-				this.delivery.deliver(agent, task);
-			}
-			catch (RuntimeException ex) {
-				this.poison.undeliverable(task.id(), task.lease(), ex);
-			}
-		}));
+				catch (RuntimeException ex) {
+					poisonInOwnTransaction(() -> this.poison.undeliverable(task.id(), task.lease(), ex));
+				}
+			}));
+	}
+
+	private void pauseIfDrained(ConnectedAgent agent) {
+		if (agent.agent().status() == AgentStatus.DRAINING && agent.held() == 0) {
+			inOwnTransaction(() -> this.registry.setStatus(agent.id(), AgentStatus.PAUSED));
+		}
+	}
+
+	/**
+	 * Fails a task as poison; like {@link PoisonTasks}, never throws: if failing it
+	 * failed, PoisonTasks has logged why and its transaction rolls back.
+	 */
+	private void poisonInOwnTransaction(Supplier<Boolean> poisoning) {
+		try {
+			inOwnTransaction(poisoning);
+		}
+		catch (TransactionException ex) {
+			logger.debug("Poisoning a task rolled back", ex);
+		}
+	}
+
+	private <T> T inOwnTransaction(Supplier<T> write) {
+		return Objects.requireNonNull(this.ownTransaction.execute((status) -> write.get()));
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)
@@ -143,9 +187,7 @@ class DispatchEvents {
 			return false;
 		}
 		agent.refresh(updated);
-		if (updated.status() == AgentStatus.DRAINING && agent.held() == 0) {
-			this.registry.setStatus(agent.id(), AgentStatus.PAUSED);
-		}
+		pauseIfDrained(agent);
 		return true;
 	}
 

@@ -48,6 +48,8 @@ public class Dispatcher implements SmartLifecycle {
 
 	private final PoisonTasks poison;
 
+	private final Eligibility eligibility;
+
 	private final Semaphore signal = new Semaphore(0);
 
 	private volatile boolean running;
@@ -58,8 +60,9 @@ public class Dispatcher implements SmartLifecycle {
 	private final List<Thread> threads = new ArrayList<>();
 
 	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties,
-			PoisonTasks poison, HotPathLoad load) {
+			PoisonTasks poison, HotPathLoad load, Eligibility eligibility) {
 		load.register(() -> this.behind);
+		this.eligibility = eligibility;
 		this.connections = connections;
 		this.leases = leases;
 		this.delivery = delivery;
@@ -134,7 +137,7 @@ public class Dispatcher implements SmartLifecycle {
 	}
 
 	private boolean dispatchRound() {
-		List<ConnectedAgent> available = this.connections.all().stream().filter(ConnectedAgent::takesWork).toList();
+		List<ConnectedAgent> available = this.connections.all().stream().filter(this.eligibility::takesWork).toList();
 		if (available.isEmpty()) {
 			return false;
 		}
@@ -157,9 +160,9 @@ public class Dispatcher implements SmartLifecycle {
 				List<Claim> claims = new ArrayList<>();
 				for (Task task : ready) {
 					List<ConnectedAgent> eligible = available.stream()
-						.filter((agent) -> Scoring.eligible(agent, task))
+						.filter((agent) -> this.eligibility.eligible(task, agent))
 						.toList();
-					ConnectedAgent best = Scoring.best(eligible).orElse(null);
+					ConnectedAgent best = this.eligibility.best(eligible).orElse(null);
 					if (best == null) {
 						continue;
 					}
@@ -172,7 +175,7 @@ public class Dispatcher implements SmartLifecycle {
 						undeliverableCauses.add(ex);
 						continue;
 					}
-					String reason = Scoring.explain(best, eligible.size());
+					String reason = this.eligibility.explain(best, eligible.size());
 					if (best.reserveSlot()) {
 						chosen.put(task.id(), best);
 						payloads.put(task.id(), payload);

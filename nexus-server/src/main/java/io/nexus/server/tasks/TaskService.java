@@ -59,9 +59,13 @@ public class TaskService {
 
 	private final TaskTraces traces;
 
+	private final AssignmentEligibility eligibility;
+
 	TaskService(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history, TaskIntake intake,
 			TaskTransitions transitions, AgentRegistry agents, TransactionTemplate transaction, Clock clock,
-			AgentPresence presence, GroupCommitter taskCreateWriter, TaskTraces traces) {
+			AgentPresence presence, GroupCommitter taskCreateWriter, TaskTraces traces,
+			AssignmentEligibility eligibility) {
+		this.eligibility = eligibility;
 		this.creates = taskCreateWriter;
 		this.traces = traces;
 		this.clock = clock;
@@ -243,7 +247,7 @@ public class TaskService {
 		}
 		checkPayloadReadable(task, "assigned");
 		if (!force) {
-			checkEligible(task, agent);
+			this.eligibility.checkAssignable(task, agent, (int) this.tasks.countActive(agentId));
 		}
 		boolean connected = this.presence.isConnected(agentId);
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
@@ -318,28 +322,6 @@ public class TaskService {
 	@Transactional(readOnly = true)
 	public Map<String, Long> countQueuedByCapability() {
 		return this.tasks.countQueuedByCapability();
-	}
-
-	private void checkEligible(Task task, Agent agent) {
-		List<String> missing = agent.missingCapabilities(task.requiredCapabilities());
-		if (!missing.isEmpty()) {
-			throw new ConflictException("capability_mismatch",
-					"Agent '" + agent.id() + "' lacks required capabilities " + missing
-							+ "; pass \"force\": true to assign anyway",
-					Map.of("agent_id", agent.id().value(), "missing", missing));
-		}
-		if (!agent.status().acceptsNewWork()) {
-			throw new ConflictException("agent_unavailable",
-					"Agent '" + agent.id() + "' is " + agent.status().wireName()
-							+ " and takes no new work; pass \"force\": true to assign anyway",
-					Map.of("agent_id", agent.id().value()));
-		}
-		if (this.tasks.countActive(agent.id()) >= agent.maxConcurrency()) {
-			throw new ConflictException("agent_full",
-					"Agent '" + agent.id() + "' already runs " + agent.maxConcurrency()
-							+ " task(s), its limit; pass \"force\": true to assign anyway",
-					Map.of("agent_id", agent.id().value()));
-		}
 	}
 
 	/**

@@ -1,7 +1,7 @@
-package io.nexus.server.dashboard;
+package io.nexus.server.analytics;
 
 /**
- * What one agent did in the range.
+ * What one agent did in a range.
  *
  * @param agentId the agent
  * @param completed tasks it completed
@@ -9,6 +9,6 @@ package io.nexus.server.dashboard;
  * @param successRate percent completed of those finished
  * @param utilization percent of its slot time spent running tasks
  */
-record AgentStats(String agentId, long completed, long failed, int successRate, int utilization) {
+public record AgentStats(String agentId, long completed, long failed, int successRate, int utilization) {
 
 }

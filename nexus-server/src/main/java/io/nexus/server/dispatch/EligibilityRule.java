@@ -1,0 +1,51 @@
+package io.nexus.server.dispatch;
+
+import java.util.List;
+
+import io.nexus.server.tasks.Task;
+
+/**
+ * One link of the chain that {@link Eligibility} applies, in order, to every task-agent
+ * pair. A rule answers fast on the dispatch path ({@link #admits}) and explains itself
+ * only when asked ({@link #refusal}, {@link #noneAdmits}). Governance policies are rules
+ * too; they are Spring beans, applied after the built-in ones in their {@code @Order}.
+ */
+public interface EligibilityRule {
+
+	/**
+	 * Whether the agent may take the task as far as this rule goes. Called for every pair
+	 * in a dispatch round: no allocation, no I/O.
+	 * @param task the task
+	 * @param agent the agent
+	 * @return {@code true} if admitted
+	 */
+	boolean admits(Task task, Contender agent);
+
+	/**
+	 * Whether the agent could take some task at all as far as this rule goes; dispatch
+	 * leaves out the agents that could not before it looks at tasks.
+	 * @param agent the agent
+	 * @return {@code false} only if {@link #admits} is {@code false} for every task
+	 */
+	default boolean admitsAny(Contender agent) {
+		return true;
+	}
+
+	/**
+	 * Why this rule refuses the pair; called only when {@link #admits} said no.
+	 * @param task the task
+	 * @param agent the agent
+	 * @return the refusal
+	 */
+	Refusal refusal(Task task, Contender agent);
+
+	/**
+	 * Why a task waits when this rule admits none of the agents that passed the rules
+	 * before it, in words an operator understands.
+	 * @param task the task
+	 * @param considered the agents this rule refused all of, never empty
+	 * @return the reason, such as "all 3 eligible agent(s) are full"
+	 */
+	String noneAdmits(Task task, List<? extends Contender> considered);
+
+}
