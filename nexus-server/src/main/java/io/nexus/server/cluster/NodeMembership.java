@@ -235,6 +235,16 @@ public class NodeMembership {
 	}
 
 	/**
+	 * This node runs again after a stop in the same process: it is live and takes agents.
+	 */
+	public void resumed() {
+		if (this.self != null) {
+			this.nodes.resume(this.nodeId, this.clock.instant());
+			logger.info("Node {} resumed", this.nodeId);
+		}
+	}
+
+	/**
 	 * The nodes the table knows, live first.
 	 * @return each node with how many online agents it holds
 	 */

@@ -51,8 +51,17 @@ class NodeHandover implements SmartLifecycle {
 		this.membership = membership;
 	}
 
+	/**
+	 * Starts taking agents; after a {@link #stop()} (an application context that was
+	 * stopped and started again, as the test framework does with the contexts it caches),
+	 * the node is live again.
+	 */
 	@Override
 	public void start() {
+		if (this.draining) {
+			this.membership.resumed();
+			this.draining = false;
+		}
 		this.running = true;
 	}
 

@@ -6,6 +6,9 @@ import io.nexus.server.support.RawAgent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ConfigurableApplicationContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +17,9 @@ import static org.awaitility.Awaitility.await;
  * to an agent's {@code online} flag and status.
  */
 class AgentPresenceIntegrationTests extends ApiIntegrationTest {
+
+	@Autowired
+	private ConfigurableApplicationContext context;
 
 	@Test
 	void theNodeListsItselfWithItsAgents() {
@@ -53,6 +59,19 @@ class AgentPresenceIntegrationTests extends ApiIntegrationTest {
 		}
 		await().until(() -> !this.api.get("/api/agents/" + agent[0]).json().get("online").asBoolean());
 		assertThat(status(agent[0])).isEqualTo("paused");
+	}
+
+	@Test
+	void aNodeStoppedAndStartedAgainInTheSameProcessTakesAgentsAgain() {
+		// what the test framework does to the contexts it caches, and what an embedding
+		// application may do: stop() hands the agents over and marks the node stopped
+		this.context.stop();
+		this.context.start();
+		await().until(() -> "up".equals(this.api.get("/api/nodes").json().get("items").get(0).get("state").asString()));
+		String[] agent = registerAgent("after-restart", "restart-work");
+		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
+			assertThat(status(agent[0])).isEqualTo("active");
+		}
 	}
 
 	private String status(String agentId) {

@@ -57,6 +57,23 @@ public class NodeRepository {
 	}
 
 	/**
+	 * Makes a node that stopped (or was declared dead) live again, for a process that
+	 * starts taking work again after a stop.
+	 * @param id the node
+	 * @param now the time
+	 * @return whether the row changed
+	 */
+	public boolean resume(String id, Instant now) {
+		return this.jdbc.sql("""
+				UPDATE nodes SET state = 'up', heartbeat_at = :now, ended_at = NULL
+				WHERE id = :id AND state IN ('draining', 'stopped', 'dead')
+				""")
+			.param("id", id)
+			.param("now", SqlTimes.toDb(now))
+			.update() == 1;
+	}
+
+	/**
 	 * Brings back a node that was declared dead while it was still running.
 	 * @param id the node
 	 * @param now the time
