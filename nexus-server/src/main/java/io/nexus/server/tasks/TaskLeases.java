@@ -140,10 +140,12 @@ public class TaskLeases {
 	}
 
 	/**
-	 * Claims queued tasks for agents, all in one transaction; a task that is no longer
-	 * queued is skipped.
-	 * @param claims which task goes to which agent, and why
+	 * Claims queued tasks for agents, all in one transaction and one batched transition
+	 * (each claim consumes an attempt); a task that is no longer queued is skipped.
+	 * @param claims which task goes to which agent, and why; each task as read, queued
 	 * @return the tasks won, as they are now
+	 * @throws IllegalTransitionException if a task was read in a status that cannot
+	 * become {@code assigned}; nothing is claimed then
 	 */
 	@Transactional
 	public List<Task> claim(List<Claim> claims) {
