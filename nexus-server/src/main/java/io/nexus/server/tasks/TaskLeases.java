@@ -17,12 +17,10 @@ import java.util.function.Function;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.shared.NexusException;
-import io.nexus.server.tasks.persistence.TaskEventRepository;
 import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -41,29 +39,23 @@ public class TaskLeases {
 	 */
 	public static final String TIMED_OUT_REASON = "timed out after ";
 
-	private static final String DISPATCHER = "dispatcher";
+	private static final String DISPATCHER = TaskTransitions.DISPATCHER;
 
 	private final TaskRepository tasks;
 
 	private final TaskLeaseRepository leases;
 
-	private final TaskEventRepository history;
-
 	private final TaskTransitions transitions;
-
-	private final ApplicationEventPublisher events;
 
 	private final RetryPolicy retries;
 
 	private final Clock clock;
 
-	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history,
-			TaskTransitions transitions, ApplicationEventPublisher events, TaskProperties properties, Clock clock) {
+	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
+			Clock clock) {
 		this.tasks = tasks;
 		this.leases = leases;
-		this.history = history;
 		this.transitions = transitions;
-		this.events = events;
 		this.retries = new RetryPolicy(properties.retryBackoff(), properties.maxRetryBackoff());
 		this.clock = clock;
 	}
@@ -148,36 +140,16 @@ public class TaskLeases {
 	}
 
 	/**
-	 * Claims queued tasks for agents, all in one transaction; a task that is no longer
-	 * queued is skipped.
-	 * @param claims which task goes to which agent, and why
+	 * Claims queued tasks for agents, all in one transaction and one batched transition
+	 * (each claim consumes an attempt); a task that is no longer queued is skipped.
+	 * @param claims which task goes to which agent, and why; each task as read, queued
 	 * @return the tasks won, as they are now
+	 * @throws IllegalTransitionException if a task was read in a status that cannot
+	 * become {@code assigned}; nothing is claimed then
 	 */
 	@Transactional
 	public List<Task> claim(List<Claim> claims) {
-		if (claims.isEmpty()) {
-			return List.of();
-		}
-		Instant now = this.clock.instant();
-		List<Task> claimed = claims.stream()
-			.map((claim) -> claim.task().claimedBy(claim.agentId(), claim.reason(), now))
-			.toList();
-		boolean[] won = this.leases.claim(claimed);
-		List<Task> result = new ArrayList<>(claimed.size());
-		List<TaskEvent> history = new ArrayList<>(claimed.size());
-		for (int i = 0; i < won.length; i++) {
-			if (won[i]) {
-				Task task = claimed.get(i);
-				result.add(task);
-				history.add(new TaskEvent(0, task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED, DISPATCHER,
-						task.statusReason(), task.assignedAgent().value(), task.leaseEpoch(), now));
-				this.events.publishEvent(new TaskStatusChanged(task.id(), TaskStatus.QUEUED, TaskStatus.ASSIGNED,
-						task.assignedAgent(), null, task.leaseEpoch(), task.leaseEpoch() - 1, task.statusReason(),
-						DISPATCHER, true, claims.get(i).task(), now));
-			}
-		}
-		this.history.appendAll(history);
-		return result;
+		return this.transitions.claimAll(claims);
 	}
 
 	/**
@@ -204,10 +176,11 @@ public class TaskLeases {
 	}
 
 	/**
-	 * Returns a task its agent has not accepted to the queue without counting a failed
-	 * attempt, because it cannot be sent (its payload's key is missing): it waits there
-	 * for the key, like any queued task under a missing key. Does nothing if the lease is
-	 * no longer current or the task is no longer {@code assigned}.
+	 * Returns a task its agent has not accepted to the queue, because it cannot be sent
+	 * (its payload's key is missing): it waits there for the key, like any queued task
+	 * under a missing key. The attempt its assignment consumed is given back in the same
+	 * change, since the task was never tried. Does nothing if the lease is no longer
+	 * current or the task is no longer {@code assigned}.
 	 * @param lease the lease to end
 	 * @param reason the status reason
 	 * @return whether the task went back to the queue
@@ -218,8 +191,7 @@ public class TaskLeases {
 		if (!isCurrent(task, lease) || task.status() != TaskStatus.ASSIGNED) {
 			return false;
 		}
-		this.transitions.toQueued(task, DISPATCHER, reason);
-		this.leases.decrementAttempts(task.id());
+		this.transitions.toQueuedUnsent(task, DISPATCHER, reason);
 		return true;
 	}
 

@@ -253,7 +253,6 @@ public class TaskService {
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)
 				+ (connected ? "" : "; reserved until agent " + agentId + " connects");
 		this.transitions.toAssigned(task, agentId, actor, reason);
-		this.leases.incrementAttempts(id);
 		if (!connected) {
 			this.leases.reserve(id, agentId);
 		}

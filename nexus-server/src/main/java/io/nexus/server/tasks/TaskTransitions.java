@@ -3,7 +3,9 @@ package io.nexus.server.tasks;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 
 import io.nexus.protocol.TaskStatus;
@@ -11,6 +13,7 @@ import io.nexus.server.agents.AgentId;
 import io.nexus.server.shared.ConflictException;
 import io.nexus.server.tasks.persistence.StatusChange;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * The one place where a task changes state. Each change is checked against
  * {@link TaskStatus#canTransitionTo}, written only if the row still has the status it was
- * read with, recorded in {@code task_events} in the same transaction, and followed by its
- * consequences for dependent tasks. Callers hold the transaction.
+ * read with (together with its change of the attempt count), recorded in
+ * {@code task_events} in the same transaction, and followed by its consequences for
+ * dependent tasks. Callers hold the transaction.
  */
 @Component
 class TaskTransitions {
@@ -29,7 +33,14 @@ class TaskTransitions {
 	/** The actor of changes that Nexus makes by itself. */
 	static final String SYSTEM = "system";
 
+	/**
+	 * The actor of the dispatcher's claims, and of what it does with tasks it claimed.
+	 */
+	static final String DISPATCHER = "dispatcher";
+
 	private final TaskRepository tasks;
+
+	private final TaskLeaseRepository leases;
 
 	private final TaskEventRepository history;
 
@@ -37,8 +48,10 @@ class TaskTransitions {
 
 	private final Clock clock;
 
-	TaskTransitions(TaskRepository tasks, TaskEventRepository history, ApplicationEventPublisher events, Clock clock) {
+	TaskTransitions(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history,
+			ApplicationEventPublisher events, Clock clock) {
 		this.tasks = tasks;
+		this.leases = leases;
 		this.history = history;
 		this.events = events;
 		this.clock = clock;
@@ -61,45 +74,114 @@ class TaskTransitions {
 	}
 
 	void toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {
-		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null, task.leaseEpoch(), null,
-				null, notBefore, null, now()), actor, task.assignedAgent());
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null, task.leaseEpoch(), 0,
+				null, null, notBefore, null, now()), actor, task.assignedAgent());
 	}
 
+	/**
+	 * Returns an assigned task to the queue that never reached its agent, and gives back
+	 * the attempt its assignment consumed: the task was not tried.
+	 * @param task the task, assigned
+	 * @param actor who returns it
+	 * @param reason why it could not be sent
+	 */
+	void toQueuedUnsent(Task task, String actor, String reason) {
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null, task.leaseEpoch(), -1,
+				null, null, null, null, now()), actor, task.assignedAgent());
+	}
+
+	/**
+	 * Assigns a task to an agent by hand: a new lease, and one attempt consumed, as for
+	 * the dispatcher's claims (docs/api.md, {@code POST /api/tasks/{id}/assign}).
+	 * @param task the task, queued
+	 * @param agent the agent
+	 * @param actor who assigns it
+	 * @param reason the status reason
+	 */
 	void toAssigned(Task task, AgentId agent, String actor, String reason) {
 		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.ASSIGNED, reason, agent,
-				task.leaseEpoch() + 1, null, null, null, null, now()), actor, agent);
+				task.leaseEpoch() + 1, 1, null, null, null, null, now()), actor, agent);
+	}
+
+	/**
+	 * The dispatcher's claims of one round, in one batched conditional UPDATE: each task
+	 * that is still queued goes to its agent under the next lease epoch and consumes an
+	 * attempt, as {@link #toAssigned} does; one that is no longer queued is skipped. The
+	 * history of the claims won is written with the transaction's other events, in one
+	 * batch before the commit.
+	 * @param claims which task goes to which agent, and why; each task as it was read
+	 * @return the tasks won, as they are now
+	 * @throws IllegalTransitionException if a task was read in a status that cannot
+	 * become {@code assigned} (nothing is written then)
+	 */
+	List<Task> claimAll(List<TaskLeases.Claim> claims) {
+		if (claims.isEmpty()) {
+			return List.of();
+		}
+		Instant now = now();
+		List<Task> claimed = new ArrayList<>(claims.size());
+		for (TaskLeases.Claim claim : claims) {
+			checkLegal(claim.task(), TaskStatus.ASSIGNED);
+			claimed.add(claim.task().claimedBy(claim.agentId(), claim.reason(), now));
+		}
+		boolean[] won = this.leases.claim(claimed);
+		List<Task> result = new ArrayList<>(claimed.size());
+		for (int i = 0; i < won.length; i++) {
+			if (won[i]) {
+				Task before = claims.get(i).task();
+				Task after = claimed.get(i);
+				result.add(after);
+				record(before,
+						new StatusChange(after.id(), before.status(), TaskStatus.ASSIGNED, after.statusReason(),
+								after.assignedAgent(), after.leaseEpoch(), 1, null, null, null, null, now),
+						DISPATCHER, after.assignedAgent(), true);
+			}
+		}
+		return result;
 	}
 
 	void toInProgress(Task task, String actor, Instant deadline) {
 		apply(task,
 				new StatusChange(task.id(), task.status(), TaskStatus.IN_PROGRESS, "accepted by agent",
-						task.assignedAgent(), task.leaseEpoch(), null, null, null, deadline, now()),
+						task.assignedAgent(), task.leaseEpoch(), 0, null, null, null, deadline, now()),
 				actor, task.assignedAgent());
 	}
 
 	void toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
 			@Nullable String resultJson) {
-		apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(), task.leaseEpoch(),
+		apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(), task.leaseEpoch(), 0,
 				actualDuration, resultJson, null, null, now()), actor, task.assignedAgent());
 		settleDependents(task.id(), to);
 	}
 
 	private void apply(Task task, StatusChange change, String actor, @Nullable AgentId agent) {
-		if (!task.status().canTransitionTo(change.to())) {
-			throw new IllegalTransitionException(task.id(), task.status(), change.to(),
-					task.status().isTerminal()
-							? "the task is " + task.status().wireName() + " and terminal states are final"
-							: "not a step of the lifecycle");
-		}
+		checkLegal(task, change.to());
 		if (!this.tasks.applyTransition(change)) {
 			throw new ConflictException("concurrent_update",
 					"Task '" + task.id() + "' changed while this request ran; read it again and retry");
 		}
-		this.history.append(new TaskEvent(0, task.id(), change.from(), change.to(), actor, change.reason(),
+		record(task, change, actor, agent, false);
+	}
+
+	private static void checkLegal(Task task, TaskStatus to) {
+		if (!task.status().canTransitionTo(to)) {
+			throw new IllegalTransitionException(task.id(), task.status(), to,
+					task.status().isTerminal()
+							? "the task is " + task.status().wireName() + " and terminal states are final"
+							: "not a step of the lifecycle");
+		}
+	}
+
+	/**
+	 * Records a change that was written: its history event (buffered until just before
+	 * the commit) and its {@link TaskStatusChanged}.
+	 */
+	private void record(Task before, StatusChange change, String actor, @Nullable AgentId agent, boolean byDispatcher) {
+		this.history.append(new TaskEvent(0, before.id(), change.from(), change.to(), actor, change.reason(),
 				(agent != null) ? agent.value() : null, change.leaseEpoch(), change.now()));
-		this.events.publishEvent(
-				new TaskStatusChanged(task.id(), change.from(), change.to(), change.agent(), task.assignedAgent(),
-						change.leaseEpoch(), task.leaseEpoch(), change.reason(), actor, false, task, change.now()));
+		this.events.publishEvent(new TaskStatusChanged(before.id(), change.from(), change.to(), change.agent(),
+				before.assignedAgent(), change.leaseEpoch(), before.leaseEpoch(), change.reason(), actor, byDispatcher,
+				before, change.now()));
 	}
 
 	/**
@@ -128,7 +210,8 @@ class TaskTransitions {
 				else {
 					apply(dependent,
 							new StatusChange(dependentId, dependent.status(), TaskStatus.CANCELLED, "dependency_failed",
-									dependent.assignedAgent(), dependent.leaseEpoch(), null, null, null, null, now()),
+									dependent.assignedAgent(), dependent.leaseEpoch(), 0, null, null, null, null,
+									now()),
 							SYSTEM, dependent.assignedAgent());
 					work.add(Map.entry(dependentId, TaskStatus.CANCELLED));
 				}

@@ -5,18 +5,27 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.nexus.protocol.TaskStatus;
+import io.nexus.server.agents.AgentId;
 import io.nexus.server.support.ApiClient.Response;
 import io.nexus.server.support.ApiIntegrationTest;
+import io.nexus.server.tasks.TaskLeases.Claim;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The task lifecycle through the API: dependencies, cascades, idempotency, batches,
  * retries, manual assignment and history.
  */
 class TaskLifecycleIntegrationTests extends ApiIntegrationTest {
+
+	@Autowired
+	private TaskLeases leases;
 
 	@Test
 	void dependentTaskWaitsUntilAllDependenciesComplete() {
@@ -189,6 +198,48 @@ class TaskLifecycleIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void aClaimAndAManualAssignmentEachConsumeAnAttemptAndAReleaseGivesItBack() {
+		// the agent never connects, so the dispatcher leaves the task alone
+		AgentId agent = new AgentId(registerAgent("{\"name\":\"attempts\",\"capabilities\":[\"ops\"]}"));
+		TaskId id = new TaskId(createTask("{\"title\":\"counted\",\"category\":\"ops\"}"));
+		Task queued = this.leases.find(id).orElseThrow();
+
+		List<Task> won = this.leases.claim(List.of(new Claim(queued, agent, "auto: by hand in a test")));
+		assertThat(won).singleElement().satisfies((task) -> {
+			assertThat(task.status()).isEqualTo(TaskStatus.ASSIGNED);
+			assertThat(task.attempts()).isEqualTo(1);
+			assertThat(task.leaseEpoch()).isEqualTo(1);
+		});
+		assertThat(attemptsAndEpoch(id)).containsExactly(1, 1);
+		JsonNode claimed = lastEvent(id.value());
+		assertThat(claimed.get("to").asString()).isEqualTo("assigned");
+		assertThat(claimed.get("actor").asString()).isEqualTo("dispatcher");
+		assertThat(claimed.get("agent_id").asString()).isEqualTo(agent.value());
+		assertThat(claimed.get("lease_epoch").asLong()).isEqualTo(1);
+
+		// a claim from the same, now stale, read is skipped and changes nothing
+		assertThat(this.leases.claim(List.of(new Claim(queued, agent, "auto: again")))).isEmpty();
+		// a task read in a status that cannot become assigned is refused before any write
+		assertThatExceptionOfType(IllegalTransitionException.class)
+			.isThrownBy(() -> this.leases.claim(List.of(new Claim(won.get(0), agent, "auto: twice"))));
+		assertThat(attemptsAndEpoch(id)).containsExactly(1, 1);
+
+		// the claim was never sent: the task goes back and the attempt is given back
+		assertThat(this.leases.release(won.get(0).lease(), "returned to the queue: not sent")).isTrue();
+		assertThat(status(id.value())).isEqualTo("queued");
+		assertThat(attemptsAndEpoch(id)).containsExactly(0, 1);
+		assertThat(lastEvent(id.value()).get("actor").asString()).isEqualTo("dispatcher");
+
+		Response assigned = this.api.post("/api/tasks/" + id + "/assign", "{\"agent_id\":\"" + agent + "\"}");
+		assertThat(assigned.status()).as(assigned.body()).isEqualTo(200);
+		assertThat(assigned.json().get("attempts").asInt()).as("a manual assignment is an attempt (docs/api.md)")
+			.isEqualTo(1);
+		assertThat(attemptsAndEpoch(id)).containsExactly(1, 2);
+		assertThat(this.api.get("/api/tasks/" + id + "/events").json().findValuesAsString("to"))
+			.containsExactly("queued", "assigned", "queued", "assigned");
+	}
+
+	@Test
 	void manualAssignmentChecksCapabilitiesStatusAndSlotsUnlessForced() {
 		String agent = registerAgent("{\"name\":\"narrow\",\"capabilities\":[\"backend\"]}");
 		String frontend = createTask("{\"title\":\"ui\",\"category\":\"frontend\"}");
@@ -252,6 +303,13 @@ class TaskLifecycleIntegrationTests extends ApiIntegrationTest {
 			.json()
 			.get("items")
 			.size()).isEqualTo(5);
+	}
+
+	private List<Integer> attemptsAndEpoch(TaskId id) {
+		return this.jdbc.sql("SELECT attempts, lease_epoch FROM tasks WHERE id = :id")
+			.param("id", id.value())
+			.query((rs, row) -> List.of(rs.getInt("attempts"), rs.getInt("lease_epoch")))
+			.single();
 	}
 
 	private String createTask(String json) {

@@ -16,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param reason why
  * @param agent the agent that holds it afterwards ({@code null} for none)
  * @param leaseEpoch the lease epoch afterwards
+ * @param attemptsDelta how the attempt count changes: {@code 1} when an assignment
+ * consumes an attempt, {@code -1} when a claim that was never sent gives it back (never
+ * below zero), {@code 0} otherwise
  * @param actualDuration how long it took, minutes, if known
  * @param resultJson its output, if any
  * @param notBefore when a queued task may be dispatched again (retry backoff)
@@ -23,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param now when
  */
 public record StatusChange(TaskId id, TaskStatus from, TaskStatus to, @Nullable String reason, @Nullable AgentId agent,
-		long leaseEpoch, @Nullable Integer actualDuration, @Nullable String resultJson, @Nullable Instant notBefore,
-		@Nullable Instant deadline, Instant now) {
+		long leaseEpoch, int attemptsDelta, @Nullable Integer actualDuration, @Nullable String resultJson,
+		@Nullable Instant notBefore, @Nullable Instant deadline, Instant now) {
 
 }

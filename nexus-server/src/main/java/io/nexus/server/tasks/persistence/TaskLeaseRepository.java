@@ -174,6 +174,7 @@ public class TaskLeaseRepository {
 	 * @return for each claim, whether it won its task
 	 */
 	public boolean[] claim(List<Task> claims) {
+		claims.forEach((task) -> this.transactionRows.written(task.id()));
 		SqlParameterSource[] batch = claims.stream()
 			.map((task) -> new MapSqlParameterSource().addValue("id", task.id().value())
 				.addValue("agent", task.assignedAgent().value())
@@ -205,22 +206,6 @@ public class TaskLeaseRepository {
 	public void clearReservation(TaskId id) {
 		this.transactionRows.written(id);
 		this.jdbc.sql("UPDATE tasks SET reserved_for = NULL WHERE id = :id AND reserved_for IS NOT NULL")
-			.param("id", id.value())
-			.update();
-	}
-
-	public void incrementAttempts(TaskId id) {
-		this.transactionRows.written(id);
-		this.jdbc.sql("UPDATE tasks SET attempts = attempts + 1 WHERE id = :id").param("id", id.value()).update();
-	}
-
-	/**
-	 * Takes back the attempt of a claim that was never sent.
-	 * @param id the task
-	 */
-	public void decrementAttempts(TaskId id) {
-		this.transactionRows.written(id);
-		this.jdbc.sql("UPDATE tasks SET attempts = attempts - 1 WHERE id = :id AND attempts > 0")
 			.param("id", id.value())
 			.update();
 	}

@@ -359,6 +359,7 @@ public class TaskRepository {
 		return this.jdbc.sql("""
 				UPDATE tasks SET status = :to, status_reason = :reason, updated_at = :now,
 				       assigned_agent_id = :agent, lease_epoch = :leaseEpoch,
+				       attempts = GREATEST(attempts + :attemptsDelta, 0),
 				       queued_at = COALESCE(:queuedAt, queued_at), assigned_at = COALESCE(:assignedAt, assigned_at),
 				       started_at = COALESCE(:startedAt, started_at), finished_at = COALESCE(:finishedAt, finished_at),
 				       actual_duration = COALESCE(:actualDuration, actual_duration), %s
@@ -375,6 +376,7 @@ public class TaskRepository {
 			.param("now", SqlTimes.toDb(change.now()))
 			.param("agent", (change.agent() != null) ? change.agent().value() : null)
 			.param("leaseEpoch", change.leaseEpoch())
+			.param("attemptsDelta", change.attemptsDelta())
 			.param("queuedAt", SqlTimes.toDb(change.to() == TaskStatus.QUEUED ? change.now() : null))
 			.param("assignedAt", SqlTimes.toDb(change.to() == TaskStatus.ASSIGNED ? change.now() : null))
 			.param("startedAt", SqlTimes.toDb(change.to() == TaskStatus.IN_PROGRESS ? change.now() : null))
