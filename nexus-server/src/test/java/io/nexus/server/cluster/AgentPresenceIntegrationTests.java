@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,9 @@ class AgentPresenceIntegrationTests extends ApiIntegrationTest {
 		// application may do: stop() hands the agents over and marks the node stopped
 		this.context.stop();
 		this.context.start();
+		// a random port is chosen again when the web server starts again
+		this.port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		logIn();
 		await().until(() -> "up".equals(this.api.get("/api/nodes").json().get("items").get(0).get("state").asString()));
 		String[] agent = registerAgent("after-restart", "restart-work");
 		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
