@@ -8,6 +8,7 @@ import tools.jackson.databind.JsonNode;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -63,6 +64,7 @@ class AgentPresenceIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	@DirtiesContext
 	void aNodeStoppedAndStartedAgainInTheSameProcessTakesAgentsAgain() {
 		// what the test framework does to the contexts it caches, and what an embedding
 		// application may do: stop() hands the agents over and marks the node stopped
