@@ -7,7 +7,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.nexus.server.agents.Agent;
-import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.Task;
@@ -39,7 +38,7 @@ public class AgentConnections implements AgentPresence {
 	 * @param held how many tasks it holds
 	 * @return the new entry and the replaced one, if any
 	 */
-	Replacement connect(AgentChannel channel, Agent agent, int held) {
+	public Replacement connect(AgentChannel channel, Agent agent, int held) {
 		ConnectedAgent entry = new ConnectedAgent(channel, agent, held, this.clock.instant());
 		ConnectedAgent previous = this.connected.put(agent.id(), entry);
 		return new Replacement(entry, Optional.ofNullable(previous));
@@ -51,7 +50,7 @@ public class AgentConnections implements AgentPresence {
 	 * @param channel the connection that closed
 	 * @return {@code true} if it was current
 	 */
-	boolean disconnect(AgentId agentId, AgentChannel channel) {
+	public boolean disconnect(AgentId agentId, AgentChannel channel) {
 		ConnectedAgent entry = this.connected.get(agentId);
 		return entry != null && entry.channel() == channel && this.connected.remove(agentId, entry);
 	}
@@ -62,24 +61,6 @@ public class AgentConnections implements AgentPresence {
 
 	public Collection<ConnectedAgent> all() {
 		return this.connected.values();
-	}
-
-	/**
-	 * Sends a message to every agent connected to this node that has its capability,
-	 * except its sender.
-	 * @param message the message, with {@code from_agent} set
-	 * @return how many agents it was sent to
-	 */
-	int sendToCapability(AgentMessage message) {
-		int count = 0;
-		for (ConnectedAgent agent : this.connected.values()) {
-			if (!agent.id().value().equals(message.fromAgent())
-					&& agent.agent().capabilities().contains(message.toCapability())) {
-				agent.channel().send(message);
-				count++;
-			}
-		}
-		return count;
 	}
 
 	public int count() {
@@ -102,7 +83,7 @@ public class AgentConnections implements AgentPresence {
 	 * @param current the new connection
 	 * @param replaced the connection it replaced, if any
 	 */
-	record Replacement(ConnectedAgent current, Optional<ConnectedAgent> replaced) {
+	public record Replacement(ConnectedAgent current, Optional<ConnectedAgent> replaced) {
 
 	}
 

@@ -6,7 +6,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -14,51 +13,38 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.nexus.protocol.TaskStatus;
-import io.nexus.protocol.frames.AgentMessage;
-import io.nexus.server.agents.AgentId;
-import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.tasks.TaskStatusChanged;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceProperties;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Wake-ups and agent messages between nodes that share one PostgreSQL. A transaction that
- * makes a task ready ({@code queued}) sends one {@code pg_notify} before it commits
- * (however many tasks it queues, so a group commit sends one); PostgreSQL delivers it
- * only if the transaction commits. Each node listens on a connection of its own, outside
- * the pool, and wakes its dispatcher when another node notifies; its own notifications
- * are ignored, since the local event already woke it. If the listening connection is
- * lost, it reconnects with backoff and wakes once, and until then the dispatcher's
- * periodic round ({@code nexus.dispatch.reaper-interval}) is the safety net. On H2, which
- * serves a single node, nothing is sent and nothing listens.
+ * Wake-ups between nodes that share one PostgreSQL. A transaction that makes a task ready
+ * ({@code queued}) sends one {@code pg_notify} before it commits (however many tasks it
+ * queues, so a group commit sends one); PostgreSQL delivers it only if the transaction
+ * commits. Each node listens on a connection of its own, outside the pool, and wakes its
+ * dispatcher when another node notifies; its own notifications are ignored, since the
+ * local event already woke it. If the listening connection is lost, it reconnects with
+ * backoff and wakes once, and until then the dispatcher's periodic round
+ * ({@code nexus.dispatch.reaper-interval}) is the safety net. On H2, which serves a
+ * single node, nothing is sent and nothing listens.
  * <p>
- * Agent messages for agents connected to other nodes travel the same way, on a second
- * channel, with the frame as payload: at most {@value #MAX_RELAYED_BYTES} bytes (the
- * limit of {@code NOTIFY}); a larger one is refused with {@code message_too_large}. They
- * are not stored, like messages on one node: a node that is not listening at that moment
- * does not get them.
- * <p>
- * A third channel carries {@link ClusterEvent}s ({@link ClusterEvents}): ids, never
- * bodies, each received one published here as an application event on the listening
- * thread.
+ * Other channels share the listening connection ({@link ClusterChannel}):
+ * {@link ClusterEvents} sends its events on one, and the gateway relays agent messages
+ * for agents connected to other nodes on another. Every payload is the sender's node id,
+ * a newline and the body: at most {@value #MAX_RELAYED_BYTES} bytes in all (the limit of
+ * {@code NOTIFY}).
  */
 @Component
 class ClusterWakeups implements SmartLifecycle {
@@ -67,20 +53,8 @@ class ClusterWakeups implements SmartLifecycle {
 
 	private static final String CHANNEL_PREFIX = "nexus_dispatch_";
 
-	private static final String MESSAGES_PREFIX = "nexus_messages_";
-
-	private static final String EVENTS_PREFIX = "nexus_events_";
-
-	/**
-	 * The longest text field of a relayed event, so that a payload stays far below 8000.
-	 */
-	private static final int MAX_EVENT_FIELD = 200;
-
-	/** The largest relayed message, node id included; PostgreSQL's limit is 8000. */
+	/** The largest payload, node id included; PostgreSQL's limit is 8000. */
 	static final int MAX_RELAYED_BYTES = 7999;
-
-	private static final TypeReference<Map<String, String>> EVENT_FIELDS = new TypeReference<>() {
-	};
 
 	private static final long POLL_MILLIS = 500;
 
@@ -98,23 +72,18 @@ class ClusterWakeups implements SmartLifecycle {
 
 	private final JdbcClient jdbc;
 
-	private final AgentConnections connections;
-
-	private final JsonMapper json;
-
 	private final AtomicLong sent = new AtomicLong();
 
 	private final AtomicLong received = new AtomicLong();
 
 	private volatile @Nullable String channel;
 
-	private volatile @Nullable String messagesChannel;
+	/** The other modules' channels by name, once listening is on. */
+	private volatile Map<String, ClusterChannel> channels = Map.of();
 
-	private volatile @Nullable String eventsChannel;
+	private volatile Map<ClusterChannel, String> channelNames = Map.of();
 
-	private final ApplicationEventPublisher events;
-
-	private final TransactionTemplate ownTransaction;
+	private final ObjectProvider<ClusterChannel> extraChannels;
 
 	private volatile boolean running;
 
@@ -123,15 +92,9 @@ class ClusterWakeups implements SmartLifecycle {
 	private @Nullable Thread thread;
 
 	ClusterWakeups(Dispatcher dispatcher, DispatchProperties properties, DataSourceProperties dataSource,
-			JdbcClient jdbc, AgentConnections connections, JsonMapper json, ApplicationEventPublisher events,
-			PlatformTransactionManager transactionManager) {
-		this.events = events;
-		// an event is often sent after a commit, while the committed transaction's
-		// connection is still bound: a NOTIFY there would never be committed
-		this.ownTransaction = new TransactionTemplate(transactionManager);
-		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		this.connections = connections;
-		this.json = json;
+			JdbcClient jdbc, ObjectProvider<ClusterChannel> extraChannels) {
+		// resolved at start: a channel's owner may itself send through ClusterEvents
+		this.extraChannels = extraChannels;
 		this.dispatcher = dispatcher;
 		this.properties = properties;
 		this.dataSource = dataSource;
@@ -149,8 +112,15 @@ class ClusterWakeups implements SmartLifecycle {
 		// same database must not wake each other
 		String schema = this.jdbc.sql("SELECT current_schema()").query(String.class).optional().orElse("public");
 		this.channel = channelName(CHANNEL_PREFIX, schema);
-		this.messagesChannel = channelName(MESSAGES_PREFIX, schema);
-		this.eventsChannel = channelName(EVENTS_PREFIX, schema);
+		Map<String, ClusterChannel> byName = new HashMap<>();
+		Map<ClusterChannel, String> names = new HashMap<>();
+		this.extraChannels.orderedStream().forEach((extra) -> {
+			String name = channelName(extra.prefix(), schema);
+			byName.put(name, extra);
+			names.put(extra, name);
+		});
+		this.channels = Map.copyOf(byName);
+		this.channelNames = Map.copyOf(names);
 		Thread listener = new Thread(() -> listen(url), "nexus-wakeups");
 		listener.setDaemon(true);
 		listener.start();
@@ -223,107 +193,51 @@ class ClusterWakeups implements SmartLifecycle {
 	}
 
 	/**
-	 * Whether other nodes may share the database, so that messages for agents not
-	 * connected here are relayed.
-	 * @return whether messages are relayed
+	 * Whether other nodes may share the database and hear what this node sends.
+	 * @return {@code false} on H2 or when disabled
 	 */
-	boolean relaysMessages() {
-		return this.messagesChannel != null;
+	boolean enabled() {
+		return this.channel != null;
 	}
 
 	/**
-	 * Hands a message to the other nodes, which deliver it to their own connected
-	 * recipients.
-	 * @param message the message as delivered, with {@code from_agent} set
-	 * @throws InvalidRequestException if the message is too large to relay
+	 * The largest body {@link #send} takes, in UTF-8 bytes.
+	 * @return the limit
 	 */
-	void relay(AgentMessage message) {
-		String target = this.messagesChannel;
+	int maxBodyBytes() {
+		return MAX_RELAYED_BYTES - this.nodeId.length() - 1;
+	}
+
+	/**
+	 * Sends a body on another module's channel, in the caller's transaction if there is
+	 * one (then it is delivered only if that commits); nothing when disabled.
+	 * @param channel the channel
+	 * @param body the body, at most {@link #maxBodyBytes()} bytes
+	 * @throws IllegalArgumentException if the body is too large
+	 */
+	void send(ClusterChannel channel, String body) {
+		String target = this.channelNames.get(channel);
 		if (target == null) {
 			return;
 		}
-		String payload = this.nodeId + "\n" + this.json.writeValueAsString(message);
-		int size = payload.getBytes(StandardCharsets.UTF_8).length;
-		if (size > MAX_RELAYED_BYTES) {
-			throw InvalidRequestException.badRequest("message_too_large",
-					"a message to agents on other nodes may be at most "
-							+ (MAX_RELAYED_BYTES - this.nodeId.length() - 1) + " bytes as JSON; this one is "
-							+ (size - this.nodeId.length() - 1));
+		String payload = this.nodeId + "\n" + body;
+		if (payload.getBytes(StandardCharsets.UTF_8).length > MAX_RELAYED_BYTES) {
+			throw new IllegalArgumentException("a body may be at most " + maxBodyBytes() + " bytes");
 		}
 		this.jdbc.sql("SELECT pg_notify(?, ?)").param(target).param(payload).query((rs) -> {
 		});
 	}
 
-	/**
-	 * Sends an event to the other nodes: this node's id, a newline, the event as a JSON
-	 * object of strings.
-	 * @param event the event
-	 */
-	void broadcast(ClusterEvent event) {
-		String target = this.eventsChannel;
-		if (target == null) {
-			return;
-		}
-		Map<String, String> fields = new LinkedHashMap<>();
-		event.fields()
-			.forEach((name, value) -> fields.put(name,
-					(value.length() > MAX_EVENT_FIELD) ? value.substring(0, MAX_EVENT_FIELD) : value));
-		fields.put("kind", event.kind());
-		String payload = this.nodeId + "\n" + this.json.writeValueAsString(fields);
-		try {
-			this.ownTransaction.executeWithoutResult(
-					(status) -> this.jdbc.sql("SELECT pg_notify(?, ?)").param(target).param(payload).query((rs) -> {
-					}));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not send a {} event to the other nodes: {}", event.kind(), ex.getMessage());
-		}
-	}
-
-	private void receiveEvent(String payload) {
+	private void deliver(ClusterChannel target, String payload) {
 		int newline = payload.indexOf('\n');
 		if (newline < 0 || this.nodeId.equals(payload.substring(0, newline))) {
 			return;
 		}
-		Map<String, String> fields;
 		try {
-			fields = new HashMap<>(this.json.readValue(payload.substring(newline + 1), EVENT_FIELDS));
-		}
-		catch (JacksonException ex) {
-			logger.debug("Ignored a cluster event that cannot be read", ex);
-			return;
-		}
-		String kind = fields.remove("kind");
-		if (kind == null) {
-			return;
-		}
-		try {
-			this.events.publishEvent(new ClusterEvent(kind, fields));
+			target.received(payload.substring(newline + 1));
 		}
 		catch (RuntimeException ex) {
-			logger.warn("A {} event from another node could not be applied: {}", kind, ex.getMessage());
-		}
-	}
-
-	private void deliverRelayed(String payload) {
-		int newline = payload.indexOf('\n');
-		if (newline < 0 || this.nodeId.equals(payload.substring(0, newline))) {
-			return;
-		}
-		AgentMessage message;
-		try {
-			message = this.json.readValue(payload.substring(newline + 1), AgentMessage.class);
-		}
-		catch (JacksonException ex) {
-			logger.debug("Ignored a relayed message that cannot be read", ex);
-			return;
-		}
-		if (message.toAgent() != null) {
-			this.connections.get(new AgentId(message.toAgent()))
-				.ifPresent((recipient) -> recipient.channel().send(message));
-		}
-		else if (message.toCapability() != null) {
-			this.connections.sendToCapability(message);
+			logger.warn("What another node sent on {} could not be handled: {}", target.prefix(), ex.getMessage());
 		}
 	}
 
@@ -334,8 +248,9 @@ class ClusterWakeups implements SmartLifecycle {
 			try (Connection connection = connect(url)) {
 				try (Statement statement = connection.createStatement()) {
 					statement.execute("LISTEN " + quoted(this.channel));
-					statement.execute("LISTEN " + quoted(this.messagesChannel));
-					statement.execute("LISTEN " + quoted(this.eventsChannel));
+					for (String extra : this.channels.keySet()) {
+						statement.execute("LISTEN " + quoted(extra));
+					}
 				}
 				this.listening = true;
 				backoff = 100;
@@ -385,11 +300,9 @@ class ClusterWakeups implements SmartLifecycle {
 			boolean wake = false;
 			if (notifications != null) {
 				for (PGNotification notification : notifications) {
-					if (notification.getName().equals(this.messagesChannel)) {
-						deliverRelayed(notification.getParameter());
-					}
-					else if (notification.getName().equals(this.eventsChannel)) {
-						receiveEvent(notification.getParameter());
+					ClusterChannel extra = this.channels.get(notification.getName());
+					if (extra != null) {
+						deliver(extra, notification.getParameter());
 					}
 					else {
 						wake |= !this.nodeId.equals(notification.getParameter());

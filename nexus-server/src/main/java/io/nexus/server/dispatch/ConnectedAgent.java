@@ -62,7 +62,11 @@ public final class ConnectedAgent implements Contender {
 		return this.channel;
 	}
 
-	void refresh(Agent updated) {
+	/**
+	 * Replaces the agent's settings with those now stored.
+	 * @param updated the agent as stored
+	 */
+	public void refresh(Agent updated) {
 		this.agent = updated;
 	}
 
@@ -75,7 +79,7 @@ public final class ConnectedAgent implements Contender {
 	 * The agent said it is shutting down: this connection gets no new work. It lasts only
 	 * as long as the connection, unlike an operator's drain.
 	 */
-	void closing() {
+	public void closing() {
 		this.closing = true;
 	}
 
@@ -112,7 +116,11 @@ public final class ConnectedAgent implements Contender {
 		this.awaitingAccept.put(taskId, sentAt);
 	}
 
-	void accepted(TaskId taskId) {
+	/**
+	 * The agent accepted a task, or it was taken back: its acceptance clock stops.
+	 * @param taskId the task
+	 */
+	public void accepted(TaskId taskId) {
 		this.awaitingAccept.remove(taskId);
 	}
 
@@ -136,7 +144,7 @@ public final class ConnectedAgent implements Contender {
 	 * @param taskId the task
 	 * @return the context, or {@code null} if this connection did not trace it
 	 */
-	@Nullable Assignment untraced(TaskId taskId) {
+	public @Nullable Assignment untraced(TaskId taskId) {
 		return this.traced.isEmpty() ? null : this.traced.remove(taskId);
 	}
 
@@ -148,7 +156,11 @@ public final class ConnectedAgent implements Contender {
 			.toList();
 	}
 
-	void touch(Instant now) {
+	/**
+	 * A sign of life: any frame or pong.
+	 * @param now when
+	 */
+	public void touch(Instant now) {
 		this.lastSeen = now;
 	}
 
@@ -160,7 +172,7 @@ public final class ConnectedAgent implements Contender {
 	 * Feeds an outcome into the moving success rate (weight 0.1 per outcome).
 	 * @param success whether the task succeeded
 	 */
-	void recordOutcome(boolean success) {
+	public void recordOutcome(boolean success) {
 		this.successRate = this.successRate * 0.9 + (success ? 0.1 : 0.0);
 	}
 
@@ -174,7 +186,11 @@ public final class ConnectedAgent implements Contender {
 		return this.successRate;
 	}
 
-	void recordLatency(double millis) {
+	/**
+	 * Feeds a heartbeat's round trip into the moving latency (weight 0.2).
+	 * @param millis the round trip
+	 */
+	public void recordLatency(double millis) {
 		this.latencyMillis = (this.latencyMillis == 0) ? millis : this.latencyMillis * 0.8 + millis * 0.2;
 	}
 
@@ -183,7 +199,12 @@ public final class ConnectedAgent implements Contender {
 		return this.latencyMillis;
 	}
 
-	void recordUsage(@Nullable Double cpu, @Nullable Double memory) {
+	/**
+	 * The resource use of the agent's latest heartbeat.
+	 * @param cpu percent, or {@code null}
+	 * @param memory percent, or {@code null}
+	 */
+	public void recordUsage(@Nullable Double cpu, @Nullable Double memory) {
 		this.cpuUsage = cpu;
 		this.memoryUsage = memory;
 	}
@@ -210,7 +231,7 @@ public final class ConnectedAgent implements Contender {
 	 * @param traceparent the context in {@code task_assigned}
 	 * @param sentAt when
 	 */
-	record Assignment(String traceparent, Instant sentAt) {
+	public record Assignment(String traceparent, Instant sentAt) {
 
 	}
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 
 import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.TaskAssigned;
+import io.nexus.server.shared.LogContext;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.UnreadableValue;
 import io.nexus.server.tracing.TaskTraces;
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
  * was created in.
  */
 @Component
-class Delivery {
+public class Delivery {
 
 	private static final Logger logger = LoggerFactory.getLogger(Delivery.class);
 
@@ -37,7 +38,14 @@ class Delivery {
 		this.traces = traces;
 	}
 
-	void deliver(ConnectedAgent agent, Task task) {
+	/**
+	 * Sends an assigned task to its agent, its payload decoded here.
+	 * @param agent the agent
+	 * @param task the task, as claimed
+	 * @throws RuntimeException if the payload cannot be turned into a frame (see
+	 * {@link PoisonTasks#undeliverable})
+	 */
+	public void deliver(ConnectedAgent agent, Task task) {
 		deliver(agent, task, payload(task));
 	}
 

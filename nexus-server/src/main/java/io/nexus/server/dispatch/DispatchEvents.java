@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
+import io.nexus.protocol.frames.TaskCancel;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentChanged;
 import io.nexus.server.agents.AgentCredentialsRevoked;
@@ -49,8 +50,6 @@ class DispatchEvents {
 
 	private final AgentConnections connections;
 
-	private final AgentSessions sessions;
-
 	private final Dispatcher dispatcher;
 
 	private final Delivery delivery;
@@ -65,15 +64,14 @@ class DispatchEvents {
 
 	private final TransactionTemplate ownTransaction;
 
-	DispatchEvents(AgentConnections connections, AgentSessions sessions, Dispatcher dispatcher, Delivery delivery,
-			TaskLeases leases, AgentRegistry registry, PoisonTasks poison, ClusterEvents cluster,
+	DispatchEvents(AgentConnections connections, Dispatcher dispatcher, Delivery delivery, TaskLeases leases,
+			AgentRegistry registry, PoisonTasks poison, ClusterEvents cluster,
 			PlatformTransactionManager transactions) {
 		this.cluster = cluster;
 		this.ownTransaction = new TransactionTemplate(transactions);
 		this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
 		this.poison = poison;
 		this.connections = connections;
-		this.sessions = sessions;
 		this.dispatcher = dispatcher;
 		this.delivery = delivery;
 		this.leases = leases;
@@ -119,7 +117,8 @@ class DispatchEvents {
 			pauseIfDrained(agent);
 		});
 		if (cancel) {
-			this.sessions.cancelOnAgent(agentId, taskId.value(), epoch, reason);
+			this.connections.get(agentId)
+				.ifPresent((agent) -> agent.channel().send(new TaskCancel(taskId.value(), epoch, reason)));
 		}
 	}
 

@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * stored value and the message of a decoding error (which may quote it) are never logged.
  */
 @Component
-class PoisonTasks {
+public class PoisonTasks {
 
 	private static final Logger logger = LoggerFactory.getLogger(PoisonTasks.class);
 
@@ -56,7 +56,7 @@ class PoisonTasks {
 	 * @param lease the lease an agent holds it under, or {@code null} if it is queued
 	 * @return whether it was failed now
 	 */
-	boolean unreadable(UnreadableTask task, @Nullable Lease lease) {
+	public boolean unreadable(UnreadableTask task, @Nullable Lease lease) {
 		return fail(task.id(), lease, task.column(), task.failureReason());
 	}
 
@@ -67,7 +67,7 @@ class PoisonTasks {
 	 * @param failure what went wrong
 	 * @return whether it was failed now
 	 */
-	boolean undeliverable(TaskId id, @Nullable Lease lease, RuntimeException failure) {
+	public boolean undeliverable(TaskId id, @Nullable Lease lease, RuntimeException failure) {
 		UnreadableTask task = new UnreadableTask(id, "payload",
 				"could not be turned into a task_assigned frame (" + describe(failure) + ")");
 		return fail(id, lease, task.column(), task.failureReason());

@@ -24,14 +24,10 @@ import io.nexus.protocol.frames.TaskFail;
 import io.nexus.protocol.frames.TaskProgress;
 import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
-import io.nexus.server.dispatch.AgentMessages;
-import io.nexus.server.dispatch.AgentSessions;
 import io.nexus.server.dispatch.DispatchProperties;
-import io.nexus.server.dispatch.LogContext;
-import io.nexus.server.dispatch.NodeNotLiveException;
-import io.nexus.server.dispatch.UnsupportedProtocolException;
 import io.nexus.server.shared.DatabaseOutage;
 import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.shared.LogContext;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.TaskId;
@@ -55,7 +51,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * The agent protocol over one WebSocket: the first frame must register within the
  * registration timeout; every later frame is decoded, checked and handed to
- * {@link AgentSessions}. A bad frame gets an {@code error} frame and changes nothing; bad
+ * {@link AgentRegistrations}, {@link AgentReports}, {@link AgentHeartbeats} or
+ * {@link AgentMessages}. A bad frame gets an {@code error} frame and changes nothing; bad
  * credentials and repeated violations close the connection with a 4xxx code.
  */
 @Component
@@ -66,7 +63,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	/** The frame type in metrics of frames that could not be decoded. */
 	private static final String INVALID_FRAME = "invalid";
 
-	private final AgentSessions sessions;
+	private final AgentRegistrations registrations;
+
+	private final AgentReports reports;
+
+	private final AgentHeartbeats heartbeats;
 
 	private final AgentMessages messages;
 
@@ -84,10 +85,13 @@ class AgentSocketHandler extends TextWebSocketHandler {
 
 	private final SocketMetrics metrics;
 
-	AgentSocketHandler(AgentSessions sessions, AgentMessages messages, DispatchProperties properties, JsonMapper json,
-			Clock clock, SocketMetrics metrics) {
+	AgentSocketHandler(AgentRegistrations registrations, AgentReports reports, AgentHeartbeats heartbeats,
+			AgentMessages messages, DispatchProperties properties, JsonMapper json, Clock clock,
+			SocketMetrics metrics) {
 		this.metrics = metrics;
-		this.sessions = sessions;
+		this.registrations = registrations;
+		this.reports = reports;
+		this.heartbeats = heartbeats;
 		this.messages = messages;
 		this.properties = properties;
 		this.addresses = new AddressLimiter(properties.maxConnectionsPerAddress());
@@ -161,11 +165,11 @@ class AgentSocketHandler extends TextWebSocketHandler {
 					return;
 				}
 				require(register.agentId(), "agent_id");
-				connection.agentId = this.sessions.register(connection.channel, register, connection.bearer);
+				connection.agentId = this.registrations.register(connection.channel, register, connection.bearer);
 				return;
 			}
 			AgentId agentId = connection.agentId;
-			this.sessions.touch(agentId);
+			this.heartbeats.touch(agentId);
 			LogContext.swap(LogContext.AGENT_ID, agentId.value());
 			LogContext.swap(LogContext.TASK_ID, (frame instanceof LeasedFrame leased) ? leased.taskId() : null);
 			route(connection, agentId, frame);
@@ -214,10 +218,10 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			answer(connection, frame, leased.taskId(), report(lease, frame), ackWanted);
 		}
 		else if (frame instanceof Heartbeat heartbeat) {
-			this.sessions.heartbeat(agentId, heartbeat);
+			this.heartbeats.heartbeat(agentId, heartbeat);
 		}
 		else if (frame instanceof StatusUpdate update) {
-			this.sessions.statusUpdate(agentId, require(update.status(), "status"));
+			this.heartbeats.statusUpdate(agentId, require(update.status(), "status"));
 			ack(connection, update.id(), null);
 		}
 		else if (frame instanceof AgentMessage agentMessage) {
@@ -233,23 +237,23 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	}
 
 	/**
-	 * Hands a report on a leased task to the session; the future completes once it is
-	 * stored.
+	 * Hands a report on a leased task to {@link AgentReports}; the future completes once
+	 * it is stored.
 	 */
 	private CompletableFuture<Void> report(Lease lease, AgentFrame frame) {
 		if (frame instanceof TaskAccept) {
-			return this.sessions.accept(lease);
+			return this.reports.accept(lease);
 		}
 		if (frame instanceof TaskProgress progress) {
-			return this.sessions.progress(lease, progress.progress(), truncate(progress.message(), 500));
+			return this.reports.progress(lease, progress.progress(), truncate(progress.message(), 500));
 		}
 		if (frame instanceof TaskComplete complete) {
-			return this.sessions.complete(lease,
+			return this.reports.complete(lease,
 					(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
 					complete.traceparent());
 		}
 		if (frame instanceof TaskFail fail) {
-			return this.sessions.fail(lease,
+			return this.reports.fail(lease,
 					(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
 					!Boolean.FALSE.equals(fail.retryable()));
 		}
@@ -335,7 +339,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		this.metrics.pong(message.getPayload());
 		AgentConnection connection = this.connections.get(session.getId());
 		if (connection != null && connection.agentId != null) {
-			this.sessions.touch(connection.agentId);
+			this.heartbeats.touch(connection.agentId);
 		}
 	}
 
@@ -352,7 +356,7 @@ class AgentSocketHandler extends TextWebSocketHandler {
 			this.addresses.release(session.getRemoteAddress());
 		}
 		if (connection != null && connection.agentId != null) {
-			this.sessions.disconnected(connection.agentId, connection.channel);
+			this.registrations.disconnected(connection.agentId, connection.channel);
 		}
 	}
 

@@ -1,9 +1,12 @@
 /**
- * The WebSocket gateway at {@code /ws}: decodes agent frames, enforces the protocol's
- * limits, and hands each frame to dispatch.
+ * The WebSocket gateway at {@code /ws} and the agent session behind it: decodes agent
+ * frames and enforces the protocol's limits; registers agents (with the registration
+ * audit), stores their reports, heartbeats and status, relays their messages (across
+ * nodes too), and hands this node's agents to the others on shutdown. What it learns
+ * about connected agents goes to dispatch, which matches them with work.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "dispatch", "shared", "tasks" })
+@ApplicationModule(allowedDependencies = { "agents", "audit", "cluster", "dispatch", "shared", "tasks", "tracing" })
 package io.nexus.server.realtime;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,6 +1,6 @@
 /**
- * Small value types and error kinds that every module shares: ids, pages, and the problem
- * mapping at the HTTP edge.
+ * Small value types and error kinds that every module shares: ids, pages, the problem
+ * mapping at the HTTP edge, and the keys of the logging context.
  */
 @NullMarked
 @ApplicationModule(type = ApplicationModule.Type.OPEN, allowedDependencies = {})

@@ -1,4 +1,4 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 import java.util.List;
 
@@ -6,6 +6,8 @@ import io.nexus.protocol.CloseCode;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.cluster.NodeEvicted;
 import io.nexus.server.cluster.NodeMembership;
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.ConnectedAgent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.shared.HotPathLoad;

@@ -1,4 +1,4 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 import java.util.Map;
 
@@ -8,9 +8,9 @@ import io.nexus.server.shared.NexusException;
 /**
  * The agent speaks a protocol version this server does not.
  */
-public class UnsupportedProtocolException extends NexusException {
+class UnsupportedProtocolException extends NexusException {
 
-	public UnsupportedProtocolException(int version) {
+	UnsupportedProtocolException(int version) {
 		super(Kind.BAD_REQUEST, "unsupported_protocol", "protocol version " + version + " is not supported; this "
 				+ "server speaks version " + Frame.PROTOCOL_VERSION, Map.of("protocol_version", version));
 	}

@@ -1,4 +1,4 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,30 +1,32 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 import io.nexus.protocol.frames.AgentMessage;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.shared.InvalidRequestException;
 
-import org.springframework.stereotype.Service;
+import org.springframework.stereotype.Component;
 
 /**
  * Routes messages between agents: to one agent or to every agent with a capability,
- * connected to this node or, through {@link ClusterWakeups}, to the other nodes.
+ * connected to this node or, through {@link MessageRelay}, to the other nodes.
  */
-@Service
-public class AgentMessages {
+@Component
+class AgentMessages {
 
 	private final AgentConnections connections;
 
 	private final AgentRegistry registry;
 
-	private final ClusterWakeups cluster;
+	private final MessageRelay relay;
 
-	AgentMessages(AgentConnections connections, AgentRegistry registry, ClusterWakeups cluster) {
+	AgentMessages(AgentConnections connections, AgentRegistry registry, MessageRelay relay) {
 		this.connections = connections;
 		this.registry = registry;
-		this.cluster = cluster;
+		this.relay = relay;
 	}
 
 	/**
@@ -35,7 +37,7 @@ public class AgentMessages {
 	 * @return how many agents of this node received it (a relayed message to one agent
 	 * counts as one)
 	 */
-	public int message(AgentId from, AgentMessage message) {
+	int message(AgentId from, AgentMessage message) {
 		AgentMessage delivered = message.deliveredFrom(from.value());
 		if (message.toAgent() != null) {
 			AgentId to = new AgentId(message.toAgent());
@@ -44,9 +46,9 @@ public class AgentMessages {
 				recipient.channel().send(delivered);
 				return 1;
 			}
-			if (this.cluster.relaysMessages() && this.registry.find(to).filter(Agent::online).isPresent()) {
+			if (this.relay.enabled() && this.registry.find(to).filter(Agent::online).isPresent()) {
 				// connected to another node
-				this.cluster.relay(delivered);
+				this.relay.relay(delivered);
 				return 1;
 			}
 			throw InvalidRequestException.badRequest("unknown_recipient",
@@ -54,10 +56,29 @@ public class AgentMessages {
 		}
 		if (message.toCapability() != null) {
 			// refused as too large before anyone receives it
-			this.cluster.relay(delivered);
-			return this.connections.sendToCapability(delivered);
+			this.relay.relay(delivered);
+			return sendToCapability(this.connections, delivered);
 		}
 		throw InvalidRequestException.badRequest("invalid_frame", "a message needs to_agent or to_capability");
+	}
+
+	/**
+	 * Sends a message to every agent connected to this node that has its capability,
+	 * except its sender.
+	 * @param connections this node's agents
+	 * @param message the message, with {@code from_agent} set
+	 * @return how many agents it was sent to
+	 */
+	static int sendToCapability(AgentConnections connections, AgentMessage message) {
+		int count = 0;
+		for (ConnectedAgent agent : connections.all()) {
+			if (!agent.id().value().equals(message.fromAgent())
+					&& agent.agent().capabilities().contains(message.toCapability())) {
+				agent.channel().send(message);
+				count++;
+			}
+		}
+		return count;
 	}
 
 }

@@ -1,13 +1,13 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.realtime;
 
 /**
  * This node takes no registrations: it is shutting down or was declared dead. The
  * connection is closed with {@code CloseCode.RECONNECT} and the agent registers on
  * another node, keeping its tasks.
  */
-public class NodeNotLiveException extends RuntimeException {
+class NodeNotLiveException extends RuntimeException {
 
-	public NodeNotLiveException(String reason) {
+	NodeNotLiveException(String reason) {
 		super(reason);
 	}
 

@@ -1,4 +1,4 @@
-package io.nexus.server.dispatch;
+package io.nexus.server.shared;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;

@@ -1,0 +1,83 @@
+package io.nexus.server.realtime;
+
+import java.util.concurrent.CompletableFuture;
+
+import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.ConnectedAgent;
+import io.nexus.server.shared.GroupCommitter;
+import io.nexus.server.tasks.Lease;
+import io.nexus.server.tasks.TaskLeases;
+import io.nexus.server.tracing.TaskTraces;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * What agents report on the tasks they hold (accept, progress, complete, fail): each is
+ * written with the next group commit of the report writer
+ * ({@link ReportWriterConfiguration}), and answered once durable.
+ */
+@Component
+class AgentReports {
+
+	private final AgentConnections connections;
+
+	private final TaskLeases leases;
+
+	private final GroupCommitter writer;
+
+	private final TaskTraces traces;
+
+	AgentReports(AgentConnections connections, TaskLeases leases, GroupCommitter reportWriter, TaskTraces traces) {
+		this.connections = connections;
+		this.leases = leases;
+		this.writer = reportWriter;
+		this.traces = traces;
+	}
+
+	/**
+	 * The agent accepts a task; written with the next group commit.
+	 * @param lease the lease
+	 * @return completes once durable, or exceptionally if refused
+	 */
+	CompletableFuture<Void> accept(Lease lease) {
+		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.accepted(lease.taskId()));
+		return this.writer.submit(lease.taskId(), () -> this.leases.accept(lease));
+	}
+
+	CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message) {
+		return this.writer.submit(lease.taskId(),
+				() -> this.leases.progress(lease, Percentages.clamp(progress), message));
+	}
+
+	/**
+	 * The agent completes a task; written with the next group commit.
+	 * @param lease the lease
+	 * @param resultJson the result, as JSON text
+	 * @param traceparent the trace context of the agent's work, if it sent one
+	 * @return completes once durable, or exceptionally if refused
+	 */
+	CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent) {
+		return this.writer.submit(lease.taskId(), () -> this.leases.complete(lease, resultJson))
+			.thenRun(() -> finished(lease, traceparent, null));
+	}
+
+	CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
+		return this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable))
+			.thenRun(() -> finished(lease, null, error));
+	}
+
+	private void finished(Lease lease, @Nullable String traceparent, @Nullable String error) {
+		ConnectedAgent agent = this.connections.get(lease.agentId()).orElse(null);
+		if (agent != null) {
+			agent.recordOutcome(error == null);
+		}
+		if (this.traces.enabled()) {
+			ConnectedAgent.Assignment assignment = (agent != null) ? agent.untraced(lease.taskId()) : null;
+			this.traces.finished(lease.taskId().value(), lease.agentId().value(),
+					(assignment != null) ? assignment.traceparent() : null,
+					(assignment != null) ? assignment.sentAt() : null, traceparent, error);
+		}
+	}
+
+}
