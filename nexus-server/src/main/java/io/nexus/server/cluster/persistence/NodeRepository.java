@@ -67,10 +67,7 @@ public class NodeRepository {
 		return this.jdbc.sql("""
 				UPDATE nodes SET state = 'up', heartbeat_at = :now, ended_at = NULL
 				WHERE id = :id AND state IN ('draining', 'stopped', 'dead')
-				""")
-			.param("id", id)
-			.param("now", SqlTimes.toDb(now))
-			.update() == 1;
+				""").param("id", id).param("now", SqlTimes.toDb(now)).update() == 1;
 	}
 
 	/**
