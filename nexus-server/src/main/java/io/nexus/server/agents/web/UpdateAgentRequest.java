@@ -11,10 +11,6 @@ import io.nexus.server.shared.PlainText;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.jspecify.annotations.Nullable;
 
@@ -31,13 +27,9 @@ import org.jspecify.annotations.Nullable;
  */
 record UpdateAgentRequest(@Nullable @NotBlankWhenPresent @Size(max = Limits.MAX_TITLE) @PlainText String name,
 		@Nullable AgentStatus status, @Nullable @Valid Performance performance,
-		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@NotNull @Pattern(
-				regexp = Limits.NAME_PATTERN) String> capabilities,
-		@Nullable @Min(0) @Max(Limits.MAX_PRIORITY_SCORE) Integer priorityScore,
-		@Nullable @Min(1) @Max(Limits.MAX_CONCURRENCY) Integer maxConcurrency,
-		@Nullable @Size(max = Limits.MAX_LABELS) Map<@NotNull @Pattern(
-				regexp = Limits.LABEL_KEY_PATTERN) String, @NotNull @Size(
-						max = Limits.MAX_LABEL_VALUE) @PlainText String> labels) {
+		@Nullable @Size(max = Limits.MAX_CAPABILITIES) List<@CapabilityName String> capabilities,
+		@Nullable @PriorityScore Integer priorityScore, @Nullable @MaxConcurrency Integer maxConcurrency,
+		@Nullable @Size(max = Limits.MAX_LABELS) Map<@LabelKey String, @LabelValue String> labels) {
 
 	/**
 	 * Resource use as the agent reports it.
