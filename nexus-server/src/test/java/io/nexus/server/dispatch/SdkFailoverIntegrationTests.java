@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
@@ -29,6 +30,9 @@ import static org.awaitility.Awaitility.await;
  * lease, and the task completes once, with one run of the handler.
  */
 @PostgresDatabase
+// it stops nodes: a context of its own, never one the test framework paused and restarted
+// on another port
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class SdkFailoverIntegrationTests extends ApiIntegrationTest {
 
 	@Autowired
