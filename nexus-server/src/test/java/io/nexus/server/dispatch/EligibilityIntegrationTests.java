@@ -21,7 +21,7 @@ class EligibilityIntegrationTests extends ApiIntegrationTest {
 		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
 			await().until(() -> this.api.get("/api/agents/" + agent[0]).json().get("online").asBoolean());
 			assertThat(this.api.put("/api/agents/" + agent[0], "{\"status\":\"paused\"}").status()).isEqualTo(200);
-			String task = createTask("{\"title\":\"waits\",\"category\":\"elig-x\"}");
+			String task = createTask("{\"title\":\"waits\",\"category\":\"elig-x\",\"priority\":\"critical\"}");
 
 			assertThat(this.api.get("/api/tasks/" + task).field("waiting_reason")).isEqualTo(
 					"all 1 capable agent(s) take no new work (paused, draining, shutting down or in maintenance)");
