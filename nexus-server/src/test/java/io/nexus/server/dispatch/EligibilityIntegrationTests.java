@@ -17,7 +17,9 @@ class EligibilityIntegrationTests extends ApiIntegrationTest {
 
 	@Test
 	void everyPlaceGivesTheSameVerdictOnAPausedAgent() {
-		String[] agent = registerAgent("elig-paused", "elig-x");
+		// room for more than one task: the shared test context may hold queued tasks that
+		// need no capability, which this agent may take before it is paused
+		String[] agent = registerAgent("elig-paused", "elig-x", 4);
 		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
 			await().until(() -> this.api.get("/api/agents/" + agent[0]).json().get("online").asBoolean());
 			assertThat(this.api.put("/api/agents/" + agent[0], "{\"status\":\"paused\"}").status()).isEqualTo(200);
@@ -73,8 +75,12 @@ class EligibilityIntegrationTests extends ApiIntegrationTest {
 	}
 
 	private String[] registerAgent(String name, String capability) {
-		Response response = this.api.post("/api/agents",
-				"{\"name\":\"" + name + "\",\"capabilities\":[\"" + capability + "\"]}");
+		return registerAgent(name, capability, 1);
+	}
+
+	private String[] registerAgent(String name, String capability, int maxConcurrency) {
+		Response response = this.api.post("/api/agents", "{\"name\":\"" + name + "\",\"capabilities\":[\"" + capability
+				+ "\"],\"max_concurrency\":" + maxConcurrency + "}");
 		assertThat(response.status()).as(response.body()).isEqualTo(201);
 		return new String[] { response.field("id"), response.field("token") };
 	}
