@@ -21,7 +21,8 @@ import io.nexus.server.shared.Hashing;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.NotFoundException;
 import io.nexus.server.tasks.persistence.TaskRepository;
-import io.nexus.server.tasks.persistence.TaskRepository.IdempotentMatch;
+import io.nexus.server.tasks.persistence.TaskInserts;
+import io.nexus.server.tasks.persistence.TaskInserts.IdempotentMatch;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,14 +39,17 @@ class TaskIntake {
 
 	private final TaskRepository tasks;
 
+	private final TaskInserts inserts;
+
 	private final TaskTransitions transitions;
 
 	private final JsonMapper json;
 
 	private final Clock clock;
 
-	TaskIntake(TaskRepository tasks, TaskTransitions transitions, JsonMapper json, Clock clock) {
+	TaskIntake(TaskRepository tasks, TaskInserts inserts, TaskTransitions transitions, JsonMapper json, Clock clock) {
 		this.tasks = tasks;
+		this.inserts = inserts;
 		this.transitions = transitions;
 		this.json = json;
 		this.clock = clock;
@@ -64,7 +68,7 @@ class TaskIntake {
 		Map<Integer, CreatedTask> outcomes = new HashMap<>();
 		Map<TaskId, NewTask> fresh = new LinkedHashMap<>();
 		Map<TaskId, Integer> positions = new HashMap<>();
-		Map<String, IdempotentMatch> used = this.tasks.findByIdempotencyKeys(requests.stream()
+		Map<String, IdempotentMatch> used = this.inserts.findByIdempotencyKeys(requests.stream()
 			.map(NewTask::idempotencyKey)
 			.filter(Objects::nonNull)
 			.collect(Collectors.toCollection(LinkedHashSet::new)));
@@ -95,7 +99,7 @@ class TaskIntake {
 			hashes.add((request.idempotencyKey() != null) ? hash(request) : null);
 			outcomes.put(positions.get(id), new CreatedTask(task, true));
 		}
-		this.tasks.insertAll(created, hashes);
+		this.inserts.insertAll(created, hashes);
 		for (Task task : created) {
 			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf
 					: (task.status() == TaskStatus.QUEUED) ? "created" : "created; waiting for dependencies");
@@ -151,7 +155,7 @@ class TaskIntake {
 					"Dependencies that can never complete: " + String.join(", ", failed), Map.of("failed", failed));
 		}
 		// made ids are unique by construction; only chosen ones can collide
-		Set<TaskId> taken = this.tasks.existing(fresh.entrySet()
+		Set<TaskId> taken = this.inserts.existing(fresh.entrySet()
 			.stream()
 			.filter((entry) -> entry.getValue().id() != null)
 			.map(Map.Entry::getKey)
