@@ -10,6 +10,8 @@ import io.nexus.server.support.RawAgent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.test.annotation.DirtiesContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -17,6 +19,9 @@ import static org.assertj.core.api.Assertions.within;
  * {@code /api/analytics}: throughput, latency and success rates of real tasks run by a
  * real agent, the range's validation, and who may read them.
  */
+// a context of its own: queued tasks that need no capability, left by other classes in a
+// shared context, would fill its agents' slots
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class AnalyticsApiIntegrationTests extends ApiIntegrationTest {
 
 	@Test

@@ -6,6 +6,8 @@ import io.nexus.server.support.RawAgent;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import org.springframework.test.annotation.DirtiesContext;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,6 +15,9 @@ import static org.awaitility.Awaitility.await;
  * Automatic dispatch, manual assignment, "why waiting" and the dashboard's candidates
  * give the same answer, because they all ask {@link Eligibility}.
  */
+// a context of its own: queued tasks that need no capability, left by other classes in a
+// shared context, would fill its agents' slots
+@DirtiesContext(classMode = DirtiesContext.ClassMode.BEFORE_CLASS)
 class EligibilityIntegrationTests extends ApiIntegrationTest {
 
 	@Test
