@@ -38,6 +38,9 @@ public class Dispatcher implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
 
+	/** The fewest ready tasks a round reads, however few slots are free. */
+	private static final int MIN_READ = 32;
+
 	private final AgentConnections connections;
 
 	private final TaskLeases leases;
@@ -143,7 +146,7 @@ public class Dispatcher implements SmartLifecycle {
 		}
 		Set<String> offered = new HashSet<>();
 		available.forEach((agent) -> offered.addAll(agent.agent().capabilities()));
-		int limit = this.properties.batchSize();
+		int limit = readLimit(available);
 		Map<TaskId, ConnectedAgent> chosen = new HashMap<>();
 		Map<TaskId, @Nullable Object> payloads = new HashMap<>();
 		List<TaskId> undeliverable = new ArrayList<>();
@@ -215,6 +218,21 @@ public class Dispatcher implements SmartLifecycle {
 		// somewhere
 		boolean more = round.read() >= limit;
 		return more && (!round.won().isEmpty() || poisoned > 0);
+	}
+
+	/**
+	 * How many ready tasks a round reads: twice the free slots of the available agents
+	 * (room for tasks that the first-choice rows' rules turn away), at least
+	 * {@value #MIN_READ}, at most the batch size. Reading a full batch while only a few
+	 * slots are free would make every report that frees a slot re-read (and lock) the
+	 * head of the queue.
+	 */
+	private int readLimit(List<ConnectedAgent> available) {
+		long free = 0;
+		for (ConnectedAgent agent : available) {
+			free += Math.max(0, agent.agent().maxConcurrency() - agent.held());
+		}
+		return (int) Math.min(this.properties.batchSize(), Math.max(MIN_READ, 2 * free));
 	}
 
 	/**

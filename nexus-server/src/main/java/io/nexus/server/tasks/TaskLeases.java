@@ -41,6 +41,9 @@ public class TaskLeases {
 
 	private static final String DISPATCHER = TaskTransitions.DISPATCHER;
 
+	/** How often dispatch rounds read the oldest ready tasks as well (aging). */
+	private static final Duration AGING_READ_INTERVAL = Duration.ofSeconds(1);
+
 	private final TaskRepository tasks;
 
 	private final TaskLeaseRepository leases;
@@ -50,6 +53,8 @@ public class TaskLeases {
 	private final RetryPolicy retries;
 
 	private final Clock clock;
+
+	private volatile @Nullable Instant lastAgingRead;
 
 	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
 			Clock clock) {
@@ -123,14 +128,32 @@ public class TaskLeases {
 		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();
 		this.leases.dispatchable(now, limit, false, offered, lock, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
-		this.leases
-			.dispatchable(now, Math.max(1, limit / 4), true, offered, lock, (task) -> unreadable.put(task.id(), task))
-			.forEach((task) -> candidates.put(task.id(), task));
+		if (!lock || agingDue(now)) {
+			this.leases
+				.dispatchable(now, Math.max(1, limit / 4), true, offered, lock,
+						(task) -> unreadable.put(task.id(), task))
+				.forEach((task) -> candidates.put(task.id(), task));
+		}
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
 			.thenComparingLong(Task::seq));
 		return new Candidates((ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered,
 				List.copyOf(unreadable.values()));
+	}
+
+	/**
+	 * Whether a dispatch round should also read the oldest tasks. Aging moves a task up
+	 * one priority step per {@code agingMinutes}, so reading them once a second
+	 * ({@link #AGING_READ_INTERVAL}) is as good as every round, and spares the rounds
+	 * that each freed slot starts a second query.
+	 */
+	private boolean agingDue(Instant now) {
+		Instant last = this.lastAgingRead;
+		if (last != null && now.isBefore(last.plus(AGING_READ_INTERVAL)) && !now.isBefore(last)) {
+			return false;
+		}
+		this.lastAgingRead = now;
+		return true;
 	}
 
 	private static double effectivePriority(Task task, Instant now, int agingMinutes) {

@@ -79,21 +79,78 @@ class PostgresReadyQueueIntegrationTests extends ApiIntegrationTest {
 		assertThat(plan).contains("tasks_ready_priority_idx").doesNotContain("Seq Scan on tasks");
 		String oldest = explain("""
 				SELECT t.id FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR t.not_before <= now())
-				ORDER BY t.seq LIMIT 50 FOR UPDATE OF t SKIP LOCKED
+				ORDER BY t.queued_at, t.seq LIMIT 50 FOR UPDATE OF t SKIP LOCKED
 				""");
 		assertThat(oldest).contains("tasks_ready_age_idx").doesNotContain("Seq Scan on tasks");
 	}
 
-	private String explain(String query) throws SQLException {
+	@Test
+	void statisticsFromABurstDoNotLeadReadsOrClaimsThroughTheHistory() throws SQLException {
+		// all in one transaction that is rolled back, so that no agent of the shared
+		// context ever sees these rows
+		try (Connection connection = this.dataSource.getConnection()) {
+			connection.setAutoCommit(false);
+			try {
+				// the statistics are taken while 20,000 tasks wait, as during a burst;
+				// then
+				// the tasks finish and the statistics lag behind: every full index looks
+				// as
+				// good as the ready queue's
+				execute(connection, """
+						INSERT INTO tasks (id, title, priority, category, status, max_attempts, timeout_seconds,
+						                   created_by, created_at, updated_at, queued_at)
+						SELECT 'burst-' || n, 'burst', 2, 'burst', 'queued', 3, 60, 'test', now(), now(), now()
+						FROM generate_series(1, 20000) AS n
+						""");
+				execute(connection, "ANALYZE tasks");
+				execute(connection, "UPDATE tasks SET status = 'completed' WHERE id LIKE 'burst-%'");
+				String oldest = explain(connection, """
+						SELECT t.id FROM tasks t WHERE t.status = 'queued'
+						AND (t.not_before IS NULL OR t.not_before <= now())
+						ORDER BY t.queued_at, t.seq LIMIT 50 FOR UPDATE OF t SKIP LOCKED
+						""");
+				assertThat(oldest).contains("tasks_ready_age_idx").doesNotContain("Seq Scan on tasks");
+				String priority = explain(connection, """
+						SELECT t.id FROM tasks t WHERE t.status = 'queued'
+						AND (t.not_before IS NULL OR t.not_before <= now())
+						ORDER BY t.priority DESC, t.seq LIMIT 200 FOR UPDATE OF t SKIP LOCKED
+						""");
+				assertThat(priority).contains("tasks_ready_priority_idx").doesNotContain("Seq Scan on tasks");
+				// a claim finds its rows by primary key, never by walking the ready queue
+				String claim = explain(connection, """
+						UPDATE tasks t SET status = 'assigned', lease_epoch = t.lease_epoch + 1
+						FROM unnest(CAST(ARRAY['burst-1', 'burst-2'] AS varchar[])) AS c(id)
+						WHERE t.id = c.id AND t.status = 'queued'
+						""");
+				assertThat(claim).contains("tasks_pkey").doesNotContain("Seq Scan on tasks");
+			}
+			finally {
+				connection.rollback();
+			}
+		}
+	}
+
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(sql)) {
+			statement.execute();
+		}
+	}
+
+	private static String explain(Connection connection, String query) throws SQLException {
 		StringBuilder plan = new StringBuilder();
-		try (Connection connection = this.dataSource.getConnection();
-				PreparedStatement statement = connection.prepareStatement("EXPLAIN " + query);
+		try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + query);
 				ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
 				plan.append(rows.getString(1)).append('\n');
 			}
 		}
 		return plan.toString();
+	}
+
+	private String explain(String query) throws SQLException {
+		try (Connection connection = this.dataSource.getConnection()) {
+			return explain(connection, query);
+		}
 	}
 
 	private String[] registerAgent(String name, String capability) {

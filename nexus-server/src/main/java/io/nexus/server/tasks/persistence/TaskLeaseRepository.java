@@ -1,14 +1,19 @@
 package io.nexus.server.tasks.persistence;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -33,6 +38,16 @@ import org.springframework.stereotype.Repository;
  */
 @Repository
 public class TaskLeaseRepository {
+
+	private static final String CLAIM_TOGETHER = """
+			UPDATE tasks t SET status = 'assigned', assigned_agent_id = c.agent, lease_epoch = t.lease_epoch + 1,
+			       attempts = t.attempts + 1, assigned_at = ?, updated_at = ?, status_reason = c.reason,
+			       not_before = NULL, deadline_at = NULL, progress = NULL, progress_message = NULL,
+			       reserved_for = NULL
+			FROM unnest(?, ?, ?) AS c(id, agent, reason)
+			WHERE t.id = c.id AND t.status = 'queued'
+			RETURNING t.id
+			""";
 
 	private final JdbcClient jdbc;
 
@@ -131,7 +146,7 @@ public class TaskLeaseRepository {
 	 * nodes share the queue without waiting on each other or claiming the same task.
 	 * @param now the current time (retry backoff)
 	 * @param limit how many
-	 * @param oldestFirst order by age alone (for aging) instead of priority
+	 * @param oldestFirst order by time in the queue alone (for aging) instead of priority
 	 * @param offered the capabilities that available agents have
 	 * @param lock lock the rows until the transaction ends
 	 * @param unreadable receives the tasks that cannot be read
@@ -162,7 +177,7 @@ public class TaskLeaseRepository {
 		return TaskRows.loadReadable(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.status = 'queued' AND (t.not_before IS NULL OR "
 						+ "t.not_before <= :now) AND " + covered + " AND " + readable + " ORDER BY "
-						+ (oldestFirst ? "t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit"
+						+ (oldestFirst ? "t.queued_at, t.seq" : "t.priority DESC, t.seq") + " LIMIT :limit"
 						+ ((lock && this.skipLocked) ? " FOR UPDATE OF t SKIP LOCKED" : ""),
 				params, unreadable);
 	}
@@ -175,6 +190,12 @@ public class TaskLeaseRepository {
 	 */
 	public boolean[] claim(List<Task> claims) {
 		claims.forEach((task) -> this.transactionRows.written(task.id()));
+		if (claims.isEmpty()) {
+			return new boolean[0];
+		}
+		if (this.skipLocked) {
+			return claimTogether(claims);
+		}
 		SqlParameterSource[] batch = claims.stream()
 			.map((task) -> new MapSqlParameterSource().addValue("id", task.id().value())
 				.addValue("agent", task.assignedAgent().value())
@@ -193,6 +214,46 @@ public class TaskLeaseRepository {
 			won[i] = counts[i] == 1 || counts[i] == Statement.SUCCESS_NO_INFO;
 		}
 		return won;
+	}
+
+	/**
+	 * Claims on PostgreSQL: one {@code UPDATE … FROM unnest(…)} for the whole round,
+	 * joined on the primary key (a batch of single-row updates, each guarded by
+	 * {@code status = 'queued'}, lets the planner walk the ready-queue index for every
+	 * row). A round's claims share one instant.
+	 */
+	private boolean[] claimTogether(List<Task> claims) {
+		String[] ids = new String[claims.size()];
+		String[] agents = new String[claims.size()];
+		String[] reasons = new String[claims.size()];
+		for (int i = 0; i < ids.length; i++) {
+			Task task = claims.get(i);
+			ids[i] = task.id().value();
+			agents[i] = task.assignedAgent().value();
+			reasons[i] = task.statusReason();
+		}
+		Set<String> won = new HashSet<>();
+		this.batch.getJdbcTemplate().execute((Connection connection) -> {
+			try (PreparedStatement statement = connection.prepareStatement(CLAIM_TOGETHER)) {
+				OffsetDateTime now = SqlTimes.toDb(claims.get(0).updatedAt());
+				statement.setObject(1, now);
+				statement.setObject(2, now);
+				statement.setArray(3, connection.createArrayOf("varchar", ids));
+				statement.setArray(4, connection.createArrayOf("varchar", agents));
+				statement.setArray(5, connection.createArrayOf("varchar", reasons));
+				try (ResultSet rs = statement.executeQuery()) {
+					while (rs.next()) {
+						won.add(rs.getString(1));
+					}
+				}
+			}
+			return null;
+		});
+		boolean[] result = new boolean[ids.length];
+		for (int i = 0; i < ids.length; i++) {
+			result[i] = won.contains(ids[i]);
+		}
+		return result;
 	}
 
 	public void reserve(TaskId id, AgentId agent) {

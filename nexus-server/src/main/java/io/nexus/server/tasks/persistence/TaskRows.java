@@ -107,20 +107,20 @@ final class TaskRows {
 	private static Related related(JdbcClient jdbc, List<Row> rows) {
 		List<String> ids = rows.stream().map(Row::id).toList();
 		Map<String, List<String>> capabilities = new HashMap<>();
-		jdbc.sql("SELECT task_id, capability FROM task_capabilities WHERE task_id IN (:ids) "
-				+ "ORDER BY task_id, capability")
-			.param("ids", ids)
-			.query((rs) -> {
-				capabilities.computeIfAbsent(rs.getString("task_id"), (key) -> new ArrayList<>())
-					.add(rs.getString("capability"));
-			});
 		Map<String, List<TaskId>> dependencies = new HashMap<>();
-		jdbc.sql("SELECT task_id, depends_on FROM task_dependencies WHERE task_id IN (:ids) "
-				+ "ORDER BY task_id, depends_on")
+		// one round trip for both
+		jdbc.sql("SELECT task_id, 'c' AS kind, capability AS item FROM task_capabilities WHERE task_id IN (:ids) "
+				+ "UNION ALL SELECT task_id, 'd' AS kind, depends_on AS item FROM task_dependencies "
+				+ "WHERE task_id IN (:ids) ORDER BY 1, 2, 3")
 			.param("ids", ids)
 			.query((rs) -> {
-				dependencies.computeIfAbsent(rs.getString("task_id"), (key) -> new ArrayList<>())
-					.add(new TaskId(rs.getString("depends_on")));
+				String taskId = rs.getString(1);
+				if ("c".equals(rs.getString(2))) {
+					capabilities.computeIfAbsent(taskId, (key) -> new ArrayList<>()).add(rs.getString(3));
+				}
+				else {
+					dependencies.computeIfAbsent(taskId, (key) -> new ArrayList<>()).add(new TaskId(rs.getString(3)));
+				}
 			});
 		return new Related(capabilities, dependencies);
 	}
