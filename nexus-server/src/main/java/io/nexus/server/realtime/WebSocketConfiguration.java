@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.nexus.server.dispatch.DispatchProperties;
 
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
@@ -51,6 +53,19 @@ class WebSocketConfiguration implements WebSocketConfigurer {
 		container.setMaxBinaryMessageBufferSize(1024);
 		container.setMaxSessionIdleTimeout(properties.heartbeatTimeout().toMillis() * 4);
 		return container;
+	}
+
+	/**
+	 * Small socket buffers: Tomcat gives every connection a read and a write buffer of 8
+	 * KiB by default, kept for as long as an agent's WebSocket is open. Requests and
+	 * responses larger than these still pass, in more reads and writes.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<TomcatServletWebServerFactory> smallSocketBuffers() {
+		return (factory) -> factory.addConnectorCustomizers((connector) -> {
+			connector.setProperty("socket.appReadBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+			connector.setProperty("socket.appWriteBufSize", String.valueOf(SOCKET_BUFFER_BYTES));
+		});
 	}
 
 	/**

@@ -66,6 +66,18 @@ class SdkEndToEndIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void payloadsAndResultsNearTheLimitCrossTheSocketIntactInManyBufferLoads() {
+		// far larger than the 2 KiB WebSocket and socket buffers: frames travel in parts
+		String text = "0123456789abcdef".repeat(12_000);
+		String[] credentials = register("bulky", "bulk", 1);
+		this.agents.start(this.agents.builder(credentials[0], credentials[1],
+				(context) -> Map.of("echo", context.payload().get("text").asString()), "bulk"));
+		String task = createTask("{\"title\":\"big\",\"category\":\"bulk\",\"payload\":{\"text\":\"" + text + "\"}}");
+		await().until(() -> "completed".equals(status(task)));
+		assertThat(this.api.get("/api/tasks/" + task).json().get("result").get("echo").asString()).isEqualTo(text);
+	}
+
+	@Test
 	void agentKilledMidTaskIsReplacedAndTheTaskCompletesExactlyOnce() throws Exception {
 		String[] doomed = register("doomed", "crashy", 1);
 		String[] rescuer = register("rescuer", "crashy", 1);
