@@ -16,12 +16,14 @@ import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.CreatedTask;
+import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
 import io.nexus.server.tasks.TaskQuery;
 import io.nexus.server.tasks.TaskService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
@@ -55,8 +57,11 @@ class TaskController {
 
 	private final AuditLog audit;
 
+	private final CreationGate gate;
+
 	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence,
-			AuditLog audit) {
+			AuditLog audit, CreationGate gate) {
+		this.gate = gate;
 		this.audit = audit;
 		this.presence = presence;
 		this.tasks = tasks;
@@ -69,10 +74,11 @@ class TaskController {
 			description = "201 for a new task; 200 with the earlier task when the idempotency key was seen before.")
 	ResponseEntity<TaskResponse> create(@Valid @RequestBody CreateTaskRequest request,
 			@RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
-			Principal principal) {
+			Principal principal, HttpServletRequest http) {
 		checkHeaderKey(idempotencyKey);
-		CreatedTask outcome = this.tasks.create(request.toNewTask(this.defaults, this.payloads, idempotencyKey),
-				principal.getName());
+		NewTask task = request.toNewTask(this.defaults, this.payloads, idempotencyKey);
+		this.gate.leave(http);
+		CreatedTask outcome = this.tasks.create(task, principal.getName());
 		TaskResponse body = TaskResponse.of(outcome.task());
 		if (!outcome.created()) {
 			return ResponseEntity.ok(body);
@@ -84,10 +90,13 @@ class TaskController {
 	@Operation(summary = "Create up to 1,000 tasks, all or nothing",
 			description = "Tasks of one batch may depend on each other through ids chosen by the client.")
 	ResponseEntity<Map<String, List<TaskResponse>>> createBatch(@Valid @RequestBody CreateTaskBatchRequest request,
-			Principal principal) {
-		List<CreatedTask> outcomes = this.tasks.createAll(
-				request.tasks().stream().map((item) -> item.toNewTask(this.defaults, this.payloads, null)).toList(),
-				principal.getName());
+			Principal principal, HttpServletRequest http) {
+		List<NewTask> tasks = request.tasks()
+			.stream()
+			.map((item) -> item.toNewTask(this.defaults, this.payloads, null))
+			.toList();
+		this.gate.leave(http);
+		List<CreatedTask> outcomes = this.tasks.createAll(tasks, principal.getName());
 		boolean anyCreated = outcomes.stream().anyMatch(CreatedTask::created);
 		return ResponseEntity.status(anyCreated ? HttpStatus.CREATED : HttpStatus.OK)
 			.body(Map.of("tasks", outcomes.stream().map((outcome) -> TaskResponse.of(outcome.task())).toList()));
