@@ -1,9 +1,12 @@
 package io.nexus.server.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +19,9 @@ import io.nexus.server.support.ApiClient.Response;
 import io.nexus.server.support.ApiIntegrationTest;
 import io.nexus.server.support.NodeProcess;
 import io.nexus.server.support.ScratchDatabase;
+import io.nexus.server.support.TcpProxy;
 import io.nexus.server.support.TestServices;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +44,8 @@ final class FaultCluster implements AutoCloseable {
 
 	private final ScratchDatabase database;
 
+	private final @Nullable TcpProxy proxy;
+
 	private final List<NodeProcess> nodes = new ArrayList<>();
 
 	private final List<ApiClient> api = new ArrayList<>();
@@ -47,8 +54,9 @@ final class FaultCluster implements AutoCloseable {
 
 	private final Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
 
-	private FaultCluster(ScratchDatabase database) {
+	private FaultCluster(ScratchDatabase database, @Nullable TcpProxy proxy) {
 		this.database = database;
+		this.proxy = proxy;
 	}
 
 	/**
@@ -56,27 +64,42 @@ final class FaultCluster implements AutoCloseable {
 	 * the schema).
 	 * @param name names the database and the log files under {@code target/fault-logs}
 	 * @param count how many nodes
+	 * @param throughProxy whether the nodes reach PostgreSQL through a {@link TcpProxy}
+	 * that the test can cut ({@link #proxy()})
+	 * @param extra settings for every node ({@code name=value}) that replace the defaults
+	 * here
 	 * @return the running cluster
 	 */
-	static FaultCluster start(String name, int count) {
-		FaultCluster cluster = new FaultCluster(ScratchDatabase.create("nexus_" + name));
+	static FaultCluster start(String name, int count, boolean throughProxy, String... extra) {
+		ScratchDatabase database = ScratchDatabase.create("nexus_" + name);
+		FaultCluster cluster = new FaultCluster(database, throughProxy ? proxyTo(database.url()) : null);
 		try {
-			Map<String, String> environment = Map.of("DATABASE_URL", cluster.database.url(), "NEXUS_DB_USER",
-					TestServices.postgresUser(), "NEXUS_DB_PASSWORD", TestServices.postgresPassword(),
-					"NEXUS_ADMIN_PASSWORD", ApiIntegrationTest.ADMIN_PASSWORD);
+			String url = (cluster.proxy != null)
+					? database.url().replaceFirst("//[^/]+/", "//localhost:" + cluster.proxy.port() + "/")
+					: database.url();
+			Map<String, String> environment = Map.of("DATABASE_URL", url, "NEXUS_DB_USER", TestServices.postgresUser(),
+					"NEXUS_DB_PASSWORD", TestServices.postgresPassword(), "NEXUS_ADMIN_PASSWORD",
+					ApiIntegrationTest.ADMIN_PASSWORD);
 			Path logs = Path.of("target", "fault-logs", name);
+			Map<String, String> settings = new LinkedHashMap<>();
+			settings.put("nexus.cluster.heartbeat-interval", HEARTBEAT_INTERVAL.toMillis() + "ms");
+			settings.put("nexus.cluster.node-timeout", NODE_TIMEOUT.toMillis() + "ms");
+			settings.put("nexus.dispatch.reconnect-grace", RECONNECT_GRACE.toMillis() + "ms");
+			settings.put("nexus.dispatch.ack-timeout", ACK_TIMEOUT.toMillis() + "ms");
+			settings.put("nexus.dispatch.reaper-interval", "500ms");
+			settings.put("nexus.tasks.retry-backoff", "100ms");
+			settings.put("nexus.tasks.max-retry-backoff", "500ms");
+			settings.put("spring.datasource.hikari.maximum-pool-size", "6");
+			settings.put("spring.datasource.hikari.minimum-idle", "1");
+			for (String setting : extra) {
+				// a property given twice on the command line would be read as a list
+				settings.put(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+			}
 			for (int i = 0; i < count; i++) {
-				cluster.nodes.add(NodeProcess.start("node-" + i, environment,
-						List.of("--NEXUS_DATA_DIR=" + logs.resolve("data-" + i).toAbsolutePath(),
-								"--nexus.cluster.heartbeat-interval=" + HEARTBEAT_INTERVAL.toMillis() + "ms",
-								"--nexus.cluster.node-timeout=" + NODE_TIMEOUT.toMillis() + "ms",
-								"--nexus.dispatch.reconnect-grace=" + RECONNECT_GRACE.toMillis() + "ms",
-								"--nexus.dispatch.ack-timeout=" + ACK_TIMEOUT.toMillis() + "ms",
-								"--nexus.dispatch.reaper-interval=500ms", "--nexus.tasks.retry-backoff=100ms",
-								"--nexus.tasks.max-retry-backoff=500ms",
-								"--spring.datasource.hikari.maximum-pool-size=6",
-								"--spring.datasource.hikari.minimum-idle=1"),
-						logs));
+				List<String> arguments = new ArrayList<>();
+				arguments.add("--NEXUS_DATA_DIR=" + logs.resolve("data-" + i).toAbsolutePath());
+				settings.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+				cluster.nodes.add(NodeProcess.start("node-" + i, environment, arguments, logs));
 			}
 			ApiClient first = new ApiClient(cluster.nodes.get(0).port()).login("admin",
 					ApiIntegrationTest.ADMIN_PASSWORD);
@@ -161,6 +184,29 @@ final class FaultCluster implements AutoCloseable {
 	}
 
 	/**
+	 * The proxy between the nodes and PostgreSQL.
+	 * @return the proxy
+	 */
+	TcpProxy proxy() {
+		if (this.proxy == null) {
+			throw new IllegalStateException("the cluster was started without a proxy");
+		}
+		return this.proxy;
+	}
+
+	private static TcpProxy proxyTo(String jdbcUrl) {
+		URI uri = URI.create(jdbcUrl.substring("jdbc:".length()));
+		try {
+			TcpProxy proxy = new TcpProxy(uri.getHost(), (uri.getPort() > 0) ? uri.getPort() : 5432);
+			proxy.start();
+			return proxy;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * The id of the node's current run, as it lists itself in {@code GET /api/nodes}.
 	 * @param index the node
 	 * @return its id
@@ -196,6 +242,9 @@ final class FaultCluster implements AutoCloseable {
 			this.nodes.forEach(NodeProcess::close);
 		}
 		finally {
+			if (this.proxy != null) {
+				this.proxy.close();
+			}
 			this.database.close();
 		}
 	}

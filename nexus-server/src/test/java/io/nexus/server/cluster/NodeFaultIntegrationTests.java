@@ -1,10 +1,12 @@
 package io.nexus.server.cluster;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.nexus.sdk.NexusAgent;
 import io.nexus.server.support.RequiresPostgres;
@@ -36,11 +38,18 @@ class NodeFaultIntegrationTests {
 
 	private static final String CAPABILITY_ROLL = "rollload";
 
+	private static final String CAPABILITY_OUTAGE = "outageload";
+
+	/**
+	 * Longer than node timeout and reconnect grace together.
+	 */
+	private static final Duration OUTAGE = Duration.ofSeconds(10);
+
 	private static final Duration SETTLE = Duration.ofSeconds(90);
 
 	@Test
 	void aNodeKilledMidLoadLosesNoTaskAndOnlyItsAgentsRunningTasksRunAgain() {
-		try (FaultCluster cluster = FaultCluster.start("kill", 2)) {
+		try (FaultCluster cluster = FaultCluster.start("kill", 2, false)) {
 			cluster.startAgents(6, 4, CAPABILITY_KILL);
 			JdbcClient jdbc = cluster.database().jdbc();
 			String nodeA = cluster.nodeId(0);
@@ -52,9 +61,8 @@ class NodeFaultIntegrationTests {
 			assertThat(onA).hasSize(3);
 			try (TaskLoad load = new TaskLoad(cluster.api(), CAPABILITY_KILL, 10, Duration.ofMillis(100), 400)) {
 				load.start();
-				// one agent dies with its node (same host); the node's other agents move
-				// to
-				// the survivor
+				// one agent dies with its node (same host); the others move to the
+				// survivor
 				NexusAgent doomed = cluster.agents()
 					.stream()
 					.filter((agent) -> agent.agentId().equals(onA.get(0)))
@@ -105,7 +113,7 @@ class NodeFaultIntegrationTests {
 
 	@Test
 	void aRollingRestartUnderLoadRunsEveryTaskExactlyOnce() {
-		try (FaultCluster cluster = FaultCluster.start("roll", 2)) {
+		try (FaultCluster cluster = FaultCluster.start("roll", 2, false)) {
 			cluster.startAgents(6, 4, CAPABILITY_ROLL);
 			JdbcClient jdbc = cluster.database().jdbc();
 			try (TaskLoad load = new TaskLoad(cluster.api(), CAPABILITY_ROLL, 10, Duration.ofMillis(250), 5000)) {
@@ -151,6 +159,55 @@ class NodeFaultIntegrationTests {
 		}
 	}
 
+	@Test
+	void aDatabaseOutageLongerThanNodeTimeoutAndGraceLosesNoTaskAndRunsEveryTaskOnce() throws IOException {
+		// the ack timeout outlasts the outage: an accept that cannot be stored meanwhile
+		// is
+		// sent again by the agent, it does not time out
+		try (FaultCluster cluster = FaultCluster.start("outage", 2, true, "nexus.dispatch.ack-timeout=30s")) {
+			cluster.startAgents(6, 4, CAPABILITY_OUTAGE);
+			JdbcClient jdbc = cluster.database().jdbc();
+			try (TaskLoad load = new TaskLoad(cluster.api(), CAPABILITY_OUTAGE, 10, Duration.ofMillis(250), 5000)) {
+				load.start();
+				int before = cluster.totalExecutions();
+				await().atMost(Duration.ofSeconds(60)).until(() -> cluster.totalExecutions() >= before + 60);
+				Map<String, String> placement = placement(jdbc);
+				assertThat(placement).hasSize(6);
+				cluster.proxy().stop();
+				long cut = System.nanoTime();
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> cluster.api().stream().allMatch((node) -> node.get("/health").status() == 503));
+				await().pollDelay(OUTAGE.minusNanos(System.nanoTime() - cut)).until(() -> true);
+				cluster.proxy().start();
+				long restored = System.nanoTime();
+				await().atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(100))
+					.until(() -> cluster.api()
+						.stream()
+						.allMatch((node) -> node.get("/health/readiness").status() == 200));
+				Duration back = Duration.ofNanos(System.nanoTime() - restored);
+				int after = cluster.totalExecutions();
+				await().atMost(Duration.ofSeconds(60)).until(() -> cluster.totalExecutions() >= after + 60);
+				Set<String> accepted = load.finish().accepted();
+				awaitAllCompleted(jdbc, accepted);
+				assertCompletedOnce(jdbc, accepted.size());
+				// both nodes lost the database alike: neither declares the other dead
+				// afterwards, so no agent is sent to register again elsewhere
+				assertThat(placement(jdbc)).isEqualTo(placement);
+				assertThat(nodeState(jdbc, cluster.nodeId(0))).isEqualTo("up");
+				assertThat(nodeState(jdbc, cluster.nodeId(1))).isEqualTo("up");
+				Map<String, Integer> executions = cluster.executions();
+				assertThat(executions.keySet()).containsAll(accepted);
+				assertThat(executions).allSatisfy((task, count) -> assertThat(count).as(task).isEqualTo(1));
+				assertOnlyDocumentedStatuses(load);
+				System.out.printf(
+						"fault suite, database outage of %d s: %d tasks, each run once, ready again %d ms"
+								+ " after PostgreSQL, creator statuses %s%n",
+						OUTAGE.toSeconds(), accepted.size(), back.toMillis(), load.statuses());
+			}
+		}
+	}
+
 	/**
 	 * Tasks assigned or in progress at an agent of the list.
 	 */
@@ -178,6 +235,18 @@ class NodeFaultIntegrationTests {
 			.query(Integer.class)
 			.single();
 		return recovered == tasks.size();
+	}
+
+	/**
+	 * The node each online agent is connected to.
+	 */
+	private static Map<String, String> placement(JdbcClient jdbc) {
+		Map<String, String> placement = new TreeMap<>();
+		jdbc.sql("SELECT id, node_id FROM agents WHERE online")
+			.query((row, rowNum) -> Map.entry(row.getString("id"), row.getString("node_id")))
+			.list()
+			.forEach((entry) -> placement.put(entry.getKey(), entry.getValue()));
+		return placement;
 	}
 
 	private static String nodeState(JdbcClient jdbc, String node) {
