@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import io.nexus.server.NexusApplication;
@@ -28,6 +30,17 @@ import static org.awaitility.Awaitility.await;
 public final class NodeProcess implements AutoCloseable {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
+
+	/**
+	 * Nodes still running when the test JVM exits without closing them (an aborted run)
+	 * are killed then, so that no node outlives its test.
+	 */
+	private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+	static {
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "node-process-reaper"));
+	}
 
 	private final String name;
 
@@ -91,6 +104,8 @@ public final class NodeProcess implements AutoCloseable {
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
 			builder.environment().putAll(this.environment);
 			this.process = builder.start();
+			RUNNING.add(this.process);
+			this.process.onExit().thenAccept(RUNNING::remove);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
