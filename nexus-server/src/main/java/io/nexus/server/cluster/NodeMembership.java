@@ -35,7 +35,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  * silent for longer than {@code nexus.cluster.node-timeout}. Declaring a node dead is a
  * conditional update in one transaction with the release of its agents, so exactly one
  * live node does it; the agents' reconnect grace starts from the dead node's last
- * heartbeat, and the lease reaper of any node takes their tasks back when it ends.
+ * heartbeat, and the lease reaper of any node takes their tasks back when it ends. A node
+ * judges others only once its own heartbeats have reached the database for a whole node
+ * timeout (after its start, or after it lost the database), so that an outage all nodes
+ * saw alike does not make the first node back declare the others dead.
  * <p>
  * A starting node touches only its own earlier runs (live rows with the same address,
  * which cannot be running any more) and agent rows written before node membership
@@ -69,6 +72,14 @@ public class NodeMembership {
 	private final Counter declaredDead;
 
 	private volatile @Nullable Node self;
+
+	/**
+	 * Since when this node's heartbeats reach the database without a break; null after a
+	 * failed one. Only a node that could itself write for a whole node timeout may take
+	 * another node's silence for death: after an outage that every node saw, the others
+	 * need that long to heartbeat again.
+	 */
+	private volatile @Nullable Instant heartbeatingSince;
 
 	NodeMembership(NodeRepository nodes, AgentRegistry agents, ClusterProperties properties, Clock clock,
 			PlatformTransactionManager transactionManager, ApplicationEventPublisher events, NodeIdentity identity,
@@ -135,6 +146,7 @@ public class NodeMembership {
 			}
 		});
 		this.self = node;
+		this.heartbeatingSince = now;
 		logger.info("Node {} registered at {}", this.nodeId, address);
 		refreshGauges();
 	}
@@ -164,11 +176,19 @@ public class NodeMembership {
 			if (!this.nodes.heartbeat(this.nodeId, now)) {
 				evicted(now);
 			}
-			sweep(now);
+			Instant since = this.heartbeatingSince;
+			if (since == null) {
+				since = now;
+				this.heartbeatingSince = now;
+			}
+			if (!now.isBefore(since.plus(this.properties.nodeTimeout()))) {
+				sweep(now);
+			}
 			this.nodes.pruneEndedBefore(now.minus(this.properties.retention()));
 			refreshGauges();
 		}
 		catch (RuntimeException ex) {
+			this.heartbeatingSince = null;
 			logger.warn("Node heartbeat failed ({}); it is tried again in {}", ex.getMessage(),
 					this.properties.heartbeatInterval());
 		}
