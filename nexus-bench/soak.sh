@@ -11,7 +11,7 @@
 #     DATABASE_URL  postgresql://user:password@host:port/database (default
 #                   postgresql://nexus:nexus@localhost:5432/nexus_soak); the database is dropped and
 #                   created, so the user must be allowed to create databases
-#     PORT          the server's HTTP port (default 4791)
+#     PORT          the server's HTTP port (default 4797); it must be free
 #
 # Knobs (environment): DURATION (600 s of load), RATE (100 tasks/s), SAMPLE (30 s between samples),
 # TOLERANCE (10 %), AGENTS (4), CONCURRENCY (32 slots each), WORK_MS (0: handlers return at once),
@@ -24,7 +24,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SERVER_JAR=${SERVER_JAR:-$ROOT/nexus-server/target/nexus-server.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/nexus-bench/target/nexus-bench.jar}
 DB_URL=${1:-postgresql://nexus:nexus@localhost:5432/nexus_soak}
-PORT=${2:-4791}
+PORT=${2:-4797}
 DURATION=${DURATION:-600}
 RATE=${RATE:-100}
 SAMPLE=${SAMPLE:-30}
@@ -62,6 +62,11 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# a server already on the port would answer the health check in place of ours
+if curl -s -m 2 -o /dev/null "http://localhost:$PORT/health"; then
+  echo "port $PORT is in use: choose another (second argument)" >&2
+  exit 2
+fi
 # the jars are copied so that a rebuild during the soak does not change what is measured
 cp "$SERVER_JAR" "$OUT/nexus-server.jar"
 cp "$BENCH_JAR" "$OUT/nexus-bench.jar"
@@ -73,11 +78,15 @@ DATABASE_URL=$DB_URL NEXUS_ADMIN_PASSWORD=$PASSWORD NEXUS_DATA_DIR="$OUT/data" \
 SERVER_PID=$!
 ready=
 for _ in $(seq 240); do
-  curl -sf -m 2 "http://localhost:$PORT/health" >/dev/null && { ready=1; break; }
   kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited, see $OUT/server.log" >&2; exit 1; }
+  curl -sf -m 2 "http://localhost:$PORT/health" >/dev/null && { ready=1; break; }
   sleep 0.5
 done
 [ -n "$ready" ] || { echo "server not healthy after 120 s, see $OUT/server.log" >&2; exit 1; }
+if command -v ss >/dev/null && ss -ltnp 2>/dev/null | grep -q "pid="; then
+  ss -ltnp | grep ":$PORT " | grep -q "pid=$SERVER_PID," \
+    || { echo "port $PORT is held by another process, see $OUT/server.log" >&2; exit 1; }
+fi
 log "server $SERVER_PID ready"
 
 status=0
@@ -91,7 +100,7 @@ stop_server
 
 flat=$(jq -r '.soak.flat' "$OUT/soak.json" 2>/dev/null || echo null)
 complete=$(jq -r '.complete' "$OUT/soak.json" 2>/dev/null || echo false)
-errors=$(jq -r '.errors' "$OUT/soak.json" 2>/dev/null || echo "?")
+errors=$(jq -r '.errors | add // 0' "$OUT/soak.json" 2>/dev/null || echo "?")
 log "verdict: flat=$flat, all tasks completed=$complete, errors=$errors; raw results in $OUT"
 [ "$flat" = true ] && [ "$complete" = true ] && [ "$errors" = 0 ] || status=1
 exit $status

@@ -1,5 +1,6 @@
 package io.nexus.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -209,7 +210,7 @@ public final class NexusBench implements Callable<Integer> {
 		}
 	}
 
-	@Nullable SoakSampler soakSampler(@Nullable Long pid) {
+	@Nullable SoakSampler soakSampler(@Nullable Long pid) throws IOException {
 		if (this.soakSampleSeconds <= 0) {
 			return null;
 		}

@@ -10,9 +10,10 @@ import java.util.stream.Stream;
 
 /**
  * What a soak watches in the server's process on this machine: the heap in use right
- * after a full GC ({@code jcmd <pid> GC.run}, then {@code GC.heap_info}), its live
- * threads ({@code Threads:} of {@code /proc/<pid>/status}) and its open file descriptors
- * (the entries of {@code /proc/<pid>/fd}). {@code jcmd} must run as the server's user (or
+ * after a full GC ({@code GC.run} then {@code GC.heap_info}, in one {@code jcmd -f}
+ * attach, so that the server has no time to allocate in between), its live threads
+ * ({@code Threads:} of {@code /proc/<pid>/status}) and its open file descriptors (the
+ * entries of {@code /proc/<pid>/fd}). {@code jcmd} must run as the server's user (or
  * root).
  */
 final class ProcessGauges {
@@ -34,7 +35,9 @@ final class ProcessGauges {
 
 	private final String jcmd;
 
-	ProcessGauges(long pid) {
+	private final Path commands;
+
+	ProcessGauges(long pid) throws IOException {
 		// jcmd attaches by sending SIGQUIT, which ends a process that is not a JVM (a
 		// shell that started the server, say)
 		String command = ProcessHandle.of(pid).flatMap((process) -> process.info().command()).orElse("");
@@ -45,6 +48,9 @@ final class ProcessGauges {
 		this.pid = pid;
 		Path beside = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 		this.jcmd = Files.isExecutable(beside) ? beside.toString() : "jcmd";
+		this.commands = Files.createTempFile("nexus-soak-", ".jcmd");
+		this.commands.toFile().deleteOnExit();
+		Files.writeString(this.commands, "GC.run\nGC.heap_info\n");
 	}
 
 	/**
@@ -54,8 +60,7 @@ final class ProcessGauges {
 	 * @throws InterruptedException if interrupted while {@code jcmd} runs
 	 */
 	Reading read() throws IOException, InterruptedException {
-		jcmd("GC.run");
-		long heap = parseHeapUsed(jcmd("GC.heap_info"));
+		long heap = parseHeapUsed(jcmd());
 		Path proc = Path.of("/proc", Long.toString(this.pid));
 		int threads = parseThreads(Files.readString(proc.resolve("status")));
 		int fds;
@@ -65,8 +70,10 @@ final class ProcessGauges {
 		return new Reading(heap, threads, fds);
 	}
 
-	private String jcmd(String command) throws IOException, InterruptedException {
-		Process process = new ProcessBuilder(this.jcmd, Long.toString(this.pid), command).redirectErrorStream(true)
+	private String jcmd() throws IOException, InterruptedException {
+		String command = "-f " + this.commands + " (GC.run, GC.heap_info)";
+		Process process = new ProcessBuilder(this.jcmd, Long.toString(this.pid), "-f", this.commands.toString())
+			.redirectErrorStream(true)
 			.start();
 		String output = new String(process.getInputStream().readAllBytes());
 		if (!process.waitFor(60, TimeUnit.SECONDS)) {

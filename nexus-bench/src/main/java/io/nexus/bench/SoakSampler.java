@@ -1,5 +1,6 @@
 package io.nexus.bench;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,8 +35,9 @@ final class SoakSampler {
 	 * @param pid the server's process
 	 * @param intervalSeconds seconds between samples
 	 * @param tolerancePercent the growth allowed from the second quarter to the last
+	 * @throws IOException if the file of jcmd commands cannot be written
 	 */
-	SoakSampler(long pid, int intervalSeconds, double tolerancePercent) {
+	SoakSampler(long pid, int intervalSeconds, double tolerancePercent) throws IOException {
 		if (intervalSeconds < 1) {
 			throw new IllegalArgumentException("--soak-sample-seconds must be at least 1");
 		}

@@ -40,7 +40,7 @@ class NexusBenchTests {
 	}
 
 	@Test
-	void soakSamplingIsOffUnlessAskedAndNeedsTheServerPid() {
+	void soakSamplingIsOffUnlessAskedAndNeedsTheServerPid() throws Exception {
 		NexusBench off = new NexusBench();
 		new CommandLine(off).parseArgs("--password", "x", "--rate", "100");
 		assertThat(off.soakSampler(ProcessHandle.current().pid())).isNull();
