@@ -37,6 +37,8 @@ final class ProcessGauges {
 
 	private final Path commands;
 
+	private final Path output;
+
 	ProcessGauges(long pid) throws IOException {
 		// jcmd attaches by sending SIGQUIT, which ends a process that is not a JVM (a
 		// shell that started the server, say)
@@ -51,6 +53,8 @@ final class ProcessGauges {
 		this.commands = Files.createTempFile("nexus-soak-", ".jcmd");
 		this.commands.toFile().deleteOnExit();
 		Files.writeString(this.commands, "GC.run\nGC.heap_info\n");
+		this.output = Files.createTempFile("nexus-soak-", ".out");
+		this.output.toFile().deleteOnExit();
 	}
 
 	/**
@@ -72,14 +76,16 @@ final class ProcessGauges {
 
 	private String jcmd() throws IOException, InterruptedException {
 		String command = "-f " + this.commands + " (GC.run, GC.heap_info)";
+		// into a file, so that a jcmd that hangs cannot block the read past the time-out
 		Process process = new ProcessBuilder(this.jcmd, Long.toString(this.pid), "-f", this.commands.toString())
 			.redirectErrorStream(true)
+			.redirectOutput(this.output.toFile())
 			.start();
-		String output = new String(process.getInputStream().readAllBytes());
 		if (!process.waitFor(60, TimeUnit.SECONDS)) {
 			process.destroyForcibly();
 			throw new IOException("jcmd " + this.pid + " " + command + " did not finish in 60 s");
 		}
+		String output = Files.readString(this.output);
 		if (process.exitValue() != 0) {
 			throw new IOException("jcmd " + this.pid + " " + command + " failed: " + output.strip());
 		}

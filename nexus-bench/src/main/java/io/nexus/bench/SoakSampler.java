@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Samples the server's {@link ProcessGauges} at a fixed interval from the start of the
  * load to its end (not during the drain, when the server idles) on a thread of its own,
@@ -28,8 +30,7 @@ final class SoakSampler {
 
 	private final List<String> failures = new CopyOnWriteArrayList<>();
 
-	private Thread thread = new Thread(() -> {
-	});
+	private @Nullable Thread thread;
 
 	/**
 	 * @param pid the server's process
@@ -52,14 +53,18 @@ final class SoakSampler {
 	 * @param endNanos when it ends
 	 */
 	void start(long startNanos, long endNanos) {
-		this.thread = new Thread(() -> run(startNanos, endNanos), "soak-sampler");
-		this.thread.setDaemon(true);
-		this.thread.start();
+		Thread sampling = new Thread(() -> run(startNanos, endNanos), "soak-sampler");
+		sampling.setDaemon(true);
+		sampling.start();
+		this.thread = sampling;
 	}
 
 	/** Waits for the last sample (the one at the end of the load). */
 	void await() throws InterruptedException {
-		this.thread.join();
+		Thread sampling = this.thread;
+		if (sampling != null) {
+			sampling.join();
+		}
 	}
 
 	private void run(long startNanos, long endNanos) {
