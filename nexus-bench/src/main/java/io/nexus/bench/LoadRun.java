@@ -8,9 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A load run: agents connect, tasks are created at a fixed rate for the configured time,
- * then the run waits until every created task is completed (or completions stall).
+ * then the run waits until every created task is completed (or completions stall). With a
+ * {@link SoakSampler} it also samples the server's heap, threads and file descriptors
+ * during the load and says whether they stayed flat.
  */
 final class LoadRun {
 
@@ -20,10 +24,13 @@ final class LoadRun {
 
 	private final RunCosts costs;
 
-	LoadRun(NexusApi api, LoadSettings settings, RunCosts costs) {
+	private final @Nullable SoakSampler soak;
+
+	LoadRun(NexusApi api, LoadSettings settings, RunCosts costs, @Nullable SoakSampler soak) {
 		this.api = api;
 		this.settings = settings;
 		this.costs = costs;
+		this.soak = soak;
 	}
 
 	Report run() throws IOException, InterruptedException, SQLException {
@@ -35,10 +42,19 @@ final class LoadRun {
 			RunCosts.Mark mark = this.costs.begin();
 			long start = System.nanoTime() + 200_000_000L;
 			measurements.begin(start);
+			if (this.soak != null) {
+				this.soak.start(start, start + this.settings.duration().toNanos());
+			}
 			new OpenLoopSender(this.api, this.settings, measurements).run();
+			if (this.soak != null) {
+				this.soak.await();
+			}
 			long allCompletedAt = drain(measurements, monitor, this.settings.giveUpNanos(start));
 			Report report = report(measurements, monitor, start, allCompletedAt);
 			this.costs.end(mark, monitor.latest().completed(), report);
+			if (this.soak != null) {
+				report.part("soak", "Soak (server process):", this.soak.report());
+			}
 			return report;
 		}
 	}

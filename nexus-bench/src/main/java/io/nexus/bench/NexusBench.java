@@ -1,5 +1,6 @@
 package io.nexus.bench;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 		"Drives a running Nexus over HTTP and WebSocket and measures it.",
 		"Load run (default): creates tasks at a fixed open-loop rate and runs them on SDK agents.",
 		"Closed loop (--closed-loop): the peer queues' workload, bulk then single creates, each as soon as the last was answered.",
-		"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth." })
+		"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth.",
+		"Soak (a load run with --soak-sample-seconds N): also samples the server's heap after GC, threads and open files." })
 public final class NexusBench implements Callable<Integer> {
 
 	@Option(names = "--url", defaultValue = "http://localhost:4100", description = "Nexus base URL (${DEFAULT-VALUE})")
@@ -132,6 +134,15 @@ public final class NexusBench implements Callable<Integer> {
 	@Option(names = "--gc-via-jcmd", description = "Run 'jcmd <server-pid> GC.run' before each memory reading")
 	boolean gcViaJcmd;
 
+	@Option(names = "--soak-sample-seconds", defaultValue = "0",
+			description = "Load run: every this many seconds of the load, force a GC in the server (jcmd) and sample its heap, "
+					+ "threads and open files; report whether they stayed flat; 0: off (${DEFAULT-VALUE})")
+	int soakSampleSeconds;
+
+	@Option(names = "--soak-tolerance", defaultValue = "10",
+			description = "Soak: growth in percent allowed from the second quarter's average to the last quarter's (${DEFAULT-VALUE})")
+	double soakTolerancePercent;
+
 	@Option(names = "--connect-parallelism", defaultValue = "100",
 			description = "Idle run: handshakes and registrations in flight at once (${DEFAULT-VALUE})")
 	int connectParallelism;
@@ -186,7 +197,7 @@ public final class NexusBench implements Callable<Integer> {
 			LoadSettings settings = loadSettings();
 			Report history = new Report("history");
 			fillHistory(pg, history);
-			Report report = new LoadRun(api, settings, costs).run();
+			Report report = new LoadRun(api, settings, costs, soakSampler(pid)).run();
 			return (this.history > 0) ? report.data("history", history.data().get("history")) : report;
 		}
 	}
@@ -197,6 +208,17 @@ public final class NexusBench implements Callable<Integer> {
 			System.err.println(done);
 			report.figure("history", "history", done);
 		}
+	}
+
+	@Nullable SoakSampler soakSampler(@Nullable Long pid) throws IOException {
+		if (this.soakSampleSeconds <= 0) {
+			return null;
+		}
+		if (pid == null) {
+			throw new CommandLine.ParameterException(new CommandLine(this),
+					"--soak-sample-seconds needs the server's process: --server-pid");
+		}
+		return new SoakSampler(pid, this.soakSampleSeconds, this.soakTolerancePercent);
 	}
 
 	LoadSettings loadSettings() {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class NexusBenchTests {
@@ -36,6 +37,20 @@ class NexusBenchTests {
 		NexusBench bench = new NexusBench();
 		new CommandLine(bench).parseArgs("--password", "x", "--idle-agents", "10", "--gc-via-jcmd");
 		assertThatIllegalArgumentException().isThrownBy(bench::idleSettings).withMessageContaining("--server-pid");
+	}
+
+	@Test
+	void soakSamplingIsOffUnlessAskedAndNeedsTheServerPid() throws Exception {
+		NexusBench off = new NexusBench();
+		new CommandLine(off).parseArgs("--password", "x", "--rate", "100");
+		assertThat(off.soakSampler(ProcessHandle.current().pid())).isNull();
+		NexusBench soak = new NexusBench();
+		new CommandLine(soak).parseArgs("--password", "x", "--rate", "100", "--duration", "600",
+				"--soak-sample-seconds", "30", "--soak-tolerance", "5");
+		// this test's JVM stands in for the server
+		assertThat(soak.soakSampler(ProcessHandle.current().pid())).isNotNull();
+		assertThatExceptionOfType(CommandLine.ParameterException.class).isThrownBy(() -> soak.soakSampler(null))
+			.withMessageContaining("--server-pid");
 	}
 
 	@Test

@@ -1,11 +1,11 @@
 /**
- * The operator dashboard: server-rendered pages for the overview, agents, tasks and
- * analytics, their read-only queries, themes, and the live stream that keeps open pages
- * current. It only reads and calls the other modules' façades.
+ * The operator dashboard: server-rendered pages for the overview, agents, tasks, nodes
+ * and analytics, their read-only queries, themes, and the live stream that keeps open
+ * pages current. It only reads and calls the other modules' façades.
  */
 @NullMarked
-@ApplicationModule(
-		allowedDependencies = { "agents", "analytics", "audit", "dispatch", "ops", "security", "shared", "tasks" })
+@ApplicationModule(allowedDependencies = { "agents", "analytics", "audit", "cluster", "dispatch", "ops", "security",
+		"shared", "tasks" })
 package io.nexus.server.dashboard;
 
 import org.jspecify.annotations.NullMarked;

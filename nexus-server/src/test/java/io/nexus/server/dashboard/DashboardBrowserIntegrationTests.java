@@ -15,6 +15,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.nexus.server.agents.AgentSamples;
+import io.nexus.server.cluster.Node;
+import io.nexus.server.cluster.NodeMembership;
+import io.nexus.server.cluster.NodeState;
+import io.nexus.server.cluster.persistence.NodeRepository;
 import io.nexus.server.support.ApiClient;
 import io.nexus.server.support.ApiIntegrationTest;
 import io.nexus.server.support.RawAgent;
@@ -39,12 +43,19 @@ import static org.awaitility.Awaitility.await;
 /**
  * The dashboard in a real browser: an operator registers an agent and creates a task in
  * the forms, and watches the task get assigned and completed without reloading; themes;
- * escaping; a viewer's read-only view.
+ * escaping; a viewer's read-only view; the nodes page following a node that joins and
+ * dies.
  */
 class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 
 	@Autowired
 	private AgentSamples samples;
+
+	@Autowired
+	private NodeRepository nodes;
+
+	@Autowired
+	private NodeMembership membership;
 
 	private WebDriver browser;
 
@@ -165,6 +176,42 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void nodesPageFollowsANodeThatJoinsAndDiesWithoutAReload() {
+		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
+		this.browser.findElement(By.cssSelector(".mainnav a[href='/nodes']")).click();
+		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Nodes"));
+		assertThat(nodeState(this.membership.nodeId())).isEqualTo("up");
+		assertThat(this.browser.findElement(By.cssSelector("tr[data-node-id='" + this.membership.nodeId() + "']"))
+			.getText()).containsIgnoringCase("this node");
+		((JavascriptExecutor) this.browser).executeScript("window.nexusNoReload = true;");
+
+		Instant now = Instant.now();
+		this.nodes.insert(new Node("browser-node", "browser-host:4100", "9.9.9", NodeState.UP, now, now, null));
+		// nodes are not on the live stream: the table polls once a heartbeat interval
+		await().atMost(Duration.ofSeconds(15)).until(() -> "up".equals(nodeState("browser-node")));
+		this.nodes.transition("browser-node", NodeState.UP, NodeState.DEAD, Instant.now());
+		await().atMost(Duration.ofSeconds(15)).until(() -> "dead".equals(nodeState("browser-node")));
+		WebElement dead = this.browser.findElement(By.cssSelector("tr[data-node-id='browser-node']"));
+		assertThat(dead.getDomAttribute("class")).contains("node-dead");
+		assertThat(dead.findElement(By.cssSelector("[data-node-state-label]")).getText()).isEqualTo("dead");
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return window.nexusNoReload === true;"))
+			.as("updated without a reload")
+			.isEqualTo(true);
+	}
+
+	private String nodeState(String nodeId) {
+		try {
+			List<WebElement> rows = this.browser.findElements(By.cssSelector("tr[data-node-id='" + nodeId + "']"));
+			return rows.isEmpty() ? "" : rows.get(0).getDomAttribute("data-node-state");
+		}
+		catch (StaleElementReferenceException ex) {
+			// the table was swapped between finding and reading
+			return "";
+		}
+	}
+
+	@Test
 	void themesSwitchAndAreRememberedPerUser() {
 		Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
@@ -273,7 +320,8 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		this.api.post("/api/agents", "{\"id\":\"idle-agent\",\"name\":\"Idle\",\"capabilities\":[\"x\"]}");
 		Browsers.logIn(this.browser, this.base, "watcher", "watcher-pass-123");
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.browser.getTitle().startsWith("Overview"));
-		for (String page : List.of("/", "/agents", "/agents/idle-agent", "/tasks", "/tasks/" + id, "/analytics")) {
+		for (String page : List.of("/", "/agents", "/agents/idle-agent", "/tasks", "/tasks/" + id, "/analytics",
+				"/nodes")) {
 			this.browser.get(this.base + page);
 			assertThat(this.browser.findElements(By.cssSelector("main form[method=post], main button.btn-primary")))
 				.as("actions on " + page)

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.nexus.server.cluster.Node;
+import io.nexus.server.cluster.NodeState;
+import io.nexus.server.cluster.persistence.NodeRepository;
 import io.nexus.server.support.ApiIntegrationTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +23,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -34,6 +40,11 @@ import static org.awaitility.Awaitility.await;
 class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 
 	private static final String AGENT = "contrast-agent";
+
+	private static final String DEAD_NODE = "contrast-dead-node";
+
+	@Autowired
+	private NodeRepository nodes;
 
 	private WebDriver browser;
 
@@ -68,6 +79,12 @@ class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 		this.pages.put("tasks", "/tasks");
 		this.pages.put("task (failed)", "/tasks/" + failed);
 		this.pages.put("analytics", "/analytics");
+		if (this.nodes.all(1000).stream().noneMatch((node) -> node.id().equals(DEAD_NODE))) {
+			Instant now = Instant.now();
+			this.nodes.insert(new Node(DEAD_NODE, "gone:4100", "0.0.1", NodeState.UP, now, now, null));
+			this.nodes.transition(DEAD_NODE, NodeState.UP, NodeState.DEAD, now);
+		}
+		this.pages.put("nodes (one dead)", "/nodes");
 	}
 
 	@AfterEach

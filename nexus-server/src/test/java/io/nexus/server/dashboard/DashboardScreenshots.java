@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.nexus.server.cluster.Node;
+import io.nexus.server.cluster.NodeState;
+import io.nexus.server.cluster.persistence.NodeRepository;
 import io.nexus.server.support.ApiIntegrationTest;
 import io.nexus.server.support.SdkAgents;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+
+import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +37,9 @@ class DashboardScreenshots extends ApiIntegrationTest {
 
 	private static final List<String> THEMES = List.of("modern", "cyberpunk", "glassmorphism", "matrix");
 
+	@Autowired
+	private NodeRepository nodes;
+
 	@Test
 	void everyPageInEveryTheme() throws Exception {
 		Path out = Path.of(System.getProperty("nexus.screenshots.dir", "../docs/screenshots"));
@@ -40,7 +48,7 @@ class DashboardScreenshots extends ApiIntegrationTest {
 			String taskId = populate(agents);
 			Map<String, String> pages = Map.of("login", "/login", "overview", "/", "agents", "/agents", "agent",
 					"/agents/builder-1", "tasks", "/tasks", "task", "/tasks/" + taskId, "analytics", "/analytics",
-					"account", "/account");
+					"account", "/account", "nodes", "/nodes");
 			for (int[] size : List.of(new int[] { 1280, 800 }, new int[] { 390, 844 })) {
 				WebDriver browser = Browsers.start(size[0], size[1]);
 				try {
@@ -126,6 +134,14 @@ class DashboardScreenshots extends ApiIntegrationTest {
 					.update();
 			}
 		}
+		// two more nodes, one stopped cleanly and one dead, for the nodes page
+		Instant started = now.minusSeconds(3 * 3600);
+		this.nodes.insert(new Node("node_01m8zzstoppedexample00", "nexus-2:4100", "0.1.0", NodeState.UP, started,
+				now.minusSeconds(1800), null));
+		this.nodes.transition("node_01m8zzstoppedexample00", NodeState.UP, NodeState.STOPPED, now.minusSeconds(1800));
+		this.nodes.insert(new Node("node_01m8zzdeadexample00000", "nexus-3:4100", "0.1.0", NodeState.UP, started,
+				now.minusSeconds(300), null));
+		this.nodes.transition("node_01m8zzdeadexample00000", NodeState.UP, NodeState.DEAD, now.minusSeconds(280));
 		return id;
 	}
 
