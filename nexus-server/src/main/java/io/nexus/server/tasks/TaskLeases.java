@@ -123,6 +123,9 @@ public class TaskLeases {
 	}
 
 	private Candidates candidates(int limit, int agingMinutes, Set<String> offered, boolean lock) {
+		if (lock) {
+			this.leases.planForActualValues();
+		}
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
 		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();

@@ -89,6 +89,21 @@ public class TaskLeaseRepository {
 	}
 
 	/**
+	 * On PostgreSQL, makes the rest of this transaction plan every statement for its
+	 * actual values ({@code plan_cache_mode = force_custom_plan}). A dispatch round's
+	 * reads run thousands of times a minute as prepared statements, and PostgreSQL would
+	 * soon reuse one generic plan for them: chosen while the table was small, or without
+	 * knowing the round's limit, that plan scans every ready row (or the whole capability
+	 * table) where an index would read a few, and it stays cached while the queue grows.
+	 * Planning a round's three statements afresh costs far less than one such scan.
+	 */
+	public void planForActualValues() {
+		if (this.skipLocked) {
+			this.jdbc.sql("SET LOCAL plan_cache_mode = force_custom_plan").update();
+		}
+	}
+
+	/**
 	 * Reads and locks the rows of several tasks, and their dependents, in two statements,
 	 * for the reports of one group commit; {@link #lockForStatusChange} then hands each
 	 * out without another query.
