@@ -168,6 +168,12 @@ class AgentSocketHandler extends TextWebSocketHandler {
 				connection.agentId = this.registrations.register(connection.channel, register, connection.bearer);
 				return;
 			}
+			if (frame instanceof LeasedFrame leased && leased.leaseEpoch() < 1) {
+				// epochs start at 1 with the first assignment: anything lower was never
+				// sent
+				throw InvalidRequestException.badRequest("invalid_frame",
+						"lease_epoch must be a positive integer, the one from task_assigned");
+			}
 			AgentId agentId = connection.agentId;
 			this.heartbeats.touch(agentId);
 			LogContext.swap(LogContext.AGENT_ID, agentId.value());

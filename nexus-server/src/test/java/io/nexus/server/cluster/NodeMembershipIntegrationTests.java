@@ -199,6 +199,37 @@ class NodeMembershipIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void aHungAgentOnTheOtherNodeIsToldItsTaskTimedOutAndGetsWorkAgain() {
+		// one slot: while the hung task held it, nothing else could reach the agent
+		Response created = this.api.post("/api/agents",
+				"{\"name\":\"hung\",\"capabilities\":[\"hang-work\"],\"max_concurrency\":1}");
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		String[] agent = { created.field("id"), created.field("token") };
+		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());
+				RawAgent onB = RawAgent.register(port(nodeB), agent[0], agent[1])) {
+			Response response = this.api.post("/api/tasks",
+					"{\"title\":\"hangs\",\"category\":\"hang-work\",\"timeout_seconds\":1,\"max_attempts\":1}");
+			assertThat(response.status()).as(response.body()).isEqualTo(201);
+			String hung = response.field("id");
+			long epoch = accept(onB, hung);
+			// the agent never answers; whichever node's reaper ends the attempt, the
+			// agent on node B hears of it and its slot is free again
+			JsonNode cancel = onB.next("task_cancel");
+			assertThat(cancel.get("task_id").asString()).isEqualTo(hung);
+			assertThat(cancel.get("lease_epoch").asLong()).isEqualTo(epoch);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> "failed".equals(this.api.get("/api/tasks/" + hung).field("status")));
+			String next = createTask("hang-work");
+			assertThat(onB.next("task_assigned").get("task_id").asString()).isEqualTo(next);
+			// a late result of the timed-out attempt is refused
+			onB.send(frame("task_complete", "late", hung, epoch, ",\"result\":{\"late\":true}"));
+			JsonNode refused = onB.next((frame) -> "error".equals(frame.path("type").asString()),
+					"the refusal of the late result");
+			assertThat(refused.toString()).contains("stale_lease");
+		}
+	}
+
+	@Test
 	void aDashboardPageOnOneNodeHearsOfATaskCompletedThroughTheOther() throws Exception {
 		String[] agent = registerAgent("finisher", "live-work");
 		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());

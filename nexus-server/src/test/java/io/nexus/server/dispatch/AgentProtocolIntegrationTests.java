@@ -109,6 +109,10 @@ class AgentProtocolIntegrationTests extends ApiIntegrationTest {
 			assertThat(steady.next("error").get("code").asString()).isEqualTo("unknown_task");
 			steady.send("{\"type\":\"heartbeat\",\"cpu_usage\":\"lots\"}");
 			assertThat(steady.next("error").get("code").asString()).isEqualTo("invalid_frame");
+			steady.send("{\"type\":\"task_complete\",\"task_id\":\"task_missing\",\"lease_epoch\":-5}");
+			assertThat(steady.next("error").get("code").asString()).isEqualTo("invalid_frame");
+			steady.send("{\"type\":\"task_accept\",\"task_id\":\"task_missing\",\"lease_epoch\":0}");
+			assertThat(steady.next("error").get("code").asString()).isEqualTo("invalid_frame");
 			steady.send("{\"type\":\"task_progress\",\"task_id\":\"x\",\"lease_epoch\":1,\"message\":\""
 					+ "a".repeat(600 * 1024) + "\"}");
 			assertThat(steady.next("error").get("code").asString()).isEqualTo("frame_too_large");
