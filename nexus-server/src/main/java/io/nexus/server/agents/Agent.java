@@ -25,11 +25,21 @@ import org.jspecify.annotations.Nullable;
  * @param createdAt when it was registered
  * @param updatedAt when it last changed
  * @param seq the storage order, for paging
+ * @param enrollmentScope the capabilities of the enrollment key it enrolled with, which
+ * bound every task it may run; {@code null} for an agent registered by an operator
  */
 public record Agent(AgentId id, String name, AgentStatus status, List<String> capabilities, int priorityScore,
 		int maxConcurrency, Map<String, String> labels, boolean online, @Nullable Double cpuUsage,
-		@Nullable Double memoryUsage, @Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt,
-		long seq) implements Serializable {
+		@Nullable Double memoryUsage, @Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, long seq,
+		@Nullable List<String> enrollmentScope) implements Serializable {
+
+	/**
+	 * Whether it enrolled with a key, whose capabilities bound what it may run.
+	 * @return {@code true} for an agent enrolled with a key
+	 */
+	public boolean restricted() {
+		return this.enrollmentScope != null;
+	}
 
 	/**
 	 * Whether this agent has every one of the given capabilities.

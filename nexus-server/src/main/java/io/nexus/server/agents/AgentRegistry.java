@@ -58,7 +58,7 @@ public class AgentRegistry {
 		Instant now = this.clock.instant();
 		Agent agent = new Agent(id, request.name(), AgentStatus.ACTIVE, normalize(request.capabilities()),
 				request.priorityScore(), request.maxConcurrency(), request.labels(), false, null, null, null, now, now,
-				0);
+				0, null);
 		String token = AgentTokens.newToken();
 		try {
 			this.agents.insert(agent, AgentTokens.hash(token));
@@ -106,7 +106,8 @@ public class AgentRegistry {
 				orElse(changes.maxConcurrency(), current.maxConcurrency()), orElse(changes.labels(), current.labels()),
 				current.online(), orElse(changes.cpuUsage(), current.cpuUsage()),
 				orElse(changes.memoryUsage(), current.memoryUsage()),
-				changes.reportsPerformance() ? now : current.lastSeenAt(), current.createdAt(), now, current.seq());
+				changes.reportsPerformance() ? now : current.lastSeenAt(), current.createdAt(), now, current.seq(),
+				current.enrollmentScope());
 		this.agents.update(updated);
 		if (changes.capabilities() != null) {
 			this.agents.replaceCapabilities(id, updated.capabilities());

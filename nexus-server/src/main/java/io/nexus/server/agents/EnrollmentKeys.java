@@ -105,7 +105,9 @@ public class EnrollmentKeys {
 		AgentRegistration registration = this.registry.register(request);
 		this.agents.setEnrollmentKey(registration.agent().id(), key.id());
 		this.keys.recordUse(key.id());
-		return new Enrolment(registration, key.id());
+		// read again: the key's scope binds the agent from its first task on
+		Agent enrolled = this.agents.findById(registration.agent().id()).orElseThrow();
+		return new Enrolment(new AgentRegistration(enrolled, registration.token()), key.id());
 	}
 
 	/**

@@ -25,6 +25,7 @@ import org.springframework.util.unit.DataSize;
  * {@code NOTIFY}
  * @param threads dispatch rounds that may run at once on PostgreSQL, each claiming with
  * {@code FOR UPDATE SKIP LOCKED} (one on H2)
+ * @param uncategorisedTasks which agents may run a task that requires no capability
  */
 @ConfigurationProperties("nexus.dispatch")
 public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval,
@@ -33,6 +34,24 @@ public record DispatchProperties(@DefaultValue("10s") Duration heartbeatInterval
 		@DefaultValue("5") int agingMinutes, @DefaultValue("200") int batchSize,
 		@DefaultValue("1s") Duration reaperInterval, @DefaultValue("512KB") DataSize maxFrameSize,
 		@DefaultValue("20") int maxViolations, @DefaultValue("10000") int maxConnectionsPerAddress,
-		@DefaultValue("true") boolean clusterWakeups, @DefaultValue("2") int threads) {
+		@DefaultValue("true") boolean clusterWakeups, @DefaultValue("2") int threads,
+		@DefaultValue("unrestricted-agents") UncategorisedTasks uncategorisedTasks) {
+
+	/**
+	 * Which agents may run a task that requires no capability (no category, or
+	 * {@code required_capabilities: []}).
+	 */
+	public enum UncategorisedTasks {
+
+		/**
+		 * Only agents registered by an operator; agents enrolled with a key run only
+		 * tasks within the key's capabilities.
+		 */
+		UNRESTRICTED_AGENTS,
+
+		/** Every agent, those enrolled with a key included. */
+		ALL_AGENTS
+
+	}
 
 }

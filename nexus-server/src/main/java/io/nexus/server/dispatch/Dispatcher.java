@@ -10,6 +10,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.dispatch.DispatchProperties.UncategorisedTasks;
 import io.nexus.server.shared.HotPathLoad;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.Lease;
@@ -145,7 +146,19 @@ public class Dispatcher implements SmartLifecycle {
 			return false;
 		}
 		Set<String> offered = new HashSet<>();
-		available.forEach((agent) -> offered.addAll(agent.agent().capabilities()));
+		boolean uncategorised = false;
+		for (ConnectedAgent agent : available) {
+			List<String> scope = agent.agent().enrollmentScope();
+			if (scope == null) {
+				offered.addAll(agent.agent().capabilities());
+				uncategorised = true;
+			}
+			else {
+				// an agent enrolled with a key takes only what the key covers
+				agent.agent().capabilities().stream().filter(scope::contains).forEach(offered::add);
+				uncategorised |= this.properties.uncategorisedTasks() == UncategorisedTasks.ALL_AGENTS;
+			}
+		}
 		int limit = readLimit(available);
 		Map<TaskId, ConnectedAgent> chosen = new HashMap<>();
 		Map<TaskId, @Nullable Object> payloads = new HashMap<>();
@@ -153,7 +166,7 @@ public class Dispatcher implements SmartLifecycle {
 		List<RuntimeException> undeliverableCauses = new ArrayList<>();
 		Round round;
 		try {
-			round = this.leases.claimReady(limit, this.properties.agingMinutes(), offered, (ready) -> {
+			round = this.leases.claimReady(limit, this.properties.agingMinutes(), offered, uncategorised, (ready) -> {
 				// runs inside the claiming transaction: in memory only, no I/O
 				chosen.values().forEach(ConnectedAgent::releaseSlot);
 				chosen.clear();

@@ -169,12 +169,30 @@ public class Eligibility implements AssignmentEligibility {
 
 	@Override
 	public void checkAssignable(Task task, Agent agent, int active) {
-		Verdict verdict = verdict(task, Contender.stored(agent, active, 1.0));
-		Refusal refusal = verdict.refusal();
+		Contender contender = Contender.stored(agent, active, 1.0);
+		checkForced(task, contender);
+		Refusal refusal = verdict(task, contender).refusal();
 		if (refusal != null) {
 			String reason = refusal.reason();
 			throw new ConflictException(refusal.code(), Character.toUpperCase(reason.charAt(0)) + reason.substring(1)
 					+ "; pass \"force\": true to assign anyway", refusal.details());
+		}
+	}
+
+	@Override
+	public void checkForcedAssignable(Task task, Agent agent, int active) {
+		checkForced(task, Contender.stored(agent, active, 1.0));
+	}
+
+	private void checkForced(Task task, Contender agent) {
+		for (EligibilityRule rule : this.rules) {
+			if (rule.binding() && !rule.admits(task, agent)) {
+				Refusal refusal = rule.refusal(task, agent);
+				String reason = refusal.reason();
+				throw new ConflictException(refusal.code(), Character.toUpperCase(reason.charAt(0))
+						+ reason.substring(1) + "; not even a forced assignment" + " may override it",
+						refusal.details());
+			}
 		}
 	}
 

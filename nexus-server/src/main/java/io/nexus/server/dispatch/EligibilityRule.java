@@ -32,6 +32,15 @@ public interface EligibilityRule {
 	}
 
 	/**
+	 * Whether this rule holds even for an operator's forced assignment, which skips the
+	 * others (capability, status, free slot).
+	 * @return {@code true} for a rule that nothing overrides
+	 */
+	default boolean binding() {
+		return false;
+	}
+
+	/**
 	 * Why this rule refuses the pair; called only when {@link #admits} said no.
 	 * @param task the task
 	 * @param agent the agent

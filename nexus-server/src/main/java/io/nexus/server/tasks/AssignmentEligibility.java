@@ -18,4 +18,15 @@ public interface AssignmentEligibility {
 	 */
 	void checkAssignable(Task task, Agent agent, int active);
 
+	/**
+	 * Refuses a forced assignment that a rule nothing overrides does not allow (an agent
+	 * enrolled with a key runs only tasks within the key's capabilities).
+	 * @param task the queued task
+	 * @param agent the agent, connected or not
+	 * @param active the tasks the agent holds now (assigned or in progress)
+	 * @throws io.nexus.server.shared.ConflictException named after the rule that refuses
+	 * ({@code enrollment_scope})
+	 */
+	void checkForcedAssignable(Task task, Agent agent, int active);
+
 }

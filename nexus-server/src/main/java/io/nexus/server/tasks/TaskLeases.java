@@ -73,11 +73,13 @@ public class TaskLeases {
 	 * @param agingMinutes minutes of waiting that count as one priority step
 	 * @param offered the capabilities available agents have; tasks that need others are
 	 * skipped
+	 * @param uncategorised whether an available agent takes tasks that require no
+	 * capability
 	 * @return the tasks in order
 	 */
 	@Transactional(readOnly = true)
-	public Candidates dispatchable(int limit, int agingMinutes, Set<String> offered) {
-		return candidates(limit, agingMinutes, offered, false);
+	public Candidates dispatchable(int limit, int agingMinutes, Set<String> offered, boolean uncategorised) {
+		return candidates(limit, agingMinutes, offered, uncategorised, false);
 	}
 
 	/**
@@ -88,13 +90,15 @@ public class TaskLeases {
 	 * @param limit how many tasks the round reads at most
 	 * @param agingMinutes minutes of waiting that count as one priority step
 	 * @param offered the capabilities available agents have
+	 * @param uncategorised whether an available agent takes tasks that require no
+	 * capability
 	 * @param choose picks an agent for each task it can place
 	 * @return the tasks won, how many were read, and those that could not be read
 	 */
 	@Transactional
-	public Round claimReady(int limit, int agingMinutes, Set<String> offered,
+	public Round claimReady(int limit, int agingMinutes, Set<String> offered, boolean uncategorised,
 			Function<List<Task>, List<Claim>> choose) {
-		Candidates candidates = candidates(limit, agingMinutes, offered, true);
+		Candidates candidates = candidates(limit, agingMinutes, offered, uncategorised, true);
 		List<Claim> claims = choose.apply(candidates.ready());
 		return new Round(claim(claims), candidates.size(), candidates.unreadable());
 	}
@@ -122,18 +126,20 @@ public class TaskLeases {
 		}
 	}
 
-	private Candidates candidates(int limit, int agingMinutes, Set<String> offered, boolean lock) {
+	private Candidates candidates(int limit, int agingMinutes, Set<String> offered, boolean uncategorised,
+			boolean lock) {
 		if (lock) {
 			this.leases.planForActualValues();
 		}
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
 		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();
-		this.leases.dispatchable(now, limit, false, offered, lock, (task) -> unreadable.put(task.id(), task))
+		this.leases
+			.dispatchable(now, limit, false, offered, uncategorised, lock, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
 		if (!lock || agingDue(now)) {
 			this.leases
-				.dispatchable(now, Math.max(1, limit / 4), true, offered, lock,
+				.dispatchable(now, Math.max(1, limit / 4), true, offered, uncategorised, lock,
 						(task) -> unreadable.put(task.id(), task))
 				.forEach((task) -> candidates.put(task.id(), task));
 		}

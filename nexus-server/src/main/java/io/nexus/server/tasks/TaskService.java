@@ -246,8 +246,12 @@ public class TaskService {
 					"terminal states are final");
 		}
 		checkPayloadReadable(task, "assigned");
-		if (!force) {
-			this.eligibility.checkAssignable(task, agent, (int) this.tasks.countActive(agentId));
+		int active = (int) this.tasks.countActive(agentId);
+		if (force) {
+			this.eligibility.checkForcedAssignable(task, agent, active);
+		}
+		else {
+			this.eligibility.checkAssignable(task, agent, active);
 		}
 		boolean connected = this.presence.isConnected(agentId);
 		String reason = (force ? "manual assignment by " + actor + " (forced)" : "manual assignment by " + actor)

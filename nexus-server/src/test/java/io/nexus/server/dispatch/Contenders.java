@@ -41,6 +41,8 @@ final class Contenders {
 
 	private double latencyMillis;
 
+	private @Nullable List<String> enrollmentScope;
+
 	private Contenders(String id) {
 		this.id = id;
 	}
@@ -85,6 +87,11 @@ final class Contenders {
 		return this;
 	}
 
+	Contenders enrolledWithKeyFor(String... capabilities) {
+		this.enrollmentScope = List.of(capabilities);
+		return this;
+	}
+
 	Contenders withLatency(double millis) {
 		this.latencyMillis = millis;
 		return this;
@@ -92,7 +99,7 @@ final class Contenders {
 
 	Contender build() {
 		Agent agent = new Agent(new AgentId(this.id), this.id, this.status, this.capabilities, this.priorityScore,
-				this.maxConcurrency, Map.of(), this.connected, null, null, NOW, NOW, NOW, 1);
+				this.maxConcurrency, Map.of(), this.connected, null, null, NOW, NOW, NOW, 1, this.enrollmentScope);
 		return new Contender.Stored(agent, this.held, this.closing, this.connected, this.successRate,
 				this.latencyMillis);
 	}

@@ -136,6 +136,40 @@ class EligibilityTests {
 	}
 
 	@Test
+	void agentEnrolledWithAKeyTakesOnlyTasksTheKeyCoversAndNoUncategorisedOnes() {
+		Eligibility scoped = new Eligibility(List.of(new EnrollmentScopeRule(false)));
+		// an operator gave it "deploy" later: the key's scope still binds it
+		Contender enrolled = anAgent("e1").withCapabilities("build", "deploy").enrolledWithKeyFor("build").build();
+		Contender registered = anAgent("r1").withCapabilities("build").build();
+
+		assertThat(scoped.eligible(aTask("build"), enrolled)).isTrue();
+		Verdict outside = scoped.verdict(aTask("deploy"), enrolled);
+		assertThat(outside.refusal().code()).isEqualTo("enrollment_scope");
+		assertThat(outside.reason())
+			.isEqualTo("agent 'e1' enrolled with a key limited to [build], which does not cover [deploy]");
+		Verdict uncategorised = scoped.verdict(aTask(), enrolled);
+		assertThat(uncategorised.refusal().code()).isEqualTo("enrollment_scope");
+		assertThat(uncategorised.reason()).contains("takes no task without required capabilities");
+		assertThat(scoped.eligible(aTask(), registered)).isTrue();
+		assertThat(scoped.whyWaiting(aTask(), List.of(enrolled), NOW)).contains("enrolled with a key");
+		// a forced assignment skips capability, status and capacity, never the key's
+		// scope
+		assertThatExceptionOfType(ConflictException.class)
+			.isThrownBy(() -> scoped.checkForcedAssignable(aTask("deploy"), enrolled.agent(), 0))
+			.satisfies((ex) -> assertThat(ex.code()).isEqualTo("enrollment_scope"));
+		scoped.checkForcedAssignable(aTask("gpu"), registered.agent(), 5);
+	}
+
+	@Test
+	void uncategorisedTasksReachEnrolledAgentsWhenTheSettingSaysAllAgents() {
+		Eligibility open = new Eligibility(List.of(new EnrollmentScopeRule(true)));
+		Contender enrolled = anAgent("e1").withCapabilities("build").enrolledWithKeyFor("build").build();
+
+		assertThat(open.eligible(aTask(), enrolled)).isTrue();
+		assertThat(open.eligible(aTask("deploy"), enrolled)).isFalse();
+	}
+
+	@Test
 	void waitingTaskNamesItsRetryBackoffFirst() {
 		Task backingOff = aTask(NOW.plusSeconds(30));
 

@@ -32,11 +32,15 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AgentRepository {
 
+	private static final TypeReference<List<String>> SCOPE = new TypeReference<>() {
+	};
+
 	private static final TypeReference<TreeMap<String, String>> LABELS = new TypeReference<>() {
 	};
 
 	private static final String COLUMNS = "a.seq, a.id, a.name, a.status, a.priority_score, a.max_concurrency, "
-			+ "a.labels, a.online, a.cpu_usage, a.memory_usage, a.last_seen_at, a.created_at, a.updated_at";
+			+ "a.labels, a.online, a.cpu_usage, a.memory_usage, a.last_seen_at, a.created_at, a.updated_at, "
+			+ "(SELECT k.capabilities FROM enrollment_keys k WHERE k.id = a.enrollment_key_id) AS enrollment_scope";
 
 	/**
 	 * What disconnecting does to a row: the agent's reconnect grace starts at
@@ -311,7 +315,8 @@ public class AgentRepository {
 		List<Agent> agents = new ArrayList<>(rows.size());
 		for (Row row : rows) {
 			agents.add(row.toAgent(capabilities.getOrDefault(row.id(), List.of()),
-					this.json.readValue(row.labels(), LABELS)));
+					this.json.readValue(row.labels(), LABELS),
+					(row.enrollmentScope() != null) ? this.json.readValue(row.enrollmentScope(), SCOPE) : null));
 		}
 		return agents;
 	}
@@ -334,7 +339,7 @@ public class AgentRepository {
 				rs.getInt("priority_score"), rs.getInt("max_concurrency"), rs.getString("labels"),
 				rs.getBoolean("online"), nullableDouble(rs, "cpu_usage"), nullableDouble(rs, "memory_usage"),
 				SqlTimes.fromDb(rs, "last_seen_at"), SqlTimes.requiredFromDb(rs, "created_at"),
-				SqlTimes.requiredFromDb(rs, "updated_at"));
+				SqlTimes.requiredFromDb(rs, "updated_at"), rs.getString("enrollment_scope"));
 	}
 
 	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
@@ -344,12 +349,12 @@ public class AgentRepository {
 
 	private record Row(long seq, String id, String name, String status, int priorityScore, int maxConcurrency,
 			String labels, boolean online, @Nullable Double cpuUsage, @Nullable Double memoryUsage,
-			@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt) {
+			@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, @Nullable String enrollmentScope) {
 
-		Agent toAgent(List<String> capabilities, Map<String, String> parsedLabels) {
+		Agent toAgent(List<String> capabilities, Map<String, String> parsedLabels, @Nullable List<String> scope) {
 			return new Agent(new AgentId(this.id), this.name, AgentStatus.fromWireName(this.status), capabilities,
 					this.priorityScore, this.maxConcurrency, parsedLabels, this.online, this.cpuUsage, this.memoryUsage,
-					this.lastSeenAt, this.createdAt, this.updatedAt, this.seq);
+					this.lastSeenAt, this.createdAt, this.updatedAt, this.seq, scope);
 		}
 
 	}

@@ -151,24 +151,30 @@ public class TaskLeaseRepository {
 	 */
 	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
 			Consumer<UnreadableTask> unreadable) {
-		return dispatchable(now, limit, oldestFirst, offered, false, unreadable);
+		return dispatchable(now, limit, oldestFirst, offered, true, false, unreadable);
 	}
 
 	/**
-	 * Like {@link #dispatchable(Instant, int, boolean, Collection, Consumer)}, and on
-	 * PostgreSQL, if {@code lock}, locks the rows it returns and skips rows that another
-	 * transaction holds ({@code FOR UPDATE SKIP LOCKED}), so that several dispatchers and
-	 * nodes share the queue without waiting on each other or claiming the same task.
+	 * Like {@link #dispatchable(Instant, int, boolean, Collection, Consumer)}, with or
+	 * without the tasks that require no capability, and on PostgreSQL, if {@code lock},
+	 * locks the rows it returns and skips rows that another transaction holds
+	 * ({@code FOR UPDATE SKIP LOCKED}), so that several dispatchers and nodes share the
+	 * queue without waiting on each other or claiming the same task.
 	 * @param now the current time (retry backoff)
 	 * @param limit how many
 	 * @param oldestFirst order by time in the queue alone (for aging) instead of priority
 	 * @param offered the capabilities that available agents have
+	 * @param uncategorised whether tasks that require no capability are wanted (an
+	 * available agent takes them)
 	 * @param lock lock the rows until the transaction ends
 	 * @param unreadable receives the tasks that cannot be read
 	 * @return the tasks
 	 */
 	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
-			boolean lock, Consumer<UnreadableTask> unreadable) {
+			boolean uncategorised, boolean lock, Consumer<UnreadableTask> unreadable) {
+		if (offered.isEmpty() && !uncategorised) {
+			return List.of();
+		}
 		Map<String, Object> params = new HashMap<>();
 		params.put("now", SqlTimes.toDb(now));
 		params.put("limit", limit);
@@ -180,6 +186,11 @@ public class TaskLeaseRepository {
 			covered = "NOT EXISTS (SELECT 1 FROM task_capabilities c WHERE c.task_id = t.id "
 					+ "AND c.capability NOT IN (:offered))";
 			params.put("offered", List.copyOf(offered));
+		}
+		if (!uncategorised) {
+			// only agents enrolled with a key are free: they take no task without a
+			// capability
+			covered += " AND EXISTS (SELECT 1 FROM task_capabilities r WHERE r.task_id = t.id)";
 		}
 		// a task whose payload key is not configured waits, instead of failing every
 		// round
