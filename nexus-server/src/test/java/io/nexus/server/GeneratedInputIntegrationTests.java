@@ -12,6 +12,7 @@ import java.util.Random;
 import io.nexus.server.support.ApiClient;
 import io.nexus.server.support.ApiClient.Response;
 import io.nexus.server.support.HostileInputTest;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -38,6 +39,15 @@ class GeneratedInputIntegrationTests extends HostileInputTest {
 			"io.nexus.server", "org.postgresql", "org.h2");
 
 	private JsonNode document;
+
+	/**
+	 * A generated body may be a valid emergency stop: it must not hold the agents of the
+	 * test classes that share this context.
+	 */
+	@AfterEach
+	void resumeTheFleet() {
+		this.api.post("/api/fleet/resume", "{}");
+	}
 
 	@Test
 	void everyOperationSurvivesGeneratedInput() {

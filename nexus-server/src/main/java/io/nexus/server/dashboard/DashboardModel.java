@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.nexus.server.governance.FleetStops;
 import io.nexus.server.security.Role;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,8 +37,11 @@ class DashboardModel {
 
 	private final UserPreferences preferences;
 
-	DashboardModel(UserPreferences preferences) {
+	private final FleetStops fleetStops;
+
+	DashboardModel(UserPreferences preferences, FleetStops fleetStops) {
 		this.preferences = preferences;
+		this.fleetStops = fleetStops;
 	}
 
 	@ModelAttribute
@@ -55,6 +59,9 @@ class DashboardModel {
 		model.addAttribute("username", user);
 		model.addAttribute("role", role(authentication));
 		model.addAttribute("canOperate", canOperate(authentication));
+		// every page shows the emergency stops in force (at most a second old)
+		model.addAttribute("fleetStops", (user != null) ? this.fleetStops.active() : List.of());
+		model.addAttribute("isAdmin", "admin".equals(role(authentication)));
 		model.addAttribute("path", request.getRequestURI());
 		String query = request.getQueryString();
 		model.addAttribute("currentUrl", request.getRequestURI() + ((query != null) ? "?" + query : ""));
@@ -65,6 +72,10 @@ class DashboardModel {
 			.stream()
 			.map(GrantedAuthority::getAuthority)
 			.anyMatch(WRITERS::contains);
+	}
+
+	static String roleOf(@Nullable Authentication authentication) {
+		return role(authentication);
 	}
 
 	private static String role(@Nullable Authentication authentication) {

@@ -19,6 +19,7 @@ import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tasks.TaskLeases.Claim;
 import io.nexus.server.tasks.TaskLeases.Round;
 import io.nexus.server.tasks.UnreadableTask;
+import io.nexus.server.tasks.WantedTasks;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -147,7 +148,16 @@ public class Dispatcher implements SmartLifecycle {
 		}
 		Set<String> offered = new HashSet<>();
 		boolean uncategorised = false;
+		Set<String> held = null;
 		for (ConnectedAgent agent : available) {
+			// a category is left out only if every available agent is refused it
+			Set<String> refused = this.eligibility.heldCategories(agent);
+			if (held == null) {
+				held = new HashSet<>(refused);
+			}
+			else {
+				held.retainAll(refused);
+			}
 			List<String> scope = agent.agent().enrollmentScope();
 			if (scope == null) {
 				offered.addAll(agent.agent().capabilities());
@@ -166,7 +176,8 @@ public class Dispatcher implements SmartLifecycle {
 		List<RuntimeException> undeliverableCauses = new ArrayList<>();
 		Round round;
 		try {
-			round = this.leases.claimReady(limit, this.properties.agingMinutes(), offered, uncategorised, (ready) -> {
+			WantedTasks wanted = new WantedTasks(offered, uncategorised, (held != null) ? held : Set.of());
+			round = this.leases.claimReady(limit, this.properties.agingMinutes(), wanted, (ready) -> {
 				// runs inside the claiming transaction: in memory only, no I/O
 				chosen.values().forEach(ConnectedAgent::releaseSlot);
 				chosen.clear();

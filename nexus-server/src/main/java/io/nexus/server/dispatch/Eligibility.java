@@ -4,8 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import io.nexus.server.agents.Agent;
 import io.nexus.server.shared.ConflictException;
@@ -59,6 +61,25 @@ public class Eligibility implements AssignmentEligibility {
 			}
 		}
 		return true;
+	}
+
+	/**
+	 * Categories that some rule refuses the agent whatever the task.
+	 * @param agent the agent
+	 * @return the categories, often none
+	 */
+	public Set<String> heldCategories(Contender agent) {
+		Set<String> held = null;
+		for (EligibilityRule rule : this.rules) {
+			Set<String> more = rule.heldCategories(agent);
+			if (!more.isEmpty()) {
+				if (held == null) {
+					held = new HashSet<>();
+				}
+				held.addAll(more);
+			}
+		}
+		return (held != null) ? held : Set.of();
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.nexus.server.dispatch;
 
 import java.util.List;
+import java.util.Set;
 
 import io.nexus.server.tasks.Task;
 
@@ -29,6 +30,17 @@ public interface EligibilityRule {
 	 */
 	default boolean admitsAny(Contender agent) {
 		return true;
+	}
+
+	/**
+	 * Categories whose every task this rule refuses the agent now, whatever else the task
+	 * is; dispatch leaves out the tasks of categories refused to every available agent
+	 * before it reads the ready queue, so that they never crowd out the others.
+	 * @param agent the agent
+	 * @return such categories, often none
+	 */
+	default Set<String> heldCategories(Contender agent) {
+		return Set.of();
 	}
 
 	/**

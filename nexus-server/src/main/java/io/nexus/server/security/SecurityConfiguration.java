@@ -91,6 +91,8 @@ class SecurityConfiguration {
 						.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys",
 								"/api/enrollment-keys/**", "/api/audit", "/api/audit/**", "/api/admin/**")
 						.hasRole("ADMIN")
+						.requestMatchers(HttpMethod.POST, "/api/fleet/**")
+						.hasRole("ADMIN")
 						.requestMatchers(HttpMethod.GET, "/api/agents/{id}", "/api/agents/{id}/metrics")
 						.access(agents.selfOr(READERS))
 						.requestMatchers(HttpMethod.PUT, "/api/agents/{id}")

@@ -71,15 +71,12 @@ public class TaskLeases {
 	 * per {@code agingMinutes}, so that nothing starves.
 	 * @param limit how many
 	 * @param agingMinutes minutes of waiting that count as one priority step
-	 * @param offered the capabilities available agents have; tasks that need others are
-	 * skipped
-	 * @param uncategorised whether an available agent takes tasks that require no
-	 * capability
+	 * @param wanted which ready tasks the available agents could take
 	 * @return the tasks in order
 	 */
 	@Transactional(readOnly = true)
-	public Candidates dispatchable(int limit, int agingMinutes, Set<String> offered, boolean uncategorised) {
-		return candidates(limit, agingMinutes, offered, uncategorised, false);
+	public Candidates dispatchable(int limit, int agingMinutes, WantedTasks wanted) {
+		return candidates(limit, agingMinutes, wanted, false);
 	}
 
 	/**
@@ -89,16 +86,13 @@ public class TaskLeases {
 	 * this returns, that is after the commit.
 	 * @param limit how many tasks the round reads at most
 	 * @param agingMinutes minutes of waiting that count as one priority step
-	 * @param offered the capabilities available agents have
-	 * @param uncategorised whether an available agent takes tasks that require no
-	 * capability
+	 * @param wanted which ready tasks the available agents could take
 	 * @param choose picks an agent for each task it can place
 	 * @return the tasks won, how many were read, and those that could not be read
 	 */
 	@Transactional
-	public Round claimReady(int limit, int agingMinutes, Set<String> offered, boolean uncategorised,
-			Function<List<Task>, List<Claim>> choose) {
-		Candidates candidates = candidates(limit, agingMinutes, offered, uncategorised, true);
+	public Round claimReady(int limit, int agingMinutes, WantedTasks wanted, Function<List<Task>, List<Claim>> choose) {
+		Candidates candidates = candidates(limit, agingMinutes, wanted, true);
 		List<Claim> claims = choose.apply(candidates.ready());
 		return new Round(claim(claims), candidates.size(), candidates.unreadable());
 	}
@@ -126,20 +120,18 @@ public class TaskLeases {
 		}
 	}
 
-	private Candidates candidates(int limit, int agingMinutes, Set<String> offered, boolean uncategorised,
-			boolean lock) {
+	private Candidates candidates(int limit, int agingMinutes, WantedTasks wanted, boolean lock) {
 		if (lock) {
 			this.leases.planForActualValues();
 		}
 		Instant now = this.clock.instant();
 		Map<TaskId, Task> candidates = new LinkedHashMap<>();
 		Map<TaskId, UnreadableTask> unreadable = new LinkedHashMap<>();
-		this.leases
-			.dispatchable(now, limit, false, offered, uncategorised, lock, (task) -> unreadable.put(task.id(), task))
+		this.leases.dispatchable(now, limit, false, wanted, lock, (task) -> unreadable.put(task.id(), task))
 			.forEach((task) -> candidates.put(task.id(), task));
 		if (!lock || agingDue(now)) {
 			this.leases
-				.dispatchable(now, Math.max(1, limit / 4), true, offered, uncategorised, lock,
+				.dispatchable(now, Math.max(1, limit / 4), true, wanted, lock,
 						(task) -> unreadable.put(task.id(), task))
 				.forEach((task) -> candidates.put(task.id(), task));
 		}

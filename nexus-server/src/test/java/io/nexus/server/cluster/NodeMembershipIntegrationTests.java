@@ -20,6 +20,7 @@ import io.nexus.protocol.AgentStatus;
 import io.nexus.server.NexusApplication;
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.dispatch.ConnectedAgent;
+import io.nexus.server.support.ApiClient;
 import io.nexus.server.support.ApiClient.Response;
 import io.nexus.server.support.ApiIntegrationTest;
 import io.nexus.server.support.PostgresDatabase;
@@ -226,6 +227,41 @@ class NodeMembershipIntegrationTests extends ApiIntegrationTest {
 			JsonNode refused = onB.next((frame) -> "error".equals(frame.path("type").asString()),
 					"the refusal of the late result");
 			assertThat(refused.toString()).contains("stale_lease");
+		}
+	}
+
+	@Test
+	void anEmergencyStopThroughOneNodeHaltsAndHoldsAnAgentOnTheOther() {
+		String[] agent = registerAgent("stopped-far", "estop-work");
+		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());
+				RawAgent onB = RawAgent.register(port(nodeB), agent[0], agent[1])) {
+			ApiClient apiB = new ApiClient(port(nodeB)).login("admin", ADMIN_PASSWORD);
+			String running = createTask("estop-work");
+			long epoch = accept(onB, running);
+
+			long asked = System.nanoTime();
+			Response stopped = this.api.post("/api/fleet/stop", "{\"mode\":\"halt\",\"reason\":\"drill\"}");
+			assertThat(stopped.status()).as(stopped.body()).isEqualTo(201);
+			try {
+				JsonNode cancel = onB.next("task_cancel");
+				long cancelledAfter = Duration.ofNanos(System.nanoTime() - asked).toMillis();
+				assertThat(cancel.get("task_id").asString()).isEqualTo(running);
+				assertThat(cancel.get("lease_epoch").asLong()).isEqualTo(epoch);
+				assertThat(cancel.get("reason").asString()).isEqualTo("emergency_stop");
+				// node B holds new work as well: its own dispatch and "why waiting" know
+				String held = createTask("estop-work");
+				await().atMost(Duration.ofSeconds(2))
+					.until(() -> String.valueOf(apiB.get("/api/tasks/" + held).field("waiting_reason"))
+						.startsWith("held by emergency stop " + stopped.field("id")));
+				long heldAfter = Duration.ofNanos(System.nanoTime() - asked).toMillis();
+				System.out.printf("emergency stop across nodes: task_cancel on node B after %d ms, hold seen by node B"
+						+ " after %d ms%n", cancelledAfter, heldAfter);
+				assertThat(this.api.post("/api/fleet/resume", "{}").status()).isEqualTo(200);
+				assertThat(onB.next("task_assigned").get("task_id").asString()).isEqualTo(held);
+			}
+			finally {
+				this.api.post("/api/fleet/resume", "{}");
+			}
 		}
 	}
 

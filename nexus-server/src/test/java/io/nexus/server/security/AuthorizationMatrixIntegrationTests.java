@@ -35,6 +35,9 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 	private static final List<String> ADMIN_ONLY = List.of("/api/users", "/api/enrollment-keys", "/api/audit",
 			"/api/admin/");
 
+	/** Read by every role, changed by admins only. */
+	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/");
+
 	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
 	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}",
 			"GET /api/agents/{id}/metrics");
@@ -113,6 +116,9 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 		}
 		if (method.equals("GET")) {
 			return Expected.ALLOWED;
+		}
+		if (ADMIN_WRITES.stream().anyMatch(path::startsWith)) {
+			return (caller == Caller.ADMIN) ? Expected.ALLOWED : Expected.FORBIDDEN;
 		}
 		return (caller == Caller.VIEWER) ? Expected.FORBIDDEN : Expected.ALLOWED;
 	}

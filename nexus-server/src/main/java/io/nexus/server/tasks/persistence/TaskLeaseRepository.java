@@ -24,6 +24,7 @@ import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.UnreadableTask;
+import io.nexus.server.tasks.WantedTasks;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -151,28 +152,27 @@ public class TaskLeaseRepository {
 	 */
 	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
 			Consumer<UnreadableTask> unreadable) {
-		return dispatchable(now, limit, oldestFirst, offered, true, false, unreadable);
+		return dispatchable(now, limit, oldestFirst, WantedTasks.covering(Set.copyOf(offered)), false, unreadable);
 	}
 
 	/**
-	 * Like {@link #dispatchable(Instant, int, boolean, Collection, Consumer)}, with or
-	 * without the tasks that require no capability, and on PostgreSQL, if {@code lock},
-	 * locks the rows it returns and skips rows that another transaction holds
+	 * Like {@link #dispatchable(Instant, int, boolean, Collection, Consumer)}, for the
+	 * tasks the available agents could take, and on PostgreSQL, if {@code lock}, locks
+	 * the rows it returns and skips rows that another transaction holds
 	 * ({@code FOR UPDATE SKIP LOCKED}), so that several dispatchers and nodes share the
 	 * queue without waiting on each other or claiming the same task.
 	 * @param now the current time (retry backoff)
 	 * @param limit how many
 	 * @param oldestFirst order by time in the queue alone (for aging) instead of priority
-	 * @param offered the capabilities that available agents have
-	 * @param uncategorised whether tasks that require no capability are wanted (an
-	 * available agent takes them)
+	 * @param wanted which tasks the available agents could take
 	 * @param lock lock the rows until the transaction ends
 	 * @param unreadable receives the tasks that cannot be read
 	 * @return the tasks
 	 */
-	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, Collection<String> offered,
-			boolean uncategorised, boolean lock, Consumer<UnreadableTask> unreadable) {
-		if (offered.isEmpty() && !uncategorised) {
+	public List<Task> dispatchable(Instant now, int limit, boolean oldestFirst, WantedTasks wanted, boolean lock,
+			Consumer<UnreadableTask> unreadable) {
+		Set<String> offered = wanted.offered();
+		if (offered.isEmpty() && !wanted.uncategorised()) {
 			return List.of();
 		}
 		Map<String, Object> params = new HashMap<>();
@@ -187,10 +187,14 @@ public class TaskLeaseRepository {
 					+ "AND c.capability NOT IN (:offered))";
 			params.put("offered", List.copyOf(offered));
 		}
-		if (!uncategorised) {
+		if (!wanted.uncategorised()) {
 			// only agents enrolled with a key are free: they take no task without a
 			// capability
 			covered += " AND EXISTS (SELECT 1 FROM task_capabilities r WHERE r.task_id = t.id)";
+		}
+		if (!wanted.heldCategories().isEmpty()) {
+			covered += " AND (t.category IS NULL OR t.category NOT IN (:held))";
+			params.put("held", List.copyOf(wanted.heldCategories()));
 		}
 		// a task whose payload key is not configured waits, instead of failing every
 		// round
