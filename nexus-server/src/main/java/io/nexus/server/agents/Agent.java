@@ -34,11 +34,13 @@ public record Agent(AgentId id, String name, AgentStatus status, List<String> ca
 		@Nullable List<String> enrollmentScope) implements Serializable {
 
 	/**
-	 * Whether it enrolled with a key, whose capabilities bound what it may run.
-	 * @return {@code true} for an agent enrolled with a key
+	 * The capabilities it may use: all of them, or for an agent enrolled with a key only
+	 * those the key covers.
+	 * @return its capabilities within its enrollment scope
 	 */
-	public boolean restricted() {
-		return this.enrollmentScope != null;
+	public List<String> capabilitiesInScope() {
+		List<String> scope = this.enrollmentScope;
+		return (scope == null) ? this.capabilities : this.capabilities.stream().filter(scope::contains).toList();
 	}
 
 	/**

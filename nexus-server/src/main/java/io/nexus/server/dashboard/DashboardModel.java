@@ -74,11 +74,7 @@ class DashboardModel {
 			.anyMatch(WRITERS::contains);
 	}
 
-	static String roleOf(@Nullable Authentication authentication) {
-		return role(authentication);
-	}
-
-	private static String role(@Nullable Authentication authentication) {
+	static String role(@Nullable Authentication authentication) {
 		if (authentication == null) {
 			return "";
 		}

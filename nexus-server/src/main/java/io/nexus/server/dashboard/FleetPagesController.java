@@ -34,7 +34,7 @@ class FleetPagesController {
 			@RequestParam(required = false) @Nullable String next, Authentication authentication, Principal principal,
 			RedirectAttributes flash) {
 		String back = PageActions.next(next, "/");
-		if (!"admin".equals(DashboardModel.roleOf(authentication))) {
+		if (!"admin".equals(DashboardModel.role(authentication))) {
 			flash.addFlashAttribute("error", "Only an admin can resume the fleet.");
 			return "redirect:" + back;
 		}

@@ -141,16 +141,19 @@ public class Dispatcher implements SmartLifecycle {
 		}
 	}
 
-	private boolean dispatchRound() {
-		List<ConnectedAgent> available = this.connections.all().stream().filter(this.eligibility::takesWork).toList();
-		if (available.isEmpty()) {
-			return false;
-		}
+	/**
+	 * What the round should read: tasks whose capabilities some available agent may use,
+	 * uncategorised ones only if one of them takes those, and none of a category that
+	 * every available agent is held from.
+	 */
+	private WantedTasks wanted(List<ConnectedAgent> available) {
 		Set<String> offered = new HashSet<>();
 		boolean uncategorised = false;
 		Set<String> held = null;
 		for (ConnectedAgent agent : available) {
-			// a category is left out only if every available agent is refused it
+			offered.addAll(agent.agent().capabilitiesInScope());
+			uncategorised |= agent.agent().enrollmentScope() == null
+					|| this.properties.uncategorisedTasks() == UncategorisedTasks.ALL_AGENTS;
 			Set<String> refused = this.eligibility.heldCategories(agent);
 			if (held == null) {
 				held = new HashSet<>(refused);
@@ -158,17 +161,16 @@ public class Dispatcher implements SmartLifecycle {
 			else {
 				held.retainAll(refused);
 			}
-			List<String> scope = agent.agent().enrollmentScope();
-			if (scope == null) {
-				offered.addAll(agent.agent().capabilities());
-				uncategorised = true;
-			}
-			else {
-				// an agent enrolled with a key takes only what the key covers
-				agent.agent().capabilities().stream().filter(scope::contains).forEach(offered::add);
-				uncategorised |= this.properties.uncategorisedTasks() == UncategorisedTasks.ALL_AGENTS;
-			}
 		}
+		return new WantedTasks(offered, uncategorised, (held != null) ? held : Set.of());
+	}
+
+	private boolean dispatchRound() {
+		List<ConnectedAgent> available = this.connections.all().stream().filter(this.eligibility::takesWork).toList();
+		if (available.isEmpty()) {
+			return false;
+		}
+		WantedTasks wanted = wanted(available);
 		int limit = readLimit(available);
 		Map<TaskId, ConnectedAgent> chosen = new HashMap<>();
 		Map<TaskId, @Nullable Object> payloads = new HashMap<>();
@@ -176,7 +178,6 @@ public class Dispatcher implements SmartLifecycle {
 		List<RuntimeException> undeliverableCauses = new ArrayList<>();
 		Round round;
 		try {
-			WantedTasks wanted = new WantedTasks(offered, uncategorised, (held != null) ? held : Set.of());
 			round = this.leases.claimReady(limit, this.properties.agingMinutes(), wanted, (ready) -> {
 				// runs inside the claiming transaction: in memory only, no I/O
 				chosen.values().forEach(ConnectedAgent::releaseSlot);

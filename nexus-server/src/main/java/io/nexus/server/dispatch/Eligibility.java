@@ -211,8 +211,7 @@ public class Eligibility implements AssignmentEligibility {
 				Refusal refusal = rule.refusal(task, agent);
 				String reason = refusal.reason();
 				throw new ConflictException(refusal.code(), Character.toUpperCase(reason.charAt(0))
-						+ reason.substring(1) + "; not even a forced assignment" + " may override it",
-						refusal.details());
+						+ reason.substring(1) + "; not even a forced assignment may override it", refusal.details());
 			}
 		}
 	}

@@ -3,11 +3,14 @@ package io.nexus.server.governance;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.AgentId;
 import io.nexus.server.agents.AgentRegistry;
 import io.nexus.server.dispatch.ClusterEvents;
 import io.nexus.server.dispatch.Dispatcher;
@@ -132,11 +135,12 @@ public class FleetStops {
 			while (cursor != null);
 		}
 		List<String> cancelled = new ArrayList<>();
+		Map<AgentId, Optional<Agent>> holders = new HashMap<>();
 		for (Task task : running) {
 			if (task.assignedAgent() == null || !stop.scope().coversTask(task)) {
 				continue;
 			}
-			Agent agent = this.agents.find(task.assignedAgent()).orElse(null);
+			Agent agent = holders.computeIfAbsent(task.assignedAgent(), this.agents::find).orElse(null);
 			if (agent == null || !stop.scope().coversAgent(agent)) {
 				continue;
 			}

@@ -20,7 +20,6 @@ import io.nexus.server.cluster.NodeMembership;
 import io.nexus.server.cluster.NodeState;
 import io.nexus.server.cluster.persistence.NodeRepository;
 import io.nexus.server.support.ApiClient;
-import io.nexus.server.support.ApiClient.Response;
 import io.nexus.server.support.ApiIntegrationTest;
 import io.nexus.server.support.RawAgent;
 import io.nexus.server.support.SdkAgents;
@@ -163,33 +162,6 @@ class DashboardBrowserIntegrationTests extends ApiIntegrationTest {
 		await().atMost(Duration.ofSeconds(10)).until(() -> text("agent-stats").contains("browser-agent"));
 		this.browser.get(this.base + "/");
 		assertThat(number("kpi-completed")).isGreaterThanOrEqualTo(completedBefore + 1);
-	}
-
-	@Test
-	void anEmergencyStopShowsOnEveryPageAndAnAdminResumesItFromTheBanner() {
-		Response stopped = this.api.post("/api/fleet/stop", "{\"reason\":\"browser drill\"}");
-		assertThat(stopped.status()).as(stopped.body()).isEqualTo(201);
-		String stopId = stopped.field("id");
-		try {
-			Browsers.logIn(this.browser, this.base, "admin", ADMIN_PASSWORD);
-			for (String page : List.of("/", "/agents", "/tasks", "/nodes")) {
-				this.browser.get(this.base + page);
-				WebElement banner = this.browser.findElement(By.id("fleet-stop-" + stopId));
-				assertThat(banner.getText()).as(page)
-					.contains("Emergency stop (hold)")
-					.contains("the whole fleet")
-					.contains("browser drill");
-				assertThat(banner.getDomAttribute("role")).isEqualTo("alert");
-			}
-			this.browser.findElement(By.id("resume-" + stopId)).click();
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> this.browser.findElements(By.cssSelector("[data-fleet-stop]")).isEmpty());
-			assertThat(this.browser.getPageSource()).contains("Emergency stop ended");
-			assertThat(this.api.get("/api/fleet/stop").json().get("items")).isEmpty();
-		}
-		finally {
-			this.api.post("/api/fleet/resume", "{}");
-		}
 	}
 
 	@Test
