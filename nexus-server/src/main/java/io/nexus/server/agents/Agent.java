@@ -27,11 +27,12 @@ import org.jspecify.annotations.Nullable;
  * @param seq the storage order, for paging
  * @param enrollmentScope the capabilities of the enrollment key it enrolled with, which
  * bound every task it may run; {@code null} for an agent registered by an operator
+ * @param quarantine why it is in quarantine, or {@code null} if it is not
  */
 public record Agent(AgentId id, String name, AgentStatus status, List<String> capabilities, int priorityScore,
 		int maxConcurrency, Map<String, String> labels, boolean online, @Nullable Double cpuUsage,
 		@Nullable Double memoryUsage, @Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, long seq,
-		@Nullable List<String> enrollmentScope) implements Serializable {
+		@Nullable List<String> enrollmentScope, @Nullable AgentQuarantine quarantine) implements Serializable {
 
 	/**
 	 * The capabilities it may use: all of them, or for an agent enrolled with a key only

@@ -58,7 +58,7 @@ public class AgentRegistry {
 		Instant now = this.clock.instant();
 		Agent agent = new Agent(id, request.name(), AgentStatus.ACTIVE, normalize(request.capabilities()),
 				request.priorityScore(), request.maxConcurrency(), request.labels(), false, null, null, null, now, now,
-				0, null);
+				0, null, null);
 		String token = AgentTokens.newToken();
 		try {
 			this.agents.insert(agent, AgentTokens.hash(token));
@@ -107,7 +107,7 @@ public class AgentRegistry {
 				current.online(), orElse(changes.cpuUsage(), current.cpuUsage()),
 				orElse(changes.memoryUsage(), current.memoryUsage()),
 				changes.reportsPerformance() ? now : current.lastSeenAt(), current.createdAt(), now, current.seq(),
-				current.enrollmentScope());
+				current.enrollmentScope(), current.quarantine());
 		this.agents.update(updated);
 		if (changes.capabilities() != null) {
 			this.agents.replaceCapabilities(id, updated.capabilities());
@@ -170,6 +170,56 @@ public class AgentRegistry {
 			throw new AgentAuthenticationException("unknown agent or wrong token");
 		}
 		return get(id);
+	}
+
+	/**
+	 * Puts an agent in quarantine (or replaces its quarantine): it gets no new work on
+	 * any node until the quarantine ends.
+	 * @param id the agent
+	 * @param quarantine why, and until when
+	 * @return the agent as it is now
+	 */
+	@Transactional
+	public Agent quarantine(AgentId id, AgentQuarantine quarantine) {
+		if (!this.agents.quarantine(id, quarantine)) {
+			throw new AgentNotFoundException(id);
+		}
+		Agent updated = get(id);
+		this.events.publishEvent(new AgentChanged(updated));
+		return updated;
+	}
+
+	/**
+	 * Ends an agent's quarantine.
+	 * @param id the agent
+	 * @return the agent as it is now, or empty if it was not in quarantine
+	 */
+	@Transactional
+	public Optional<Agent> release(AgentId id) {
+		get(id);
+		if (!this.agents.release(id)) {
+			return Optional.empty();
+		}
+		Agent updated = get(id);
+		this.events.publishEvent(new AgentChanged(updated));
+		return Optional.of(updated);
+	}
+
+	/**
+	 * The agents in quarantine, longest first.
+	 * @param limit the most to return
+	 * @return the agents
+	 */
+	public List<Agent> quarantined(int limit) {
+		return this.agents.findQuarantined(limit);
+	}
+
+	/**
+	 * How many agents are in quarantine.
+	 * @return the count
+	 */
+	public long countQuarantined() {
+		return this.agents.countQuarantined();
 	}
 
 	/**

@@ -44,15 +44,18 @@ class LeaseReaper {
 
 	private final Clock clock;
 
+	private final AgentSignals signals;
+
 	private volatile Instant lastPing = Instant.EPOCH;
 
 	LeaseReaper(AgentConnections connections, TaskLeases leases, AgentRegistry registry, DispatchProperties properties,
-			Clock clock) {
+			Clock clock, AgentSignals signals) {
 		this.connections = connections;
 		this.leases = leases;
 		this.registry = registry;
 		this.properties = properties;
 		this.clock = clock;
+		this.signals = signals;
 	}
 
 	@Scheduled(fixedDelayString = "${nexus.dispatch.reaper-interval:1s}")
@@ -92,17 +95,24 @@ class LeaseReaper {
 		for (ConnectedAgent agent : this.connections.all()) {
 			for (TaskId taskId : agent.unacceptedSince(sentBefore)) {
 				agent.accepted(taskId);
-				this.leases.find(taskId)
-					.filter((task) -> task.status() == TaskStatus.ASSIGNED && agent.id().equals(task.assignedAgent()))
-					.ifPresent((task) -> this.leases.revoke(task.lease(),
-							"not accepted within " + this.properties.ackTimeout().toSeconds() + "s"));
+				Task task = this.leases.find(taskId)
+					.filter((found) -> found.status() == TaskStatus.ASSIGNED
+							&& agent.id().equals(found.assignedAgent()))
+					.orElse(null);
+				if (task != null && this.leases.revoke(task.lease(),
+						"not accepted within " + this.properties.ackTimeout().toSeconds() + "s")) {
+					this.signals.emit(agent.id(), AgentSignal.NOT_ACCEPTED, taskId);
+				}
 			}
 		}
 	}
 
 	private void takeBackTimedOut() {
 		for (Task task : this.leases.pastDeadline(100)) {
-			this.leases.revoke(task.lease(), TaskLeases.TIMED_OUT_REASON + task.timeoutSeconds() + "s");
+			if (this.leases.revoke(task.lease(), TaskLeases.TIMED_OUT_REASON + task.timeoutSeconds() + "s")
+					&& task.assignedAgent() != null) {
+				this.signals.emit(task.assignedAgent(), AgentSignal.TIMED_OUT, task.id());
+			}
 		}
 	}
 

@@ -53,6 +53,8 @@ class FleetGauges {
 
 	private final AtomicLong lastRefresh = new AtomicLong();
 
+	private final AtomicLong quarantined = new AtomicLong();
+
 	private final MultiGauge queueDepth;
 
 	private final MultiGauge agentCpu;
@@ -88,6 +90,10 @@ class FleetGauges {
 				.tag("status", status.wireName())
 				.register(meters);
 		}
+		Gauge.builder("nexus.agents.quarantined", this.quarantined, AtomicLong::get)
+			.description("Agents in quarantine: they get no new work until a probe task goes well or an operator "
+					+ "releases them (whole fleet, from the database)")
+			.register(meters);
 		Gauge.builder("nexus.agents.connected", connections, AgentConnections::count)
 			.description("Agents registered over a WebSocket connection to this node")
 			.register(meters);
@@ -111,6 +117,7 @@ class FleetGauges {
 		refreshAgents();
 		try {
 			this.agents.countByStatus().forEach((status, count) -> this.agentsByStatus.get(status).set(count));
+			this.quarantined.set(this.agents.countQuarantined());
 			this.tasks.countByStatus().forEach((status, count) -> this.tasksByStatus.get(status).set(count));
 			Map<String, Long> depth = new HashMap<>();
 			this.tasks.countQueuedByCapability()

@@ -1,11 +1,15 @@
 package io.nexus.server.realtime;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.nexus.server.dispatch.AgentConnections;
+import io.nexus.server.dispatch.AgentSignal;
+import io.nexus.server.dispatch.AgentSignals;
 import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.tasks.Lease;
+import io.nexus.server.tasks.StaleLeaseException;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
@@ -28,11 +32,15 @@ class AgentReports {
 
 	private final TaskTraces traces;
 
-	AgentReports(AgentConnections connections, TaskLeases leases, GroupCommitter reportWriter, TaskTraces traces) {
+	private final AgentSignals signals;
+
+	AgentReports(AgentConnections connections, TaskLeases leases, GroupCommitter reportWriter, TaskTraces traces,
+			AgentSignals signals) {
 		this.connections = connections;
 		this.leases = leases;
 		this.writer = reportWriter;
 		this.traces = traces;
+		this.signals = signals;
 	}
 
 	/**
@@ -42,12 +50,13 @@ class AgentReports {
 	 */
 	CompletableFuture<Void> accept(Lease lease) {
 		this.connections.get(lease.agentId()).ifPresent((agent) -> agent.accepted(lease.taskId()));
-		return this.writer.submit(lease.taskId(), () -> this.leases.accept(lease));
+		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.accept(lease)))
+			.thenRun(() -> this.signals.emit(lease.agentId(), AgentSignal.ACCEPTED, lease.taskId()));
 	}
 
 	CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		return this.writer.submit(lease.taskId(),
-				() -> this.leases.progress(lease, Percentages.clamp(progress), message));
+		return watched(lease, this.writer.submit(lease.taskId(),
+				() -> this.leases.progress(lease, Percentages.clamp(progress), message)));
 	}
 
 	/**
@@ -58,13 +67,25 @@ class AgentReports {
 	 * @return completes once durable, or exceptionally if refused
 	 */
 	CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent) {
-		return this.writer.submit(lease.taskId(), () -> this.leases.complete(lease, resultJson))
+		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.complete(lease, resultJson)))
 			.thenRun(() -> finished(lease, traceparent, null));
 	}
 
 	CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
-		return this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable))
+		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable)))
 			.thenRun(() -> finished(lease, null, error));
+	}
+
+	/**
+	 * A report refused because its lease was taken away is a signal about the agent.
+	 */
+	private CompletableFuture<Void> watched(Lease lease, CompletableFuture<Void> written) {
+		return written.whenComplete((ignored, failure) -> {
+			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+			if (cause instanceof StaleLeaseException) {
+				this.signals.emit(lease.agentId(), AgentSignal.STALE_REPORT, lease.taskId());
+			}
+		});
 	}
 
 	private void finished(Lease lease, @Nullable String traceparent, @Nullable String error) {
@@ -72,6 +93,8 @@ class AgentReports {
 		if (agent != null) {
 			agent.recordOutcome(error == null);
 		}
+		this.signals.emit(lease.agentId(), (error == null) ? AgentSignal.SUCCEEDED : AgentSignal.FAILED,
+				lease.taskId());
 		if (this.traces.enabled()) {
 			ConnectedAgent.Assignment assignment = (agent != null) ? agent.untraced(lease.taskId()) : null;
 			this.traces.finished(lease.taskId().value(), lease.agentId().value(),

@@ -9,6 +9,7 @@ import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentQuarantine;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
@@ -42,6 +43,8 @@ final class Contenders {
 	private double latencyMillis;
 
 	private @Nullable List<String> enrollmentScope;
+
+	private @Nullable AgentQuarantine quarantine;
 
 	private Contenders(String id) {
 		this.id = id;
@@ -92,6 +95,11 @@ final class Contenders {
 		return this;
 	}
 
+	Contenders quarantined(AgentQuarantine quarantine) {
+		this.quarantine = quarantine;
+		return this;
+	}
+
 	Contenders withLatency(double millis) {
 		this.latencyMillis = millis;
 		return this;
@@ -99,7 +107,8 @@ final class Contenders {
 
 	Contender build() {
 		Agent agent = new Agent(new AgentId(this.id), this.id, this.status, this.capabilities, this.priorityScore,
-				this.maxConcurrency, Map.of(), this.connected, null, null, NOW, NOW, NOW, 1, this.enrollmentScope);
+				this.maxConcurrency, Map.of(), this.connected, null, null, NOW, NOW, NOW, 1, this.enrollmentScope,
+				this.quarantine);
 		return new Contender.Stored(agent, this.held, this.closing, this.connected, this.successRate,
 				this.latencyMillis);
 	}

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.agents.AgentQuarantine;
 import io.nexus.server.agents.AgentQuery;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.shared.SqlTimes;
@@ -40,7 +41,11 @@ public class AgentRepository {
 
 	private static final String COLUMNS = "a.seq, a.id, a.name, a.status, a.priority_score, a.max_concurrency, "
 			+ "a.labels, a.online, a.cpu_usage, a.memory_usage, a.last_seen_at, a.created_at, a.updated_at, "
-			+ "(SELECT k.capabilities FROM enrollment_keys k WHERE k.id = a.enrollment_key_id) AS enrollment_scope";
+			+ "(SELECT k.capabilities FROM enrollment_keys k WHERE k.id = a.enrollment_key_id) AS enrollment_scope, "
+			+ "q.reason AS q_reason, q.detail AS q_detail, q.evidence AS q_evidence, q.since AS q_since, "
+			+ "q.cooldown_until AS q_cooldown_until, q.trips AS q_trips, q.actor AS q_actor";
+
+	private static final String FROM = " FROM agents a LEFT JOIN agent_quarantines q ON q.agent_id = a.id";
 
 	/**
 	 * What disconnecting does to a row: the agent's reconnect grace starts at
@@ -133,6 +138,57 @@ public class AgentRepository {
 			.param("status", status.wireName())
 			.param("now", SqlTimes.toDb(now))
 			.update();
+	}
+
+	/**
+	 * Puts an agent in quarantine, or replaces its quarantine.
+	 * @param id the agent
+	 * @param quarantine why
+	 * @return {@code false} if there is no such agent
+	 */
+	public boolean quarantine(AgentId id, AgentQuarantine quarantine) {
+		this.jdbc.sql("DELETE FROM agent_quarantines WHERE agent_id = :id").param("id", id.value()).update();
+		int inserted = this.jdbc
+			.sql("""
+					INSERT INTO agent_quarantines (agent_id, reason, detail, evidence, since, cooldown_until, trips, actor)
+					SELECT id, :reason, :detail, :evidence, :since, :cooldownUntil, :trips, :actor FROM agents WHERE id = :id""")
+			.param("id", id.value())
+			.param("reason", quarantine.reason().wireName())
+			.param("detail", quarantine.detail())
+			.param("evidence", quarantine.evidence())
+			.param("since", SqlTimes.toDb(quarantine.since()))
+			.param("cooldownUntil", SqlTimes.toDb(quarantine.cooldownUntil()))
+			.param("trips", quarantine.trips())
+			.param("actor", quarantine.actor())
+			.update();
+		return inserted > 0;
+	}
+
+	/**
+	 * Takes an agent out of quarantine.
+	 * @param id the agent
+	 * @return {@code false} if it was not in quarantine
+	 */
+	public boolean release(AgentId id) {
+		return this.jdbc.sql("DELETE FROM agent_quarantines WHERE agent_id = :id").param("id", id.value()).update() > 0;
+	}
+
+	/**
+	 * The agents in quarantine, longest first.
+	 * @param limit the most to return
+	 * @return the agents
+	 */
+	public List<Agent> findQuarantined(int limit) {
+		return load("SELECT " + COLUMNS + FROM + " WHERE q.agent_id IS NOT NULL ORDER BY q.since, a.id LIMIT :limit",
+				Map.of("limit", limit));
+	}
+
+	/**
+	 * How many agents are in quarantine.
+	 * @return the count
+	 */
+	public long countQuarantined() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM agent_quarantines").query(Long.class).single();
 	}
 
 	/**
@@ -258,12 +314,12 @@ public class AgentRepository {
 	}
 
 	public Optional<Agent> findById(AgentId id) {
-		List<Agent> found = load("SELECT " + COLUMNS + " FROM agents a WHERE a.id = :id", Map.of("id", id.value()));
+		List<Agent> found = load("SELECT " + COLUMNS + FROM + " WHERE a.id = :id", Map.of("id", id.value()));
 		return found.stream().findFirst();
 	}
 
 	public List<Agent> find(AgentQuery query, PageRequest page) {
-		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM agents a WHERE 1 = 1");
+		StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + FROM + " WHERE 1 = 1");
 		Map<String, Object> params = new HashMap<>();
 		if (query.status() != null) {
 			sql.append(" AND a.status = :status");
@@ -339,7 +395,17 @@ public class AgentRepository {
 				rs.getInt("priority_score"), rs.getInt("max_concurrency"), rs.getString("labels"),
 				rs.getBoolean("online"), nullableDouble(rs, "cpu_usage"), nullableDouble(rs, "memory_usage"),
 				SqlTimes.fromDb(rs, "last_seen_at"), SqlTimes.requiredFromDb(rs, "created_at"),
-				SqlTimes.requiredFromDb(rs, "updated_at"), rs.getString("enrollment_scope"));
+				SqlTimes.requiredFromDb(rs, "updated_at"), rs.getString("enrollment_scope"), quarantine(rs));
+	}
+
+	private static @Nullable AgentQuarantine quarantine(ResultSet rs) throws SQLException {
+		String reason = rs.getString("q_reason");
+		if (reason == null) {
+			return null;
+		}
+		return new AgentQuarantine(AgentQuarantine.Reason.fromWireName(reason), rs.getString("q_detail"),
+				rs.getString("q_evidence"), SqlTimes.requiredFromDb(rs, "q_since"),
+				SqlTimes.fromDb(rs, "q_cooldown_until"), rs.getInt("q_trips"), rs.getString("q_actor"));
 	}
 
 	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
@@ -349,12 +415,13 @@ public class AgentRepository {
 
 	private record Row(long seq, String id, String name, String status, int priorityScore, int maxConcurrency,
 			String labels, boolean online, @Nullable Double cpuUsage, @Nullable Double memoryUsage,
-			@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, @Nullable String enrollmentScope) {
+			@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, @Nullable String enrollmentScope,
+			@Nullable AgentQuarantine quarantine) {
 
 		Agent toAgent(List<String> capabilities, Map<String, String> parsedLabels, @Nullable List<String> scope) {
 			return new Agent(new AgentId(this.id), this.name, AgentStatus.fromWireName(this.status), capabilities,
 					this.priorityScore, this.maxConcurrency, parsedLabels, this.online, this.cpuUsage, this.memoryUsage,
-					this.lastSeenAt, this.createdAt, this.updatedAt, this.seq, scope);
+					this.lastSeenAt, this.createdAt, this.updatedAt, this.seq, scope, this.quarantine);
 		}
 
 	}

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nexus.protocol.AgentStatus;
 import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.QuarantineView;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,11 +25,12 @@ import org.jspecify.annotations.Nullable;
  * @param lastSeenAt when it last reported
  * @param createdAt when it was registered
  * @param updatedAt when it last changed
+ * @param quarantine why it gets no new work, or {@code null} if it is not in quarantine
  * @param token its secret token, shown once
  */
 record AgentResponse(String id, String name, AgentStatus status, boolean online, List<String> capabilities,
 		int priorityScore, int maxConcurrency, Map<String, String> labels, Performance performance,
-		@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt,
+		@Nullable Instant lastSeenAt, Instant createdAt, Instant updatedAt, @Nullable QuarantineView quarantine,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String token) {
 
 	record Performance(@Nullable Double cpuUsage, @Nullable Double memoryUsage) {
@@ -43,7 +45,7 @@ record AgentResponse(String id, String name, AgentStatus status, boolean online,
 		return new AgentResponse(agent.id().value(), agent.name(), agent.status(), agent.online(), agent.capabilities(),
 				agent.priorityScore(), agent.maxConcurrency(), agent.labels(),
 				new Performance(agent.cpuUsage(), agent.memoryUsage()), agent.lastSeenAt(), agent.createdAt(),
-				agent.updatedAt(), token);
+				agent.updatedAt(), QuarantineView.of(agent.quarantine(), Instant.now()), token);
 	}
 
 }
