@@ -1,6 +1,9 @@
 package io.nexus.server.dashboard;
 
+import java.time.Instant;
+
 import io.nexus.server.agents.Agent;
+import io.nexus.server.agents.QuarantineView;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,6 +15,14 @@ import org.jspecify.annotations.Nullable;
  * @param failed tasks that failed on it
  */
 record AgentRow(Agent agent, long active, long completed, long failed) {
+
+	/**
+	 * Its quarantine as shown, or {@code null} if it is not in quarantine.
+	 * @return the quarantine now
+	 */
+	public @Nullable QuarantineView quarantine() {
+		return QuarantineView.of(this.agent.quarantine(), Instant.now());
+	}
 
 	/**
 	 * The share of its finished tasks that succeeded.
