@@ -30,6 +30,8 @@ import io.nexus.server.dispatch.AgentSignalListener;
 import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.dispatch.DispatchProperties;
 import io.nexus.server.dispatch.Dispatcher;
+import io.nexus.server.governance.BreakerCounts.Seen;
+import io.nexus.server.governance.BreakerCounts.Trip;
 import io.nexus.server.governance.QuarantineProperties.Thresholds;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
@@ -63,12 +65,6 @@ public class AgentBreaker implements AgentSignalListener {
 
 	private static final Logger logger = LoggerFactory.getLogger(AgentBreaker.class);
 
-	/** Signals kept per agent as the evidence of a quarantine. */
-	private static final int EVIDENCE = 10;
-
-	/** Outcomes kept per agent for the failure rate. */
-	private static final int OUTCOMES = 200;
-
 	private final QuarantineProperties properties;
 
 	private final DispatchProperties dispatch;
@@ -89,7 +85,7 @@ public class AgentBreaker implements AgentSignalListener {
 
 	private final MeterRegistry meters;
 
-	private final Map<AgentId, Counters> counters = new ConcurrentHashMap<>();
+	private final Map<AgentId, BreakerCounts> counters = new ConcurrentHashMap<>();
 
 	private final ExecutorService decisions = Executors.newSingleThreadExecutor((runnable) -> {
 		Thread thread = new Thread(runnable, "nexus-quarantine");
@@ -199,7 +195,7 @@ public class AgentBreaker implements AgentSignalListener {
 			return;
 		}
 		Instant now = this.clock.instant();
-		Counters counts = this.counters.computeIfAbsent(agent.id(), (id) -> new Counters());
+		BreakerCounts counts = this.counters.computeIfAbsent(agent.id(), (id) -> new BreakerCounts());
 		Trip trip;
 		synchronized (counts) {
 			trip = counts.record(signal, task, now, thresholds, this.properties.window(), this.dispatch.ackTimeout());
@@ -311,122 +307,6 @@ public class AgentBreaker implements AgentSignalListener {
 
 	private void count(String name, String tag, String value) {
 		Counter.builder(name).tag(tag, value).register(this.meters).increment();
-	}
-
-	/**
-	 * One signal, kept as evidence.
-	 */
-	private record Seen(AgentSignal signal, TaskId task, Instant at) {
-
-	}
-
-	/**
-	 * What tripped the breaker.
-	 */
-	private record Trip(Reason reason, String detail, List<Seen> evidence) {
-
-	}
-
-	/**
-	 * What one node counted of one agent since its breaker last tripped or closed.
-	 * Guarded by its own monitor.
-	 */
-	private static final class Counters {
-
-		private int failuresInRow;
-
-		private int unacceptedInRow;
-
-		private final ArrayDeque<Instant> outcomesAt = new ArrayDeque<>();
-
-		private final ArrayDeque<Boolean> outcomes = new ArrayDeque<>();
-
-		private final ArrayDeque<Instant> timeouts = new ArrayDeque<>();
-
-		private final ArrayDeque<Instant> staleReports = new ArrayDeque<>();
-
-		private final ArrayDeque<Seen> recent = new ArrayDeque<>();
-
-		@Nullable Trip record(AgentSignal signal, TaskId task, Instant now, Thresholds limits, Duration window,
-				Duration ackTimeout) {
-			if (signal != AgentSignal.ACCEPTED && signal != AgentSignal.SUCCEEDED) {
-				if (this.recent.size() == EVIDENCE) {
-					this.recent.removeFirst();
-				}
-				this.recent.addLast(new Seen(signal, task, now));
-			}
-			Instant since = now.minus(window);
-			switch (signal) {
-				case ACCEPTED -> this.unacceptedInRow = 0;
-				case NOT_ACCEPTED -> {
-					this.unacceptedInRow++;
-					if (limits.unaccepted() > 0 && this.unacceptedInRow >= limits.unaccepted()) {
-						return trip(Reason.ZOMBIE, this.unacceptedInRow + " assignment(s) in a row not accepted within "
-								+ ackTimeout.toSeconds() + "s while it kept sending heartbeats");
-					}
-				}
-				case SUCCEEDED, FAILED -> {
-					boolean failed = signal == AgentSignal.FAILED;
-					this.failuresInRow = failed ? this.failuresInRow + 1 : 0;
-					if (limits.consecutiveFailures() > 0 && this.failuresInRow >= limits.consecutiveFailures()) {
-						return trip(Reason.CONSECUTIVE_FAILURES, this.failuresInRow + " failed task(s) in a row");
-					}
-					if (limits.failureRateMinTasks() > 0 && limits.failureRate() > 0) {
-						return outcome(failed, now, since, limits, window);
-					}
-				}
-				case TIMED_OUT -> {
-					if (limits.timeouts() > 0 && within(this.timeouts, now, since) >= limits.timeouts()) {
-						return trip(Reason.TIMEOUTS, this.timeouts.size() + " task(s) ran past their timeout within "
-								+ window.toMinutes() + " min");
-					}
-				}
-				case STALE_REPORT -> {
-					if (limits.staleReports() > 0 && within(this.staleReports, now, since) >= limits.staleReports()) {
-						return trip(Reason.STALE_REPORTS, this.staleReports.size()
-								+ " report(s) on leases it no longer held within " + window.toMinutes() + " min");
-					}
-				}
-			}
-			return null;
-		}
-
-		private @Nullable Trip outcome(boolean failed, Instant now, Instant since, Thresholds limits, Duration window) {
-			if (this.outcomes.size() == OUTCOMES) {
-				this.outcomes.removeFirst();
-				this.outcomesAt.removeFirst();
-			}
-			this.outcomes.addLast(failed);
-			this.outcomesAt.addLast(now);
-			while (!this.outcomesAt.isEmpty() && this.outcomesAt.peekFirst().isBefore(since)) {
-				this.outcomesAt.removeFirst();
-				this.outcomes.removeFirst();
-			}
-			int total = this.outcomes.size();
-			if (total < limits.failureRateMinTasks()) {
-				return null;
-			}
-			long failures = this.outcomes.stream().filter(Boolean::booleanValue).count();
-			if (failures >= Math.ceil(limits.failureRate() * total)) {
-				return trip(Reason.FAILURE_RATE,
-						failures + " of the last " + total + " task(s) within " + window.toMinutes()
-								+ " min failed (threshold " + Math.round(limits.failureRate() * 100) + "%)");
-			}
-			return null;
-		}
-
-		private static int within(ArrayDeque<Instant> times, Instant now, Instant since) {
-			times.addLast(now);
-			while (!times.isEmpty() && times.peekFirst().isBefore(since)) {
-				times.removeFirst();
-			}
-			return times.size();
-		}
-
-		private Trip trip(Reason reason, String detail) {
-			return new Trip(reason, detail, List.copyOf(this.recent));
-		}
-
 	}
 
 }

@@ -1,9 +1,12 @@
 package io.nexus.server.dispatch;
 
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
 import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.AgentQuarantine;
 import io.nexus.server.shared.ConflictException;
 import io.nexus.server.tasks.Task;
 import org.junit.jupiter.api.Test;
@@ -167,6 +170,40 @@ class EligibilityTests {
 
 		assertThat(open.eligible(aTask(), enrolled)).isTrue();
 		assertThat(open.eligible(aTask("deploy"), enrolled)).isFalse();
+	}
+
+	@Test
+	void aQuarantinedAgentTakesNothingUntilHalfOpenThenOneProbeAtATime() {
+		Eligibility guarded = new Eligibility(List.of(new QuarantineRule(Clock.fixed(NOW, ZoneOffset.UTC))));
+		AgentQuarantine cooling = new AgentQuarantine(AgentQuarantine.Reason.ZOMBIE, "2 assignment(s) not accepted",
+				"[]", NOW.minusSeconds(10), NOW.plusSeconds(50), 1, AgentQuarantine.SYSTEM);
+		AgentQuarantine cooled = new AgentQuarantine(AgentQuarantine.Reason.ZOMBIE, "2 assignment(s) not accepted",
+				"[]", NOW.minusSeconds(70), NOW.minusSeconds(10), 1, AgentQuarantine.SYSTEM);
+		AgentQuarantine byHand = new AgentQuarantine(AgentQuarantine.Reason.MANUAL, "quarantined by ops: leak", "[]",
+				NOW.minusSeconds(70), null, 0, "ops");
+		Contender open = anAgent("q1").withCapabilities("build").holding(0, 4).quarantined(cooling).build();
+
+		Verdict refused = guarded.verdict(aTask("build"), open);
+		assertThat(refused.refusal().code()).isEqualTo("agent_quarantined");
+		assertThat(refused.reason())
+			.isEqualTo("agent 'q1' is in quarantine (2 assignment(s) not accepted) until " + NOW.plusSeconds(50));
+		assertThat(guarded.takesWork(open)).isFalse();
+		assertThat(guarded.whyWaiting(aTask("build"), List.of(open), NOW))
+			.isEqualTo("all 1 eligible agent(s) are in quarantine (agent q1: 2 assignment(s) not accepted)");
+		assertThat(guarded.eligible(aTask("build"),
+				anAgent("q2").withCapabilities("build").holding(0, 4).quarantined(cooled).build()))
+			.as("half-open and free: the probe")
+			.isTrue();
+		assertThat(guarded.eligible(aTask("build"),
+				anAgent("q3").withCapabilities("build").holding(1, 4).quarantined(cooled).build()))
+			.as("half-open with its probe running")
+			.isFalse();
+		assertThat(guarded.eligible(aTask("build"),
+				anAgent("q4").withCapabilities("build").holding(0, 4).quarantined(byHand).build()))
+			.as("held by hand: no probe")
+			.isFalse();
+		// an operator may still force a task on it
+		guarded.checkForcedAssignable(aTask("build"), open.agent(), 0);
 	}
 
 	@Test
