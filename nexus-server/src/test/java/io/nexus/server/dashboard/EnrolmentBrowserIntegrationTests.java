@@ -7,14 +7,11 @@ import io.nexus.server.security.Role;
 import io.nexus.server.security.TotpCodes;
 import io.nexus.server.security.UserAccounts;
 import io.nexus.server.support.ApiClient;
-import io.nexus.server.support.ApiIntegrationTest;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -29,35 +26,18 @@ import static org.awaitility.Awaitility.await;
  * their account page; both then log in with a code from the secret the page showed.
  */
 @TestPropertySource(properties = "nexus.security.mfa.enforce=true")
-class EnrolmentBrowserIntegrationTests extends ApiIntegrationTest {
+class EnrolmentBrowserIntegrationTests extends BrowserIntegrationTest {
 
 	private static final String PASSWORD = "browser-enrol-pass-1";
 
 	@Autowired
 	private UserAccounts accounts;
 
-	private WebDriver browser;
-
-	private String base;
-
 	@Override
 	@BeforeEach
 	protected void logIn() {
 		// the built-in admin must enrol here too: these tests make their own users
 		this.api = new ApiClient(this.port);
-	}
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = Browsers.start(1280, 800);
-		this.base = "http://localhost:" + this.port;
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
 	}
 
 	@Test

@@ -4,12 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 import io.nexus.server.support.ApiClient.Response;
-import io.nexus.server.support.ApiIntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,24 +15,7 @@ import static org.awaitility.Awaitility.await;
  * The emergency stop in a real browser: the banner on every page while it lasts, and an
  * admin ending it with the banner's Resume button.
  */
-class FleetStopBrowserIntegrationTests extends ApiIntegrationTest {
-
-	private WebDriver browser;
-
-	private String base;
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = Browsers.start(1280, 800);
-		this.base = "http://localhost:" + this.port;
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
-	}
+class FleetStopBrowserIntegrationTests extends BrowserIntegrationTest {
 
 	@Test
 	void anEmergencyStopShowsOnEveryPageAndAnAdminResumesItFromTheBanner() {

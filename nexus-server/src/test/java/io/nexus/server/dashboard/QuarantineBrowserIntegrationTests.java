@@ -3,12 +3,8 @@ package io.nexus.server.dashboard;
 import java.time.Duration;
 
 import io.nexus.server.support.ApiClient.Response;
-import io.nexus.server.support.ApiIntegrationTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,24 +14,7 @@ import static org.awaitility.Awaitility.await;
  * Quarantine in a real browser: an operator quarantines an agent from its page, the
  * Agents page shows the badge with the reason, and the Release button ends it.
  */
-class QuarantineBrowserIntegrationTests extends ApiIntegrationTest {
-
-	private WebDriver browser;
-
-	private String base;
-
-	@BeforeEach
-	void openBrowser() {
-		this.browser = Browsers.start(1280, 800);
-		this.base = "http://localhost:" + this.port;
-	}
-
-	@AfterEach
-	void closeBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
-		}
-	}
+class QuarantineBrowserIntegrationTests extends BrowserIntegrationTest {
 
 	@Test
 	void anOperatorQuarantinesAnAgentSeesTheBadgeAndReleasesIt() {
