@@ -266,6 +266,29 @@ class NodeMembershipIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void aQuarantineThroughOneNodeHoldsAnAgentOnTheOtherUntilReleased() {
+		String[] agent = registerAgent("quarantined-far", "far-quarantine");
+		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());
+				RawAgent onB = RawAgent.register(port(nodeB), agent[0], agent[1])) {
+			ApiClient apiB = new ApiClient(port(nodeB)).login("admin", ADMIN_PASSWORD);
+			Response quarantined = this.api.post("/api/agents/" + agent[0] + "/quarantine",
+					"{\"reason\":\"drill across nodes\"}");
+			assertThat(quarantined.status()).as(quarantined.body()).isEqualTo(200);
+			// node B, which holds the agent's connection, holds new work back and says
+			// why
+			String held = createTask("far-quarantine");
+			await().atMost(Duration.ofSeconds(2))
+				.untilAsserted(() -> assertThat(apiB.get("/api/tasks/" + held).field("waiting_reason"))
+					.isEqualTo("all 1 eligible agent(s) are in quarantine (agent " + agent[0]
+							+ ": quarantined by admin: drill across nodes)"));
+			assertThat(apiB.get("/api/agents/" + agent[0]).json().path("quarantine").path("state").asString())
+				.isEqualTo("held");
+			assertThat(this.api.post("/api/agents/" + agent[0] + "/release", "{}").status()).isEqualTo(200);
+			assertThat(onB.next("task_assigned").get("task_id").asString()).isEqualTo(held);
+		}
+	}
+
+	@Test
 	void aDashboardPageOnOneNodeHearsOfATaskCompletedThroughTheOther() throws Exception {
 		String[] agent = registerAgent("finisher", "live-work");
 		try (ConfigurableApplicationContext nodeB = startNode(databaseUrl());
