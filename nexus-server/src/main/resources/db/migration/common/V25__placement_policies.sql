@@ -34,3 +34,7 @@ CREATE TABLE placement_policy_versions (
     changed_at   TIMESTAMP WITH TIME ZONE NOT NULL,
     PRIMARY KEY (policy_id, version)
 );
+
+-- A task's agent_selector (match_labels / match_expressions over agent labels), as JSON;
+-- NULL for a task that may run on any agent with the capabilities.
+ALTER TABLE tasks ADD COLUMN agent_selector VARCHAR(20000);
