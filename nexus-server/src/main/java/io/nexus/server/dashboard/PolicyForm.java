@@ -30,7 +30,7 @@ record PolicyForm(@Nullable String id, @Nullable String name, @Nullable String d
 				(definition.require() != null) ? definition.require() : "");
 	}
 
-	boolean editing() {
+	public boolean editing() {
 		return this.id != null && !this.id.isBlank();
 	}
 
@@ -61,7 +61,7 @@ record PolicyForm(@Nullable String id, @Nullable String name, @Nullable String d
 				(this.match != null) ? this.match : "", effect, require);
 	}
 
-	String effectName() {
+	public String effectName() {
 		return (this.effect != null) ? this.effect.toLowerCase(Locale.ROOT) : "require";
 	}
 
