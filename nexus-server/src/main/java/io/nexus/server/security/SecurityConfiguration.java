@@ -159,6 +159,10 @@ class SecurityConfiguration {
 			// show
 			.requestMatchers(HttpMethod.POST, "/agents", "/agents/**", "/tasks", "/tasks/**")
 			.hasAnyRole(WRITERS)
+			.requestMatchers(HttpMethod.POST, "/policies/dry-run")
+			.hasAnyRole(READERS)
+			.requestMatchers(HttpMethod.POST, "/policies", "/policies/**")
+			.hasRole("ADMIN")
 			.anyRequest()
 			.hasAnyRole(READERS))
 			.formLogin((form) -> form.loginPage("/login")

@@ -2,6 +2,7 @@ package io.nexus.server.tasks;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nexus.protocol.TaskPriority;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +27,10 @@ import org.jspecify.annotations.Nullable;
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
 		@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
-		@Nullable String idempotencyKey, @Nullable AgentSelector agentSelector) {
+		@Nullable String idempotencyKey,
+		// left out of the idempotency hash when absent, so that keys stored before it
+		// existed still match
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector) {
 
 	/**
 	 * A task that may run on any agent with the capabilities.
