@@ -1,5 +1,6 @@
 package io.nexus.server.governance;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -56,6 +57,23 @@ class PlacementPolicyRule implements EligibilityRule {
 	@Override
 	public boolean binding() {
 		return true;
+	}
+
+	@Override
+	public String explain(Task task) {
+		List<CompiledPolicy> enabled = this.policies.enabled();
+		if (enabled.isEmpty()) {
+			return "";
+		}
+		TaskMatches matches = this.lastTask.get();
+		matches.lookAt(task, enabled);
+		List<String> applied = new ArrayList<>();
+		for (int i = 0; i < enabled.size(); i++) {
+			if (matches.match(i, enabled.get(i), this.policies) == MATCHED) {
+				applied.add(enabled.get(i).policy().ref());
+			}
+		}
+		return applied.isEmpty() ? "" : "placement policies applied: " + String.join(", ", applied);
 	}
 
 	@Override

@@ -107,6 +107,9 @@ class PlacementPolicyIntegrationTests extends ApiIntegrationTest {
 				JsonNode assigned = assigned(euSocket, task);
 				assertThat(assigned.get("task_id").asString()).isEqualTo(task);
 				assertThat(this.api.get("/api/tasks/" + task).field("assigned_agent_id")).isEqualTo(eu[0]);
+				// the history names the policy version that applied
+				assertThat(this.api.get("/api/tasks/" + task + "/events").body())
+					.contains("placement policies applied: " + policy + "@1");
 			}
 		}
 	}
