@@ -203,7 +203,7 @@ public class Dispatcher implements SmartLifecycle {
 						undeliverableCauses.add(ex);
 						continue;
 					}
-					String reason = this.eligibility.explain(best, eligible.size());
+					String reason = this.eligibility.explain(task, best, eligible.size());
 					if (best.reserveSlot()) {
 						chosen.put(task.id(), best);
 						payloads.put(task.id(), payload);

@@ -143,6 +143,26 @@ public class Eligibility implements AssignmentEligibility {
 	}
 
 	/**
+	 * The reason an automatic assignment records, with what the rules add (such as the
+	 * placement policy versions that applied to the task).
+	 * @param task the task assigned
+	 * @param chosen the agent chosen
+	 * @param candidates how many were eligible
+	 * @return e.g. {@code auto: agent a1 scored 80.0 (...) among 2 eligible; placement
+	 * policies applied: pol_1@2}
+	 */
+	public String explain(Task task, Contender chosen, int candidates) {
+		String reason = explain(chosen, candidates);
+		for (EligibilityRule rule : this.rules) {
+			String note = rule.explain(task);
+			if (!note.isEmpty()) {
+				reason = reason + "; " + note;
+			}
+		}
+		return reason;
+	}
+
+	/**
 	 * Every agent with its verdict and score: eligible first, then connected, then by
 	 * score, ties to the smaller id.
 	 * @param <C> the kind of contender

@@ -53,6 +53,17 @@ public interface EligibilityRule {
 	}
 
 	/**
+	 * What this rule adds to the reason an automatic assignment records (and so to the
+	 * task's history), such as the policy versions that applied; called once per
+	 * assignment, after {@link #admits} said yes for the chosen agent.
+	 * @param task the task assigned
+	 * @return a short note, or empty for nothing (most rules)
+	 */
+	default String explain(Task task) {
+		return "";
+	}
+
+	/**
 	 * Why this rule refuses the pair; called only when {@link #admits} said no.
 	 * @param task the task
 	 * @param agent the agent

@@ -14,11 +14,12 @@ import org.springframework.stereotype.Component;
 /**
  * An agent in quarantine gets no new work; once its cool-down has passed it gets one
  * probe task at a time (it is half-open), whose outcome closes or re-opens its breaker.
- * An operator's forced assignment may still reach it. Applied after the enrolment scope
- * and any emergency stop, whose reasons come first.
+ * An operator's forced assignment may still reach it. Applied after the enrolment scope,
+ * any emergency stop, the placement policies and the task's agent selector, whose reasons
+ * come first.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(Ordered.HIGHEST_PRECEDENCE + 4)
 class QuarantineRule implements EligibilityRule {
 
 	private final Clock clock;

@@ -2,6 +2,7 @@ package io.nexus.server.tasks;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nexus.protocol.TaskPriority;
 import org.jspecify.annotations.Nullable;
 
@@ -21,11 +22,38 @@ import org.jspecify.annotations.Nullable;
  * @param maxAttempts how many times it may be tried
  * @param timeoutSeconds how long one attempt may run
  * @param idempotencyKey a key that makes a repeated request return the same task
+ * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  */
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
 		@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
-		@Nullable String idempotencyKey) {
+		@Nullable String idempotencyKey,
+		// left out of the idempotency hash when absent, so that keys stored before it
+		// existed still match
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector) {
+
+	/**
+	 * A task that may run on any agent with the capabilities.
+	 * @param id a chosen id, or {@code null}
+	 * @param title a short title
+	 * @param description what to do
+	 * @param priority how urgent it is
+	 * @param category what kind of work it is
+	 * @param requiredCapabilities what an agent must be able to do
+	 * @param dependencies tasks that must complete first
+	 * @param payloadJson the input
+	 * @param estimatedDuration the estimate, minutes
+	 * @param maxAttempts how many times it may be tried
+	 * @param timeoutSeconds how long one attempt may run
+	 * @param idempotencyKey a key that makes a repeated request return the same task
+	 */
+	public NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
+			@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
+			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
+			@Nullable String idempotencyKey) {
+		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null);
+	}
 
 	/**
 	 * The capabilities an agent needs: those given, or else the category.

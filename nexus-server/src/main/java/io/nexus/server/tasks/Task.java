@@ -45,6 +45,7 @@ import org.jspecify.annotations.Nullable;
  * @param reservedFor the disconnected agent this task waits for, if any
  * @param traceparent the W3C trace context the task was created in, if traced
  * @param seq the storage order, for paging
+ * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  * @param unreadable the stored values that could not be read (their fields are
  * {@code null}); empty when everything was read
  */
@@ -57,10 +58,30 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
 		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq,
-		List<UnreadableValue> unreadable) {
+		List<UnreadableValue> unreadable, @Nullable AgentSelector agentSelector) {
 
 	public Task {
 		unreadable = List.copyOf(unreadable);
+	}
+
+	/**
+	 * A task without an agent selector, as most are.
+	 */
+	public Task(TaskId id, String title, @Nullable String description, TaskPriority priority, @Nullable String category,
+			TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
+			List<TaskId> dependencies, @Nullable String payloadJson, @Nullable String resultJson,
+			@Nullable Integer estimatedDuration, @Nullable Integer actualDuration, int maxAttempts, int attempts,
+			int timeoutSeconds, @Nullable String idempotencyKey, @Nullable AgentId assignedAgent, long leaseEpoch,
+			@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt,
+			@Nullable Instant queuedAt, @Nullable Instant assignedAt, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt, @Nullable Instant notBefore, @Nullable Instant deadlineAt,
+			@Nullable Double progress, @Nullable String progressMessage, @Nullable AgentId reservedFor,
+			@Nullable String traceparent, long seq, List<UnreadableValue> unreadable) {
+		this(id, title, description, priority, category, status, statusReason, requiredCapabilities, dependencies,
+				payloadJson, resultJson, estimatedDuration, actualDuration, maxAttempts, attempts, timeoutSeconds,
+				idempotencyKey, assignedAgent, leaseEpoch, retryOf, createdBy, createdAt, updatedAt, queuedAt,
+				assignedAt, startedAt, finishedAt, notBefore, deadlineAt, progress, progressMessage, reservedFor,
+				traceparent, seq, unreadable, null);
 	}
 
 	/**
@@ -77,7 +98,7 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
 				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
 				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.traceparent,
-				this.seq, this.unreadable);
+				this.seq, this.unreadable, this.agentSelector);
 	}
 
 	/**

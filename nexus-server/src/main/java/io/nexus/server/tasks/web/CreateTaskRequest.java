@@ -5,6 +5,7 @@ import java.util.List;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.PlainText;
+import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
@@ -34,6 +35,8 @@ import tools.jackson.databind.JsonNode;
  * @param maxAttempts how many times it may be tried (default 3)
  * @param timeoutSeconds how long one attempt may run (default 3600)
  * @param idempotencyKey repeating a request with the same key returns the same task
+ * @param agentSelector the labels of the agents it may run on ({@code match_labels},
+ * {@code match_expressions}, as Kubernetes selects nodes)
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -46,7 +49,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				max = Limits.MAX_DEPENDENCIES) List<@NotNull @Pattern(regexp = TaskId.PATTERN) String> dependencies,
 		@Nullable JsonNode payload, @Nullable @Min(1) @Max(Limits.MAX_ATTEMPTS) Integer maxAttempts,
 		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
-		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey) {
+		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
+		@Nullable AgentSelector agentSelector) {
 
 	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
@@ -55,7 +59,16 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				payloads.toText(this.payload, "payload"), this.estimatedDuration,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
-				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey);
+				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector());
+	}
+
+	private @Nullable AgentSelector selector() {
+		if (this.agentSelector == null) {
+			return null;
+		}
+		AgentSelector selector = AgentSelector.of(this.agentSelector.matchLabels(),
+				this.agentSelector.matchExpressions());
+		return (selector.matchLabels().isEmpty() && selector.matchExpressions().isEmpty()) ? null : selector;
 	}
 
 }

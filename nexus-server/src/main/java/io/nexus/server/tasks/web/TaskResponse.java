@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.tasks.AgentPresence;
+import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.UnreadableValue;
@@ -51,6 +52,7 @@ import org.jspecify.annotations.Nullable;
  * {@code <column>: <why>} (such as {@code payload: integrity check failed} or
  * {@code result: key k123 missing}); such a value is {@code null} above. Empty when
  * everything was read
+ * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  */
 record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -60,7 +62,8 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
-		@Nullable String reservedFor, @Nullable String waitingReason, List<String> unreadable) {
+		@Nullable String reservedFor, @Nullable String waitingReason, List<String> unreadable,
+		@Nullable AgentSelector agentSelector) {
 
 	static TaskResponse of(Task task) {
 		return of(task, null);
@@ -77,7 +80,7 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt(),
 				task.progress(), task.progressMessage(), task.notBefore(),
 				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence),
-				task.unreadable().stream().map(UnreadableValue::describe).toList());
+				task.unreadable().stream().map(UnreadableValue::describe).toList(), task.agentSelector());
 	}
 
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {

@@ -1,0 +1,60 @@
+package io.nexus.server.governance;
+
+import java.util.Map;
+
+import dev.cel.runtime.CelEvaluationException;
+import io.nexus.server.agents.Agent;
+
+/**
+ * A policy version with its programs, ready to evaluate. Thread-safe: CEL programs hold
+ * no state between evaluations.
+ *
+ * @param policy the policy version
+ * @param programs its compiled conditions
+ */
+record CompiledPolicy(PlacementPolicy policy, PolicyCompiler.Programs programs) {
+
+	/**
+	 * Whether its {@code match} holds for the task.
+	 * @param task the task's variables
+	 * @return whether it matches
+	 * @throws CelEvaluationException if the condition fails on this task (fail closed)
+	 */
+	boolean matches(Map<String, Object> task) throws CelEvaluationException {
+		return Boolean.TRUE.equals(this.programs.match().eval(new PolicyVariables(task, null)));
+	}
+
+	/**
+	 * Whether it lets a task it matched run on the agent.
+	 * @param variables the task's variables with the agent's
+	 * @return {@code false} for a deny policy, else whether {@code require} holds
+	 * @throws CelEvaluationException if the condition fails on this pair (fail closed)
+	 */
+	boolean admits(PolicyVariables variables) throws CelEvaluationException {
+		var require = this.programs.require();
+		return require != null && Boolean.TRUE.equals(require.eval(variables));
+	}
+
+	/**
+	 * What it decides for a pair, for the dry run and for reasons.
+	 * @param task the task's variables
+	 * @param agent the agent
+	 * @return its decision
+	 */
+	PolicyDecision decide(Map<String, Object> task, Agent agent) {
+		try {
+			if (!matches(task)) {
+				return PolicyDecision.NOT_MATCHED;
+			}
+			return admits(new PolicyVariables(task, agent)) ? PolicyDecision.ADMITS : PolicyDecision.DENIES;
+		}
+		catch (CelEvaluationException ex) {
+			return PolicyDecision.ERROR;
+		}
+	}
+
+	boolean deny() {
+		return this.policy.definition().effect() == PlacementPolicy.Effect.DENY;
+	}
+
+}

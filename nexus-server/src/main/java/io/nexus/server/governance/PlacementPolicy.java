@@ -1,0 +1,65 @@
+package io.nexus.server.governance;
+
+import java.time.Instant;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A placement policy as stored, in one of its versions: when its {@code match} condition
+ * holds for a task, it either denies the task everywhere or requires of the agent that
+ * its {@code require} condition holds. Conditions are CEL ({@link PolicyCompiler}).
+ *
+ * @param id its id, the same across versions
+ * @param version its version, 1 when created, one more at every change
+ * @param definition what it says
+ * @param createdBy who created it
+ * @param createdAt when
+ * @param updatedBy who made this version
+ * @param updatedAt when
+ */
+public record PlacementPolicy(String id, long version, Definition definition, String createdBy, Instant createdAt,
+		String updatedBy, Instant updatedAt) {
+
+	/**
+	 * The policy and version as task reasons name them.
+	 * @return such as {@code pol_1a2b@3}
+	 */
+	public String ref() {
+		return this.id + "@" + this.version;
+	}
+
+	/**
+	 * What a policy does to the tasks it matches.
+	 */
+	public enum Effect {
+
+		/** The task may not run on any agent. */
+		DENY,
+		/** The task may run only on agents for which {@code require} holds. */
+		REQUIRE;
+
+		public String wireName() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+	}
+
+	/**
+	 * What a policy says, as an admin writes it.
+	 *
+	 * @param name a unique name
+	 * @param description what it is for
+	 * @param enabled whether dispatch applies it
+	 * @param priority the order in which policies are applied and named (smaller first)
+	 * @param match the CEL condition over {@code task.*} that selects the tasks
+	 * @param effect deny or require
+	 * @param require for {@link Effect#REQUIRE}, the CEL condition over {@code task.*}
+	 * and {@code agent.*} that an agent must satisfy; {@code null} for deny
+	 */
+	public record Definition(String name, String description, boolean enabled, int priority, String match,
+			Effect effect, @Nullable String require) {
+
+	}
+
+}

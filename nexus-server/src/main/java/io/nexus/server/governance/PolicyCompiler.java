@@ -1,0 +1,154 @@
+package io.nexus.server.governance;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelFactory;
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationException;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.types.CelType;
+import dev.cel.common.types.SimpleType;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Compiles the CEL conditions of placement policies once, when they are saved or read
+ * from the database, into programs that dispatch evaluates in process. {@code match} sees
+ * the task's variables only; {@code require} sees the task's and the agent's
+ * ({@link PolicyVariables}). A condition must be a boolean of at most
+ * {@value #MAX_EXPRESSION} characters whose comprehensions stay within
+ * {@value #MAX_ITERATIONS} iterations in all.
+ */
+@Component
+public class PolicyCompiler {
+
+	/** The longest condition, in characters. */
+	public static final int MAX_EXPRESSION = 2_000;
+
+	/**
+	 * The iterations of comprehensions ({@code all}, {@code exists}, ...) one evaluation
+	 * may make.
+	 */
+	public static final int MAX_ITERATIONS = 500;
+
+	private static final CelOptions OPTIONS = CelOptions.current()
+		.maxExpressionCodePointSize(MAX_EXPRESSION)
+		.maxParseRecursionDepth(32)
+		.maxParseExpressionNodeCount(500)
+		.comprehensionMaxIterations(MAX_ITERATIONS)
+		.build();
+
+	private final Cel taskOnly = environment(PolicyVariables.TASK);
+
+	private final Cel taskAndAgent = environment(PolicyVariables.ALL);
+
+	private static Cel environment(Map<String, CelType> variables) {
+		var builder = CelFactory.standardCelBuilder()
+			.setOptions(OPTIONS)
+			.setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+			.setResultType(SimpleType.BOOL);
+		variables.forEach(builder::addVar);
+		return builder.build();
+	}
+
+	/**
+	 * Compiles a policy, or says precisely why it cannot be.
+	 * @param definition the policy
+	 * @return its programs
+	 * @throws InvalidPolicyException if a condition does not compile, is not a boolean,
+	 * names an unknown variable, or exceeds the iteration bound on the largest task and
+	 * agent the API accepts
+	 */
+	public Programs compile(PlacementPolicy.Definition definition) {
+		CelRuntime.Program match = compile("match", definition.match(), this.taskOnly);
+		CelRuntime.Program require = null;
+		if (definition.effect() == PlacementPolicy.Effect.REQUIRE) {
+			if (definition.require() == null || definition.require().isBlank()) {
+				throw new InvalidPolicyException("policy_invalid",
+						"A policy with effect require needs a require condition over task.* and agent.*",
+						Map.of("field", "require"));
+			}
+			require = compile("require", definition.require(), this.taskAndAgent);
+		}
+		else if (definition.require() != null && !definition.require().isBlank()) {
+			throw new InvalidPolicyException("policy_invalid", "A policy with effect deny takes no require condition",
+					Map.of("field", "require"));
+		}
+		return new Programs(match, require);
+	}
+
+	private CelRuntime.Program compile(String field, String expression, Cel cel) {
+		if (expression.length() > MAX_EXPRESSION) {
+			throw new InvalidPolicyException("policy_too_long",
+					"The " + field + " condition has " + expression.length() + " characters; at most " + MAX_EXPRESSION,
+					Map.of("field", field, "max", MAX_EXPRESSION));
+		}
+		CelValidationResult result = cel.compile(expression);
+		if (result.hasError()) {
+			List<Map<String, Object>> errors = new ArrayList<>();
+			for (CelIssue issue : result.getErrors()) {
+				Map<String, Object> error = new HashMap<>();
+				error.put("line", issue.getSourceLocation().getLine());
+				error.put("column", issue.getSourceLocation().getColumn() + 1);
+				error.put("message", issue.getMessage());
+				errors.add(error);
+			}
+			CelIssue first = result.getErrors().get(0);
+			throw new InvalidPolicyException("policy_invalid",
+					"The " + field + " condition does not compile: " + first.getMessage() + " (line "
+							+ first.getSourceLocation().getLine() + ", column "
+							+ (first.getSourceLocation().getColumn() + 1) + ")",
+					Map.of("field", field, "errors", errors));
+		}
+		CelRuntime.Program program;
+		try {
+			CelAbstractSyntaxTree ast = result.getAst();
+			program = cel.createProgram(ast);
+		}
+		catch (CelValidationException | CelEvaluationException ex) {
+			throw new InvalidPolicyException("policy_invalid",
+					"The " + field + " condition does not compile: " + ex.getMessage(), Map.of("field", field));
+		}
+		checkCost(field, program);
+		return program;
+	}
+
+	/**
+	 * Runs the condition once on the largest task and agent the API accepts: one that
+	 * runs out of iterations there would on a real pair too.
+	 */
+	private static void checkCost(String field, CelRuntime.Program program) {
+		try {
+			program.eval(PolicyVariables.largest());
+		}
+		catch (CelEvaluationException ex) {
+			if (ex.getMessage() != null && ex.getMessage().contains("Iteration budget exceeded")) {
+				throw new InvalidPolicyException("policy_too_costly", "The " + field
+						+ " condition could take more than " + MAX_ITERATIONS + " iterations to evaluate",
+						Map.of("field", field, "max_iterations", MAX_ITERATIONS));
+			}
+			// other errors (a missing label, say) depend on the pair: they deny it then
+		}
+	}
+
+	/**
+	 * A compiled policy's programs.
+	 *
+	 * @param match over the task
+	 * @param require over the task and agent, {@code null} for a deny policy
+	 */
+	public record Programs(CelRuntime.Program match, CelRuntime.@Nullable Program require) {
+
+	}
+
+}
