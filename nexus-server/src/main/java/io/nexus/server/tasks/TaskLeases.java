@@ -21,6 +21,7 @@ import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -54,10 +55,13 @@ public class TaskLeases {
 
 	private final Clock clock;
 
+	private final ObjectProvider<StartLimits> limits;
+
 	private volatile @Nullable Instant lastAgingRead;
 
 	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
-			Clock clock) {
+			Clock clock, ObjectProvider<StartLimits> limits) {
+		this.limits = limits;
 		this.tasks = tasks;
 		this.leases = leases;
 		this.transitions = transitions;
@@ -83,7 +87,9 @@ public class TaskLeases {
 	 * One dispatch round in one transaction: reads the ready tasks (on PostgreSQL locking
 	 * them and skipping those another dispatcher holds), lets {@code choose} match them
 	 * to agents in memory, and claims the matches. Frames are sent by the caller after
-	 * this returns, that is after the commit.
+	 * this returns, that is after the commit. Tasks of a key at its limit
+	 * ({@link StartLimits}) are not read, and {@code choose} sees only the tasks that fit
+	 * the limits.
 	 * @param limit how many tasks the round reads at most
 	 * @param agingMinutes minutes of waiting that count as one priority step
 	 * @param wanted which ready tasks the available agents could take
@@ -92,9 +98,16 @@ public class TaskLeases {
 	 */
 	@Transactional
 	public Round claimReady(int limit, int agingMinutes, WantedTasks wanted, Function<List<Task>, List<Claim>> choose) {
-		Candidates candidates = candidates(limit, agingMinutes, wanted, true);
-		List<Claim> claims = choose.apply(candidates.ready());
-		return new Round(claim(claims), candidates.size(), candidates.unreadable());
+		StartLimits startLimits = this.limits.getIfAvailable();
+		StartLimits.Gate gate = (startLimits != null) ? startLimits.open(this.clock.instant()) : StartLimits.Gate.OPEN;
+		Candidates candidates = candidates(limit, agingMinutes, wanted.without(gate.held()), true);
+		List<Task> ready = candidates.ready();
+		if (gate != StartLimits.Gate.OPEN) {
+			ready = ready.stream().filter(gate::admit).toList();
+		}
+		List<Task> won = claim(choose.apply(ready));
+		gate.started(won);
+		return new Round(won, candidates.size(), candidates.unreadable(), gate.retryAfter());
 	}
 
 	/**
@@ -387,8 +400,9 @@ public class TaskLeases {
 	 * @param won the tasks claimed, as they are now
 	 * @param read how many rows the round read
 	 * @param unreadable queued tasks that the round found but could not read
+	 * @param retryAfter when a rate limit that held tasks back has room again, if one did
 	 */
-	public record Round(List<Task> won, int read, List<UnreadableTask> unreadable) {
+	public record Round(List<Task> won, int read, List<UnreadableTask> unreadable, @Nullable Duration retryAfter) {
 
 	}
 

@@ -1,5 +1,6 @@
 package io.nexus.server.tasks;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -12,8 +13,10 @@ import java.util.Set;
  * @param uncategorised whether an available agent takes tasks that require no capability
  * @param heldCategories categories that no available agent may take now (an emergency
  * stop holds them); their tasks are left out
+ * @param heldKeys key values at a limit ({@link StartLimits}); their tasks are left out
  */
-public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories) {
+public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories,
+		List<HeldKeys> heldKeys) {
 
 	/** Every task whose capabilities the given ones cover. */
 	public static WantedTasks covering(Set<String> offered) {
@@ -23,6 +26,20 @@ public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String
 	public WantedTasks {
 		offered = Set.copyOf(offered);
 		heldCategories = Set.copyOf(heldCategories);
+		heldKeys = List.copyOf(heldKeys);
+	}
+
+	public WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories) {
+		this(offered, uncategorised, heldCategories, List.of());
+	}
+
+	/**
+	 * The same, leaving out the tasks of held key values too.
+	 * @param held key values at a limit
+	 * @return the narrower wanted tasks
+	 */
+	public WantedTasks without(List<HeldKeys> held) {
+		return held.isEmpty() ? this : new WantedTasks(this.offered, this.uncategorised, this.heldCategories, held);
 	}
 
 }

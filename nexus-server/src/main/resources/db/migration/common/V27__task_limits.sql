@@ -1,0 +1,28 @@
+-- Concurrency and rate limits by key (/api/limits). A limit applies to every task whose key
+-- (its category or its creator) has a value, optionally only to tasks of one category: at most
+-- max_running of one key value assigned or in progress at once, and at most rate_per_second
+-- started per key value (a token bucket of burst tokens). Dispatch locks the rows of this
+-- table in the claiming transaction, so that the count and the buckets hold across nodes.
+CREATE TABLE task_limits (
+    id              VARCHAR(64)  NOT NULL PRIMARY KEY,
+    name            VARCHAR(64)  NOT NULL,
+    limit_key       VARCHAR(16)  NOT NULL,
+    match_category  VARCHAR(64),
+    max_running     INTEGER,
+    rate_per_second DOUBLE PRECISION,
+    burst           INTEGER,
+    created_by      VARCHAR(200) NOT NULL,
+    created_at      TIMESTAMP WITH TIME ZONE NOT NULL,
+    updated_at      TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE UNIQUE INDEX task_limits_name_idx ON task_limits (name);
+
+-- The token bucket of one key value of a rate limit: tokens as of refilled_at. A key value
+-- without a row has a full bucket.
+CREATE TABLE task_limit_buckets (
+    limit_id    VARCHAR(64)  NOT NULL REFERENCES task_limits (id) ON DELETE CASCADE,
+    key_value   VARCHAR(200) NOT NULL,
+    tokens      DOUBLE PRECISION NOT NULL,
+    refilled_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (limit_id, key_value)
+);
