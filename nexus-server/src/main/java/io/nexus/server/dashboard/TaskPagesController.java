@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.governance.TaskLimits;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.AgentPresence;
@@ -50,8 +51,11 @@ class TaskPagesController {
 
 	private final JsonMapper json;
 
+	private final TaskLimits limits;
+
 	TaskPagesController(TaskService tasks, FleetView fleet, AgentPresence presence, TaskProperties defaults,
-			JsonMapper json) {
+			JsonMapper json, TaskLimits limits) {
+		this.limits = limits;
 		this.tasks = tasks;
 		this.fleet = fleet;
 		this.presence = presence;
@@ -79,6 +83,7 @@ class TaskPagesController {
 			page = this.tasks.list(query, PageRequest.of(PAGE_SIZE, null));
 		}
 		model.addAttribute("page", "tasks");
+		model.addAttribute("limits", this.limits.status());
 		model.addAttribute("tasks", page.items());
 		model.addAttribute("nextCursor", page.nextCursor());
 		model.addAttribute("cursor", FleetView.blankToNull(cursor));

@@ -67,6 +67,25 @@ public class TaskLimits {
 	}
 
 	/**
+	 * Every limit in force with how full it is, for the dashboard; no I/O.
+	 * @return the limits as this node knows them, by name
+	 */
+	public List<Status> status() {
+		return this.board.limits().stream().map((limit) -> {
+			Usage usage = usage(limit.id());
+			List<String> busiest = usage.running()
+				.entrySet()
+				.stream()
+				.sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+				.limit(5)
+				.map((entry) -> entry.getKey() + " " + entry.getValue()
+						+ ((limit.maxRunning() != null) ? "/" + limit.maxRunning() : ""))
+				.toList();
+			return new Status(limit.name(), limit.describe(), busiest, usage.held().stream().limit(10).toList());
+		}).toList();
+	}
+
+	/**
 	 * Creates a limit.
 	 * @param spec what it limits
 	 * @param admin who creates it
@@ -152,6 +171,19 @@ public class TaskLimits {
 	 */
 	public record Spec(String name, TaskKey key, @Nullable String matchCategory, @Nullable Integer maxRunning,
 			@Nullable Double ratePerSecond, @Nullable Integer burst) {
+
+	}
+
+	/**
+	 * A limit in force, for the dashboard.
+	 *
+	 * @param name its name
+	 * @param description the limit in words
+	 * @param running the key values with the most running tasks, as {@code value n/max}
+	 * (at most 5)
+	 * @param held key values at the limit (at most 10)
+	 */
+	public record Status(String name, String description, List<String> running, List<String> held) {
 
 	}
 
