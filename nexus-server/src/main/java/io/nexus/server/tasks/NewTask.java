@@ -2,6 +2,7 @@ package io.nexus.server.tasks;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.nexus.protocol.TaskPriority;
 import org.jspecify.annotations.Nullable;
 
@@ -21,11 +22,23 @@ import org.jspecify.annotations.Nullable;
  * @param maxAttempts how many times it may be tried
  * @param timeoutSeconds how long one attempt may run
  * @param idempotencyKey a key that makes a repeated request return the same task
+ * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
  */
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
 		@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
-		@Nullable String idempotencyKey) {
+		@Nullable String idempotencyKey, @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fairnessKey) {
+
+	/**
+	 * A task for no one in particular in fair share.
+	 */
+	public NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
+			@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
+			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
+			@Nullable String idempotencyKey) {
+		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null);
+	}
 
 	/**
 	 * The capabilities an agent needs: those given, or else the category.

@@ -44,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * @param progressMessage the last progress note
  * @param reservedFor the disconnected agent this task waits for, if any
  * @param traceparent the W3C trace context the task was created in, if traced
+ * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
  * @param seq the storage order, for paging
  * @param unreadable the stored values that could not be read (their fields are
  * {@code null}); empty when everything was read
@@ -56,8 +57,8 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
-		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq,
-		List<UnreadableValue> unreadable) {
+		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent,
+		@Nullable String fairnessKey, long seq, List<UnreadableValue> unreadable) {
 
 	public Task {
 		unreadable = List.copyOf(unreadable);
@@ -77,7 +78,7 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
 				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
 				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.traceparent,
-				this.seq, this.unreadable);
+				this.fairnessKey, this.seq, this.unreadable);
 	}
 
 	/**

@@ -57,11 +57,14 @@ public class TaskLeases {
 
 	private final ObjectProvider<StartLimits> limits;
 
+	private final FairShare fairShare;
+
 	private volatile @Nullable Instant lastAgingRead;
 
 	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
-			Clock clock, ObjectProvider<StartLimits> limits) {
+			Clock clock, ObjectProvider<StartLimits> limits, FairShare fairShare) {
 		this.limits = limits;
+		this.fairShare = fairShare;
 		this.tasks = tasks;
 		this.leases = leases;
 		this.transitions = transitions;
@@ -107,6 +110,7 @@ public class TaskLeases {
 		}
 		List<Task> won = claim(choose.apply(ready));
 		gate.started(won);
+		this.fairShare.claimed(won);
 		return new Round(won, candidates.size(), candidates.unreadable(), gate.retryAfter());
 	}
 
@@ -148,9 +152,23 @@ public class TaskLeases {
 						(task) -> unreadable.put(task.id(), task))
 				.forEach((task) -> candidates.put(task.id(), task));
 		}
+		if (this.fairShare.active()) {
+			// the oldest ready tasks of every key too, so that the key with most of the
+			// backlog does not fill the read
+			List<String> keys = this.fairShare.keys();
+			int perKey = Math.max(4, limit / Math.max(1, keys.size()));
+			for (String key : keys) {
+				this.leases
+					.dispatchable(now, perKey, false, wanted.of(key), lock, (task) -> unreadable.put(task.id(), task))
+					.forEach((task) -> candidates.putIfAbsent(task.id(), task));
+			}
+		}
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
 			.thenComparingLong(Task::seq));
+		if (this.fairShare.active() || ordered.stream().anyMatch((task) -> task.fairnessKey() != null)) {
+			ordered = this.fairShare.order(ordered, (task) -> Math.floor(effectivePriority(task, now, agingMinutes)));
+		}
 		return new Candidates((ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered,
 				List.copyOf(unreadable.values()));
 	}

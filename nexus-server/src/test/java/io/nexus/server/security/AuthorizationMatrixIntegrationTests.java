@@ -36,7 +36,7 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 			"/api/admin/");
 
 	/** Read by every role, changed by admins only. */
-	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/limits");
+	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/limits", "/api/fair-share/");
 
 	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
 	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}",

@@ -197,6 +197,10 @@ public class TaskLeaseRepository {
 			covered += " AND (t.category IS NULL OR t.category NOT IN (:held))";
 			params.put("held", List.copyOf(wanted.heldCategories()));
 		}
+		if (wanted.fairnessKey() != null) {
+			covered += " AND t.fairness_key = :fairnessKey";
+			params.put("fairnessKey", wanted.fairnessKey());
+		}
 		for (int i = 0; i < wanted.heldKeys().size(); i++) {
 			HeldKeys held = wanted.heldKeys().get(i);
 			// the column is one of TaskKey's constants, never input

@@ -34,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * @param maxAttempts how many times it may be tried (default 3)
  * @param timeoutSeconds how long one attempt may run (default 3600)
  * @param idempotencyKey repeating a request with the same key returns the same task
+ * @param fairnessKey who the task is for in fair share (a team, a customer)
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -46,7 +47,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				max = Limits.MAX_DEPENDENCIES) List<@NotNull @Pattern(regexp = TaskId.PATTERN) String> dependencies,
 		@Nullable JsonNode payload, @Nullable @Min(1) @Max(Limits.MAX_ATTEMPTS) Integer maxAttempts,
 		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
-		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey) {
+		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
+		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey) {
 
 	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
@@ -55,7 +57,7 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				payloads.toText(this.payload, "payload"), this.estimatedDuration,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
-				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey);
+				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, this.fairnessKey);
 	}
 
 }
