@@ -13,6 +13,7 @@ import io.nexus.server.governance.TaskLimits;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.AgentPresence;
+import io.nexus.server.tasks.FairShare;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskEvent;
 import io.nexus.server.tasks.TaskId;
@@ -53,9 +54,12 @@ class TaskPagesController {
 
 	private final TaskLimits limits;
 
+	private final FairShare fairShare;
+
 	TaskPagesController(TaskService tasks, FleetView fleet, AgentPresence presence, TaskProperties defaults,
-			JsonMapper json, TaskLimits limits) {
+			JsonMapper json, TaskLimits limits, FairShare fairShare) {
 		this.limits = limits;
+		this.fairShare = fairShare;
 		this.tasks = tasks;
 		this.fleet = fleet;
 		this.presence = presence;
@@ -84,6 +88,13 @@ class TaskPagesController {
 		}
 		model.addAttribute("page", "tasks");
 		model.addAttribute("limits", this.limits.status());
+		Map<String, Integer> weights = this.fairShare.weights();
+		model.addAttribute("fairShare", this.fairShare.queued()
+			.entrySet()
+			.stream()
+			.limit(10)
+			.map((entry) -> new FairShareRow(entry.getKey(), weights.getOrDefault(entry.getKey(), 1), entry.getValue()))
+			.toList());
 		model.addAttribute("tasks", page.items());
 		model.addAttribute("nextCursor", page.nextCursor());
 		model.addAttribute("cursor", FleetView.blankToNull(cursor));
@@ -191,6 +202,17 @@ class TaskPagesController {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * A fair-share key on the Tasks page.
+	 *
+	 * @param key the key
+	 * @param weight its weight
+	 * @param queued its queued tasks
+	 */
+	record FairShareRow(String key, int weight, long queued) {
+
 	}
 
 }

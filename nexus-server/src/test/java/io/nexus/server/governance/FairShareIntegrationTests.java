@@ -23,6 +23,7 @@ class FairShareIntegrationTests extends ApiIntegrationTest {
 	@Test
 	void aKeyWithMostOfTheBacklogDoesNotStarveTheOthers() {
 		createBacklog("fair-a", "big", 90, "small1", 5, "small2", 5);
+		assertThat(this.api.get("/tasks").body()).contains("id=\"fair-share-table\"").contains("<td>big</td>");
 		Map<String, Integer> served = serve("fair-a", 15);
 		assertThat(served.get("big")).as(served.toString()).isBetween(4, 6);
 		assertThat(served.get("small1")).as(served.toString()).isBetween(4, 6);
