@@ -30,7 +30,6 @@ CREATE TABLE task_limit_buckets (
 -- Fair share: who a task is for (a team, a customer); within a priority level dispatch serves
 -- these keys by weight (fairness_weights; a key without a row weighs 1).
 ALTER TABLE tasks ADD COLUMN fairness_key VARCHAR(128);
-CREATE INDEX tasks_fairness_key_idx ON tasks (fairness_key, status);
 CREATE TABLE fairness_weights (
     fairness_key VARCHAR(128) NOT NULL PRIMARY KEY,
     weight       INTEGER      NOT NULL,

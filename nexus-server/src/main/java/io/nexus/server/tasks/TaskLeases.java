@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -157,7 +158,16 @@ public class TaskLeases {
 			// backlog does not fill the read
 			List<String> keys = this.fairShare.keys();
 			int perKey = Math.max(4, limit / Math.max(1, keys.size()));
+			Map<String, Integer> inHead = new HashMap<>();
+			candidates.values()
+				.stream()
+				.filter((task) -> task.fairnessKey() != null)
+				.forEach((task) -> inHead.merge(task.fairnessKey(), 1, Integer::sum));
 			for (String key : keys) {
+				if (inHead.getOrDefault(key, 0) >= perKey) {
+					// the head of the queue has enough of this key already
+					continue;
+				}
 				this.leases
 					.dispatchable(now, perKey, false, wanted.of(key), lock, (task) -> unreadable.put(task.id(), task))
 					.forEach((task) -> candidates.putIfAbsent(task.id(), task));
