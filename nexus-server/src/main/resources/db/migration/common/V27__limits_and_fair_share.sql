@@ -1,5 +1,5 @@
 -- Concurrency and rate limits by key (/api/limits). A limit applies to every task whose key
--- (its category or its creator) has a value, optionally only to tasks of one category: at most
+-- (its category, its creator or its fairness_key) has a value, optionally only to tasks of one category: at most
 -- max_running of one key value assigned or in progress at once, and at most rate_per_second
 -- started per key value (a token bucket of burst tokens). Dispatch locks the rows of this
 -- table in the claiming transaction, so that the count and the buckets hold across nodes.

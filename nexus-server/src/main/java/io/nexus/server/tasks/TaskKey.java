@@ -5,7 +5,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A value computed from a task that limits count by: its category or its creator.
+ * A value computed from a task that limits count by: its category, its creator or its
+ * fair-share key.
  */
 public enum TaskKey {
 
@@ -13,7 +14,10 @@ public enum TaskKey {
 	CATEGORY("t.category"),
 
 	/** Who created the task (a user, an API key's owner). */
-	CREATED_BY("t.created_by");
+	CREATED_BY("t.created_by"),
+
+	/** Who the task is for in fair share. */
+	FAIRNESS_KEY("t.fairness_key");
 
 	private final String column;
 
@@ -44,7 +48,11 @@ public enum TaskKey {
 	 * apply)
 	 */
 	public @Nullable String of(Task task) {
-		return (this == CATEGORY) ? task.category() : task.createdBy();
+		return switch (this) {
+			case CATEGORY -> task.category();
+			case CREATED_BY -> task.createdBy();
+			case FAIRNESS_KEY -> task.fairnessKey();
+		};
 	}
 
 	/**

@@ -139,12 +139,16 @@ class LimitIntegrationTests extends ApiIntegrationTest {
 					"{\"name\":\"twice\",\"key\":\"created_by\",\"max_running\":1000,"
 							+ "\"match_category\":\"lim-none\"}")
 			.status()).isEqualTo(201);
+		Response perKey = this.api.post("/api/limits",
+				"{\"name\":\"per-customer\",\"key\":\"fairness_key\",\"max_running\":5,\"match_category\":\"lim-none\"}");
+		assertThat(perKey.status()).as(perKey.body()).isEqualTo(201);
+		assertThat(perKey.field("description")).isEqualTo("at most 5 running per fairness_key of category lim-none");
 		Response twice = this.api.post("/api/limits", "{\"name\":\"twice\",\"key\":\"category\",\"max_running\":1}");
 		assertThat(twice.status()).isEqualTo(409);
 		assertThat(twice.problemType()).isEqualTo("urn:nexus:problem:limit_name_taken");
 		assertThat(this.api.put("/api/limits/lim-missing", "{\"name\":\"y\",\"key\":\"category\",\"max_running\":1}")
 			.status()).isEqualTo(404);
-		assertThat(rows("task_limits")).isEqualTo(stored + 1);
+		assertThat(rows("task_limits")).isEqualTo(stored + 2);
 	}
 
 	private long running(String category) {

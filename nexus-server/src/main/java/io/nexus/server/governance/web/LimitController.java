@@ -105,14 +105,14 @@ class LimitController {
 	 * The body of a create or replace.
 	 *
 	 * @param name a unique name (letters, digits, {@code _.:/-}, at most 64)
-	 * @param key {@code category} or {@code created_by}
+	 * @param key {@code category}, {@code created_by} or {@code fairness_key}
 	 * @param matchCategory only tasks of this category are limited (default: all)
 	 * @param maxRunning at most this many assigned or in progress per key value
 	 * @param ratePerSecond at most this many started per second per key value
 	 * @param burst the token bucket's size (default 1)
 	 */
 	record LimitRequest(@NotNull @Pattern(regexp = Limits.NAME_PATTERN) String name,
-			@NotNull @Pattern(regexp = "category|created_by") String key,
+			@NotNull @Pattern(regexp = "category|created_by|fairness_key") String key,
 			@Nullable @Pattern(regexp = Limits.NAME_PATTERN) String matchCategory,
 			@Nullable @Min(1) @Max(MAX_VALUE) Integer maxRunning,
 			@Nullable @DecimalMin(value = "0.001") @DecimalMax(value = "100000") Double ratePerSecond,
