@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 		"Load run (default): creates tasks at a fixed open-loop rate and runs them on SDK agents.",
 		"Closed loop (--closed-loop): the peer queues' workload, bulk then single creates, each as soon as the last was answered.",
 		"Idle run (--idle-agents N): connects N idle agents and reports the server's memory growth.",
+		"Fair share (--fair-share): a backlog skewed 90/5/5 between three fairness keys; each key's share per 10 s window.",
 		"Soak (a load run with --soak-sample-seconds N): also samples the server's heap after GC, threads and open files." })
 public final class NexusBench implements Callable<Integer> {
 
@@ -155,6 +156,23 @@ public final class NexusBench implements Callable<Integer> {
 			description = "Idle run: seconds to keep the connections open afterwards, then count them again (${DEFAULT-VALUE})")
 	int holdSeconds;
 
+	@Option(names = "--fair-share",
+			description = "Fair-share run: a backlog skewed between three fairness keys, then agents run it; "
+					+ "each key's share per window and Jain's index")
+	boolean fairShare;
+
+	@Option(names = "--backlog", defaultValue = "12000",
+			description = "Fair-share run: tasks created before the agents start (${DEFAULT-VALUE})")
+	int backlog;
+
+	@Option(names = "--split", defaultValue = "90,5,5", split = ",",
+			description = "Fair-share run: percent of the backlog per key (${DEFAULT-VALUE})")
+	List<Integer> split;
+
+	@Option(names = "--windows", defaultValue = "3",
+			description = "Fair-share run: measured windows of 10 s (${DEFAULT-VALUE})")
+	int windows;
+
 	@Option(names = "--json", description = "Also write the results to this JSON file")
 	@Nullable Path json;
 
@@ -172,7 +190,8 @@ public final class NexusBench implements Callable<Integer> {
 		if (this.agentUrl != null) {
 			api = api.withAgentBase(this.agentUrl);
 		}
-		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run() : measured(api);
+		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run()
+				: this.fairShare ? new FairShareRun(api, fairShareSettings()).run() : measured(api);
 		System.out.println(report.text());
 		if (this.json != null) {
 			report.writeJson(this.json);
@@ -232,6 +251,14 @@ public final class NexusBench implements Callable<Integer> {
 		return new ClosedLoopSettings(this.agents, this.concurrency, Duration.ofMillis(this.workMs), this.warmupTasks,
 				this.bulkTasks, this.chunk, this.singleTasks, this.phases,
 				Duration.ofSeconds(this.phaseTimeoutSeconds));
+	}
+
+	FairShareSettings fairShareSettings() {
+		if (this.split.size() != 3) {
+			throw new CommandLine.ParameterException(new CommandLine(this), "--split needs three numbers");
+		}
+		return new FairShareSettings(this.backlog, this.split, this.agents, this.concurrency,
+				Duration.ofMillis(this.workMs), this.windows, 10);
 	}
 
 	IdleSettings idleSettings() {

@@ -32,10 +32,15 @@ final class TasksCommand {
 			@Option(names = "--depends-on", paramLabel = "TASK_ID", split = ",",
 					description = "Task that must complete first; repeat or separate with commas") @Nullable List<String> dependencies,
 			@Option(names = "--id", paramLabel = "ID", description = "Choose the task's id") @Nullable String id,
+			@Option(names = "--fairness-key", paramLabel = "KEY",
+					description = "Who the task is for in fair share (a team, a customer)") @Nullable String fairnessKey,
 			@Option(names = "--json", description = "Print the created task as JSON") boolean json) {
 		Nexusctl nexusctl = Commands.root(this.root);
 		ObjectNode request = createRequest(nexusctl, title, priority, category, capabilities, payload, dependencies,
 				id);
+		if (fairnessKey != null) {
+			request.put("fairness_key", fairnessKey);
+		}
 		JsonNode task = nexusctl.client().post("/api/tasks", request);
 		if (json) {
 			nexusctl.printJson(task);

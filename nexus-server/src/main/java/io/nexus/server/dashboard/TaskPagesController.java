@@ -9,9 +9,11 @@ import java.util.function.Function;
 import io.nexus.protocol.TaskPriority;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.governance.TaskLimits;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.AgentPresence;
+import io.nexus.server.tasks.FairShare;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskEvent;
 import io.nexus.server.tasks.TaskId;
@@ -50,8 +52,14 @@ class TaskPagesController {
 
 	private final JsonMapper json;
 
+	private final TaskLimits limits;
+
+	private final FairShare fairShare;
+
 	TaskPagesController(TaskService tasks, FleetView fleet, AgentPresence presence, TaskProperties defaults,
-			JsonMapper json) {
+			JsonMapper json, TaskLimits limits, FairShare fairShare) {
+		this.limits = limits;
+		this.fairShare = fairShare;
 		this.tasks = tasks;
 		this.fleet = fleet;
 		this.presence = presence;
@@ -79,6 +87,14 @@ class TaskPagesController {
 			page = this.tasks.list(query, PageRequest.of(PAGE_SIZE, null));
 		}
 		model.addAttribute("page", "tasks");
+		model.addAttribute("limits", this.limits.status());
+		Map<String, Integer> weights = this.fairShare.weights();
+		model.addAttribute("fairShare", this.fairShare.queued()
+			.entrySet()
+			.stream()
+			.limit(10)
+			.map((entry) -> new FairShareRow(entry.getKey(), weights.getOrDefault(entry.getKey(), 1), entry.getValue()))
+			.toList());
 		model.addAttribute("tasks", page.items());
 		model.addAttribute("nextCursor", page.nextCursor());
 		model.addAttribute("cursor", FleetView.blankToNull(cursor));
@@ -186,6 +202,17 @@ class TaskPagesController {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
+	}
+
+	/**
+	 * A fair-share key on the Tasks page.
+	 *
+	 * @param key the key
+	 * @param weight its weight
+	 * @param queued its queued tasks
+	 */
+	record FairShareRow(String key, int weight, long queued) {
+
 	}
 
 }

@@ -62,6 +62,12 @@ public class Dispatcher implements SmartLifecycle {
 	/** Whether the last round left ready tasks that available agents could take. */
 	private volatile boolean behind;
 
+	/**
+	 * When a rate limit that held tasks back has room again ({@link System#nanoTime()}),
+	 * or 0.
+	 */
+	private volatile long limitedUntil;
+
 	private final List<Thread> threads = new ArrayList<>();
 
 	Dispatcher(AgentConnections connections, TaskLeases leases, Delivery delivery, DispatchProperties properties,
@@ -116,7 +122,7 @@ public class Dispatcher implements SmartLifecycle {
 	private void loop() {
 		while (this.running) {
 			try {
-				this.signal.tryAcquire(this.properties.reaperInterval().toMillis(), TimeUnit.MILLISECONDS);
+				this.signal.tryAcquire(waitMillis(), TimeUnit.MILLISECONDS);
 				this.signal.drainPermits();
 				dispatchAll();
 			}
@@ -128,6 +134,19 @@ public class Dispatcher implements SmartLifecycle {
 				logger.warn("Dispatch round failed; retrying on the next signal", ex);
 			}
 		}
+	}
+
+	/**
+	 * How long the loop waits for a signal: until the next periodic round, or sooner when
+	 * a rate limit has room again.
+	 */
+	private long waitMillis() {
+		long wait = this.properties.reaperInterval().toMillis();
+		long until = this.limitedUntil;
+		if (until != 0) {
+			wait = Math.min(wait, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+		}
+		return wait;
 	}
 
 	/**
@@ -217,6 +236,7 @@ public class Dispatcher implements SmartLifecycle {
 			chosen.values().forEach(ConnectedAgent::releaseSlot);
 			throw ex;
 		}
+		this.limitedUntil = (round.retryAfter() != null) ? System.nanoTime() + round.retryAfter().toNanos() : 0;
 		// a task that cannot be read or sent fails on its own instead of failing the
 		// round
 		int poisoned = 0;

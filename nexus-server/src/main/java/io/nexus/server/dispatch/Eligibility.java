@@ -181,8 +181,8 @@ public class Eligibility implements AssignmentEligibility {
 
 	/**
 	 * Why a queued task still waits, in words an operator understands: its retry backoff,
-	 * no agent at all, or the first rule that none of the agents passing the rules before
-	 * it passes.
+	 * a rule that holds it whatever the agent (a limit), no agent at all, or the first
+	 * rule that none of the agents passing the rules before it passes.
 	 * @param task a queued task
 	 * @param connected the agents connected to this node
 	 * @param now the time
@@ -191,6 +191,12 @@ public class Eligibility implements AssignmentEligibility {
 	public String whyWaiting(Task task, Collection<? extends Contender> connected, Instant now) {
 		if (task.notBefore() != null && task.notBefore().isAfter(now)) {
 			return "waiting for its retry backoff until " + task.notBefore();
+		}
+		for (EligibilityRule rule : this.rules) {
+			String held = rule.holding(task);
+			if (held != null) {
+				return held;
+			}
 		}
 		List<? extends Contender> considered = List.copyOf(connected);
 		if (considered.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.nexus.server.tasks.Task;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One link of the chain that {@link Eligibility} applies, in order, to every task-agent
@@ -41,6 +42,17 @@ public interface EligibilityRule {
 	 */
 	default Set<String> heldCategories(Contender agent) {
 		return Set.of();
+	}
+
+	/**
+	 * Why this rule holds the task back from every agent whatever the agent, if it does
+	 * (a limit on its key is reached); "why waiting" asks this before it looks at agents.
+	 * Not called on the dispatch path.
+	 * @param task a queued task
+	 * @return the reason, or {@code null} if the rule does not hold the task as such
+	 */
+	default @Nullable String holding(Task task) {
+		return null;
 	}
 
 	/**

@@ -9,6 +9,9 @@ public final class Limits {
 	/** Shape of a capability or category name: {@code frontend}, {@code gpu.a100}. */
 	public static final String NAME_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$";
 
+	/** A fair-share key: like a name, up to 128 characters. */
+	public static final String FAIRNESS_KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/@-]{0,127}$";
+
 	/** Shape of a label key. */
 	public static final String LABEL_KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_./-]{0,63}$";
 

@@ -23,17 +23,20 @@ import org.jspecify.annotations.Nullable;
  * @param timeoutSeconds how long one attempt may run
  * @param idempotencyKey a key that makes a repeated request return the same task
  * @param agentSelector the labels of the agents it may run on, or {@code null} for any
+ * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
  */
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
 		@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
 		@Nullable String idempotencyKey,
-		// left out of the idempotency hash when absent, so that keys stored before it
-		// existed still match
-		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector) {
+		// both left out of the idempotency hash when absent, so that keys stored before
+		// they existed still match
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fairnessKey) {
 
 	/**
-	 * A task that may run on any agent with the capabilities.
+	 * A task that may run on any agent with the capabilities, for no one in particular in
+	 * fair share.
 	 * @param id a chosen id, or {@code null}
 	 * @param title a short title
 	 * @param description what to do
@@ -52,7 +55,7 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
 			@Nullable String idempotencyKey) {
 		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
-				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null);
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null, null);
 	}
 
 	/**

@@ -44,10 +44,11 @@ import org.jspecify.annotations.Nullable;
  * @param progressMessage the last progress note
  * @param reservedFor the disconnected agent this task waits for, if any
  * @param traceparent the W3C trace context the task was created in, if traced
+ * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
  * @param seq the storage order, for paging
- * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  * @param unreadable the stored values that could not be read (their fields are
  * {@code null}); empty when everything was read
+ * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  */
 public record Task(TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -57,8 +58,9 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 		@Nullable TaskId retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Instant notBefore, @Nullable Instant deadlineAt, @Nullable Double progress,
-		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent, long seq,
-		List<UnreadableValue> unreadable, @Nullable AgentSelector agentSelector) {
+		@Nullable String progressMessage, @Nullable AgentId reservedFor, @Nullable String traceparent,
+		@Nullable String fairnessKey, long seq, List<UnreadableValue> unreadable,
+		@Nullable AgentSelector agentSelector) {
 
 	public Task {
 		unreadable = List.copyOf(unreadable);
@@ -76,12 +78,12 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 			@Nullable Instant queuedAt, @Nullable Instant assignedAt, @Nullable Instant startedAt,
 			@Nullable Instant finishedAt, @Nullable Instant notBefore, @Nullable Instant deadlineAt,
 			@Nullable Double progress, @Nullable String progressMessage, @Nullable AgentId reservedFor,
-			@Nullable String traceparent, long seq, List<UnreadableValue> unreadable) {
+			@Nullable String traceparent, @Nullable String fairnessKey, long seq, List<UnreadableValue> unreadable) {
 		this(id, title, description, priority, category, status, statusReason, requiredCapabilities, dependencies,
 				payloadJson, resultJson, estimatedDuration, actualDuration, maxAttempts, attempts, timeoutSeconds,
 				idempotencyKey, assignedAgent, leaseEpoch, retryOf, createdBy, createdAt, updatedAt, queuedAt,
 				assignedAt, startedAt, finishedAt, notBefore, deadlineAt, progress, progressMessage, reservedFor,
-				traceparent, seq, unreadable, null);
+				traceparent, fairnessKey, seq, unreadable, null);
 	}
 
 	/**
@@ -98,7 +100,7 @@ public record Task(TaskId id, String title, @Nullable String description, TaskPr
 				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts + 1, this.timeoutSeconds,
 				this.idempotencyKey, agent, this.leaseEpoch + 1, this.retryOf, this.createdBy, this.createdAt, now,
 				this.queuedAt, now, this.startedAt, this.finishedAt, null, null, null, null, null, this.traceparent,
-				this.seq, this.unreadable, this.agentSelector);
+				this.fairnessKey, this.seq, this.unreadable, this.agentSelector);
 	}
 
 	/**

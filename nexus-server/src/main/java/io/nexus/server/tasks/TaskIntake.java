@@ -213,8 +213,8 @@ class TaskIntake {
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
-				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, 0, List.of(),
-				request.agentSelector());
+				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, request.fairnessKey(),
+				0, List.of(), request.agentSelector());
 	}
 
 	private String hash(NewTask request) {

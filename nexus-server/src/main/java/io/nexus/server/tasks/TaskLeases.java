@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -54,10 +56,16 @@ public class TaskLeases {
 
 	private final Clock clock;
 
+	private final ObjectProvider<StartLimits> limits;
+
+	private final FairShare fairShare;
+
 	private volatile @Nullable Instant lastAgingRead;
 
 	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
-			Clock clock) {
+			Clock clock, ObjectProvider<StartLimits> limits, FairShare fairShare) {
+		this.limits = limits;
+		this.fairShare = fairShare;
 		this.tasks = tasks;
 		this.leases = leases;
 		this.transitions = transitions;
@@ -83,7 +91,9 @@ public class TaskLeases {
 	 * One dispatch round in one transaction: reads the ready tasks (on PostgreSQL locking
 	 * them and skipping those another dispatcher holds), lets {@code choose} match them
 	 * to agents in memory, and claims the matches. Frames are sent by the caller after
-	 * this returns, that is after the commit.
+	 * this returns, that is after the commit. Tasks of a key at its limit
+	 * ({@link StartLimits}) are not read, and {@code choose} sees only the tasks that fit
+	 * the limits.
 	 * @param limit how many tasks the round reads at most
 	 * @param agingMinutes minutes of waiting that count as one priority step
 	 * @param wanted which ready tasks the available agents could take
@@ -92,9 +102,17 @@ public class TaskLeases {
 	 */
 	@Transactional
 	public Round claimReady(int limit, int agingMinutes, WantedTasks wanted, Function<List<Task>, List<Claim>> choose) {
-		Candidates candidates = candidates(limit, agingMinutes, wanted, true);
-		List<Claim> claims = choose.apply(candidates.ready());
-		return new Round(claim(claims), candidates.size(), candidates.unreadable());
+		StartLimits startLimits = this.limits.getIfAvailable();
+		StartLimits.Gate gate = (startLimits != null) ? startLimits.open(this.clock.instant()) : StartLimits.Gate.OPEN;
+		Candidates candidates = candidates(limit, agingMinutes, wanted.without(gate.held()), true);
+		List<Task> ready = candidates.ready();
+		if (gate != StartLimits.Gate.OPEN) {
+			ready = ready.stream().filter(gate::admit).toList();
+		}
+		List<Task> won = claim(choose.apply(ready));
+		gate.started(won);
+		this.fairShare.claimed(won);
+		return new Round(won, candidates.size(), candidates.unreadable(), gate.retryAfter());
 	}
 
 	/**
@@ -135,9 +153,32 @@ public class TaskLeases {
 						(task) -> unreadable.put(task.id(), task))
 				.forEach((task) -> candidates.put(task.id(), task));
 		}
+		if (this.fairShare.active()) {
+			// the oldest ready tasks of every key too, so that the key with most of the
+			// backlog does not fill the read
+			List<String> keys = this.fairShare.keys();
+			int perKey = Math.max(4, limit / Math.max(1, keys.size()));
+			Map<String, Integer> inHead = new HashMap<>();
+			candidates.values()
+				.stream()
+				.filter((task) -> task.fairnessKey() != null)
+				.forEach((task) -> inHead.merge(task.fairnessKey(), 1, Integer::sum));
+			for (String key : keys) {
+				if (inHead.getOrDefault(key, 0) >= perKey) {
+					// the head of the queue has enough of this key already
+					continue;
+				}
+				this.leases
+					.dispatchable(now, perKey, false, wanted.of(key), lock, (task) -> unreadable.put(task.id(), task))
+					.forEach((task) -> candidates.putIfAbsent(task.id(), task));
+			}
+		}
 		List<Task> ordered = new ArrayList<>(candidates.values());
 		ordered.sort(Comparator.comparingDouble((Task task) -> -effectivePriority(task, now, agingMinutes))
 			.thenComparingLong(Task::seq));
+		if (this.fairShare.active() || ordered.stream().anyMatch((task) -> task.fairnessKey() != null)) {
+			ordered = this.fairShare.order(ordered, (task) -> Math.floor(effectivePriority(task, now, agingMinutes)));
+		}
 		return new Candidates((ordered.size() > limit) ? List.copyOf(ordered.subList(0, limit)) : ordered,
 				List.copyOf(unreadable.values()));
 	}
@@ -387,8 +428,9 @@ public class TaskLeases {
 	 * @param won the tasks claimed, as they are now
 	 * @param read how many rows the round read
 	 * @param unreadable queued tasks that the round found but could not read
+	 * @param retryAfter when a rate limit that held tasks back has room again, if one did
 	 */
-	public record Round(List<Task> won, int read, List<UnreadableTask> unreadable) {
+	public record Round(List<Task> won, int read, List<UnreadableTask> unreadable, @Nullable Duration retryAfter) {
 
 	}
 

@@ -295,7 +295,7 @@ public class TaskService {
 			checkPayloadReadable(task, "retried");
 			NewTask again = new NewTask(null, task.title(), task.description(), task.priority(), task.category(),
 					task.requiredCapabilities(), task.dependencies(), task.payloadJson(), task.estimatedDuration(),
-					task.maxAttempts(), task.timeoutSeconds(), null, task.agentSelector());
+					task.maxAttempts(), task.timeoutSeconds(), null, task.agentSelector(), task.fairnessKey());
 			// the retry continues the trace of the task it retries
 			return this.intake.createAll(List.of(again), actor, id, task.traceparent()).get(0).task();
 		});

@@ -1,6 +1,9 @@
 package io.nexus.server.tasks;
 
+import java.util.List;
 import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which ready tasks a dispatch round should read: only those that some available agent
@@ -12,8 +15,11 @@ import java.util.Set;
  * @param uncategorised whether an available agent takes tasks that require no capability
  * @param heldCategories categories that no available agent may take now (an emergency
  * stop holds them); their tasks are left out
+ * @param heldKeys key values at a limit ({@link StartLimits}); their tasks are left out
+ * @param fairnessKey only tasks of this fair-share key, or any if {@code null}
  */
-public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories) {
+public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories,
+		List<HeldKeys> heldKeys, @Nullable String fairnessKey) {
 
 	/** Every task whose capabilities the given ones cover. */
 	public static WantedTasks covering(Set<String> offered) {
@@ -23,6 +29,30 @@ public record WantedTasks(Set<String> offered, boolean uncategorised, Set<String
 	public WantedTasks {
 		offered = Set.copyOf(offered);
 		heldCategories = Set.copyOf(heldCategories);
+		heldKeys = List.copyOf(heldKeys);
+	}
+
+	public WantedTasks(Set<String> offered, boolean uncategorised, Set<String> heldCategories) {
+		this(offered, uncategorised, heldCategories, List.of(), null);
+	}
+
+	/**
+	 * The same, leaving out the tasks of held key values too.
+	 * @param held key values at a limit
+	 * @return the narrower wanted tasks
+	 */
+	public WantedTasks without(List<HeldKeys> held) {
+		return held.isEmpty() ? this
+				: new WantedTasks(this.offered, this.uncategorised, this.heldCategories, held, this.fairnessKey);
+	}
+
+	/**
+	 * The same, of one fair-share key only.
+	 * @param key the key
+	 * @return the narrower wanted tasks
+	 */
+	public WantedTasks of(String key) {
+		return new WantedTasks(this.offered, this.uncategorised, this.heldCategories, this.heldKeys, key);
 	}
 
 }

@@ -120,7 +120,7 @@ final class Contenders {
 	static Task aTask(@Nullable Instant notBefore, String... capabilities) {
 		return new Task(new TaskId("t1"), "t1", null, TaskPriority.MEDIUM, null, TaskStatus.QUEUED, null,
 				List.of(capabilities), List.of(), null, null, null, null, 3, 0, 3600, null, null, 0, null, "admin", NOW,
-				NOW, NOW, null, null, null, notBefore, null, null, null, null, null, 1, List.of());
+				NOW, NOW, null, null, null, notBefore, null, null, null, null, null, null, 1, List.of());
 	}
 
 }

@@ -88,7 +88,7 @@ final class PolicyFixture {
 	static Task task(String id, String category, TaskPriority priority) {
 		return new Task(new TaskId(id), id, null, priority, category, TaskStatus.QUEUED, null, List.of(category),
 				List.of(), null, null, null, null, 3, 0, 3600, null, null, 0, null, "admin", NOW, NOW, NOW, null, null,
-				null, null, null, null, null, null, null, 1, List.of());
+				null, null, null, null, null, null, null, null, 1, List.of());
 	}
 
 	static Contender agent(String id, Map<String, String> labels, List<String> enrollmentScope) {

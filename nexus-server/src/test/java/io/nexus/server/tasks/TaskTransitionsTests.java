@@ -60,7 +60,7 @@ class TaskTransitionsTests {
 	private static Task task(String id, TaskStatus status) {
 		return new Task(new TaskId(id), id, null, TaskPriority.MEDIUM, null, status, null, List.of(), List.of(), null,
 				null, null, null, 5, 2, 3600, null, null, 4, null, "admin", NOW, NOW, NOW, null, null, null, null, null,
-				null, null, null, null, 1, List.of());
+				null, null, null, null, null, 1, List.of());
 	}
 
 }

@@ -75,7 +75,8 @@ public class TaskInserts {
 				.addValue("createdAt", SqlTimes.toDb(task.createdAt()))
 				.addValue("queuedAt", SqlTimes.toDb(task.queuedAt()))
 				.addValue("traceparent", task.traceparent())
-				.addValue("agentSelector", (task.agentSelector() != null) ? task.agentSelector().toJson() : null));
+				.addValue("agentSelector", (task.agentSelector() != null) ? task.agentSelector().toJson() : null)
+				.addValue("fairnessKey", task.fairnessKey()));
 			for (String capability : task.requiredCapabilities()) {
 				capabilities.add(new MapSqlParameterSource().addValue("id", task.id().value())
 					.addValue("capability", capability));
@@ -90,11 +91,11 @@ public class TaskInserts {
 						INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
 						                   payload_key_id, estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
 						                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
-						                   traceparent, agent_selector)
+						                   traceparent, agent_selector, fairness_key)
 						VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
 						        :payloadKeyId, :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
 						        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
-						        :traceparent, :agentSelector)
+						        :traceparent, :agentSelector, :fairnessKey)
 						""",
 				rows.toArray(SqlParameterSource[]::new));
 		if (!capabilities.isEmpty()) {

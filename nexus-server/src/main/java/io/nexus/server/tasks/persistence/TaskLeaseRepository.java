@@ -21,6 +21,7 @@ import javax.sql.DataSource;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
+import io.nexus.server.tasks.HeldKeys;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.UnreadableTask;
@@ -195,6 +196,22 @@ public class TaskLeaseRepository {
 		if (!wanted.heldCategories().isEmpty()) {
 			covered += " AND (t.category IS NULL OR t.category NOT IN (:held))";
 			params.put("held", List.copyOf(wanted.heldCategories()));
+		}
+		if (wanted.fairnessKey() != null) {
+			covered += " AND t.fairness_key = :fairnessKey";
+			params.put("fairnessKey", wanted.fairnessKey());
+		}
+		for (int i = 0; i < wanted.heldKeys().size(); i++) {
+			HeldKeys held = wanted.heldKeys().get(i);
+			// the column is one of TaskKey's constants, never input
+			String column = held.key().column();
+			covered += " AND NOT (" + column + " IS NOT NULL AND " + column + " IN (:heldKey" + i + ")"
+					+ ((held.category() != null) ? " AND t.category IS NOT NULL AND t.category = :heldIn" + i : "")
+					+ ")";
+			params.put("heldKey" + i, List.copyOf(held.values()));
+			if (held.category() != null) {
+				params.put("heldIn" + i, held.category());
+			}
 		}
 		// a task whose payload key is not configured waits, instead of failing every
 		// round

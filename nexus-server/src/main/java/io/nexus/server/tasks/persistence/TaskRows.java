@@ -42,7 +42,7 @@ final class TaskRows {
 			+ "t.attempts, t.timeout_seconds, t.idempotency_key, t.assigned_agent_id, t.lease_epoch, t.retry_of, "
 			+ "t.created_by, t.created_at, t.updated_at, t.queued_at, t.assigned_at, t.started_at, t.finished_at, "
 			+ "t.not_before, t.deadline_at, t.progress, t.progress_message, t.reserved_for, t.traceparent, "
-			+ "t.payload_key_id, t.result_key_id, t.agent_selector";
+			+ "t.payload_key_id, t.result_key_id, t.agent_selector, t.fairness_key";
 
 	/** The payload column, as bound into the associated data of its ciphertexts. */
 	static final String PAYLOAD = "tasks.payload";
@@ -147,7 +147,7 @@ final class TaskRows {
 				SqlTimes.fromDb(rs, "finished_at"), SqlTimes.fromDb(rs, "not_before"),
 				SqlTimes.fromDb(rs, "deadline_at"), nullableDouble(rs, "progress"), rs.getString("progress_message"),
 				rs.getString("reserved_for"), rs.getString("traceparent"), rs.getString("payload_key_id"),
-				rs.getString("result_key_id"), rs.getString("agent_selector"));
+				rs.getString("result_key_id"), rs.getString("agent_selector"), rs.getString("fairness_key"));
 	}
 
 	private static @Nullable Double nullableDouble(ResultSet rs, String column) throws SQLException {
@@ -178,7 +178,7 @@ final class TaskRows {
 			@Nullable Instant finishedAt, @Nullable Instant notBefore, @Nullable Instant deadlineAt,
 			@Nullable Double progress, @Nullable String progressMessage, @Nullable String reservedFor,
 			@Nullable String traceparent, @Nullable String payloadKeyId, @Nullable String resultKeyId,
-			@Nullable String agentSelector) {
+			@Nullable String agentSelector, @Nullable String fairnessKey) {
 
 		/**
 		 * Maps the row, decrypting its payload and result. A value that fails its
@@ -220,8 +220,8 @@ final class TaskRows {
 					(this.retryOf != null) ? new TaskId(this.retryOf) : null, this.createdBy, this.createdAt,
 					this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt, this.notBefore,
 					this.deadlineAt, this.progress, this.progressMessage,
-					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent, this.seq,
-					unreadable, AgentSelector.fromJson(this.agentSelector));
+					(this.reservedFor != null) ? new AgentId(this.reservedFor) : null, this.traceparent,
+					this.fairnessKey, this.seq, unreadable, AgentSelector.fromJson(this.agentSelector));
 		}
 
 	}

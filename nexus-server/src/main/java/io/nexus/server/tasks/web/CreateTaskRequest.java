@@ -37,6 +37,7 @@ import tools.jackson.databind.JsonNode;
  * @param idempotencyKey repeating a request with the same key returns the same task
  * @param agentSelector the labels of the agents it may run on ({@code match_labels},
  * {@code match_expressions}, as Kubernetes selects nodes)
+ * @param fairnessKey who the task is for in fair share (a team, a customer)
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -50,7 +51,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@Nullable JsonNode payload, @Nullable @Min(1) @Max(Limits.MAX_ATTEMPTS) Integer maxAttempts,
 		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
 		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
-		@Nullable AgentSelector agentSelector) {
+		@Nullable AgentSelector agentSelector,
+		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey) {
 
 	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
@@ -59,7 +61,7 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				payloads.toText(this.payload, "payload"), this.estimatedDuration,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
-				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector());
+				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector(), this.fairnessKey);
 	}
 
 	private @Nullable AgentSelector selector() {

@@ -48,6 +48,7 @@ import org.jspecify.annotations.Nullable;
  * @param notBefore when a task waiting for a retry may run again
  * @param reservedFor the disconnected agent a manual assignment waits for
  * @param waitingReason why a task that is not running yet waits
+ * @param fairnessKey who the task is for in fair share, if anyone
  * @param unreadable the stored values that could not be read, each as
  * {@code <column>: <why>} (such as {@code payload: integrity check failed} or
  * {@code result: key k123 missing}); such a value is {@code null} above. Empty when
@@ -62,8 +63,8 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable String retryOf, String createdBy, Instant createdAt, Instant updatedAt, @Nullable Instant queuedAt,
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
-		@Nullable String reservedFor, @Nullable String waitingReason, List<String> unreadable,
-		@Nullable AgentSelector agentSelector) {
+		@Nullable String reservedFor, @Nullable String waitingReason, @Nullable String fairnessKey,
+		List<String> unreadable, @Nullable AgentSelector agentSelector) {
 
 	static TaskResponse of(Task task) {
 		return of(task, null);
@@ -80,7 +81,8 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				task.updatedAt(), task.queuedAt(), task.assignedAt(), task.startedAt(), task.finishedAt(),
 				task.progress(), task.progressMessage(), task.notBefore(),
 				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence),
-				task.unreadable().stream().map(UnreadableValue::describe).toList(), task.agentSelector());
+				task.fairnessKey(), task.unreadable().stream().map(UnreadableValue::describe).toList(),
+				task.agentSelector());
 	}
 
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {
