@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * assignment from the last measure. A forced assignment may override it.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2)
+@Order(Ordered.HIGHEST_PRECEDENCE + 5)
 class LimitRule implements EligibilityRule {
 
 	private final LimitBoard board;
