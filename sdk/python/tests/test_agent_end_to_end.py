@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +17,8 @@ from nexus_agent import AgentRejectedError, NexusAgent, NonRetryableTaskError, T
 from nexus_agent.frames import AgentRegister, ErrorFrame, Registered, TaskAssigned, TaskProgress, decode, encode
 from nexus_agent import connection
 from nexus_server import NexusApi, NexusServer, eventually
+
+SDK_DIRECTORY = Path(__file__).resolve().parents[1]
 
 Handler = Callable[[TaskContext], Awaitable[Any]]
 
@@ -310,5 +316,48 @@ def test_refused_credentials_stop_the_agent(nexus: NexusServer, api: NexusApi, c
         with pytest.raises(AgentRejectedError):
             await agent.wait_registered(15)
         await asyncio.wait_for(agent.wait_stopped(), 5)
+
+    asyncio.run(scenario())
+
+
+def test_sigterm_drains_the_example_agent(nexus: NexusServer, api: NexusApi, capability: str) -> None:
+    """The README's example agent as its own process: SIGTERM lets the running task finish,
+    takes no new one, and exits cleanly."""
+
+    async def scenario() -> None:
+        agent_id = f"sigterm-{capability}"
+        env = dict(
+            os.environ,
+            NEXUS_WS=nexus.ws_url,
+            AGENT_ID=agent_id,
+            AGENT_TOKEN=api.create_agent(agent_id, [capability]),
+            PYTHONPATH=os.pathsep.join(filter(None, [str(SDK_DIRECTORY), os.environ.get("PYTHONPATH")])),
+        )
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, str(SDK_DIRECTORY / "examples" / "echo_agent.py"), env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            await eventually(lambda: api.agent(agent_id), lambda a: a["online"], what="the example agent online")
+            running = api.create_task(capability, payload={"seconds": 3})
+            await eventually(status_of(api, running), has_status("in_progress"), what="in_progress")
+            process.send_signal(signal.SIGTERM)
+            waiting = api.create_task(capability, payload={"seconds": 0})
+            await eventually(
+                status_of(api, waiting),
+                lambda t: "take no new work" in (t.get("waiting_reason") or ""),
+                what="the new task to wait while the agent drains",
+            )
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+            task = api.task(running)
+            assert (task["status"], task["result"]) == ("completed", {"echo": {"seconds": 3}})
+            assert api.task(waiting)["status"] == "queued"
+            await eventually(lambda: api.agent(agent_id), lambda a: not a["online"], what="the agent offline")
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            output = (await process.stdout.read()).decode(errors="replace") if process.stdout else ""
+            print(output)
 
     asyncio.run(scenario())
