@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket as socket_module
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -320,9 +321,23 @@ def test_refused_credentials_stop_the_agent(nexus: NexusServer, api: NexusApi, c
     asyncio.run(scenario())
 
 
-def test_sigterm_drains_the_example_agent(nexus: NexusServer, api: NexusApi, capability: str) -> None:
-    """The README's example agent as its own process: SIGTERM lets the running task finish,
+def readme_example(directory: Path) -> Path:
+    """The README's ten-line agent, as a file."""
+    readme = (SDK_DIRECTORY / "README.md").read_text()
+    code = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    script = directory / "readme_agent.py"
+    script.write_text(code)
+    return script
+
+
+@pytest.mark.parametrize("example", ["examples/echo_agent.py", "README.md"])
+def test_sigterm_drains_the_example_agent(
+    nexus: NexusServer, api: NexusApi, capability: str, example: str, tmp_path: Path
+) -> None:
+    """The example agents as their own processes: SIGTERM lets the running task finish,
     takes no new one, and exits cleanly."""
+    script = readme_example(tmp_path) if example == "README.md" else SDK_DIRECTORY / example
+    slow = example != "README.md"  # the README's handler always takes 1 s
 
     async def scenario() -> None:
         agent_id = f"sigterm-{capability}"
@@ -334,7 +349,7 @@ def test_sigterm_drains_the_example_agent(nexus: NexusServer, api: NexusApi, cap
             PYTHONPATH=os.pathsep.join(filter(None, [str(SDK_DIRECTORY), os.environ.get("PYTHONPATH")])),
         )
         process = await asyncio.create_subprocess_exec(
-            sys.executable, str(SDK_DIRECTORY / "examples" / "echo_agent.py"), env=env,
+            sys.executable, str(script), env=env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
         )
         try:
@@ -343,15 +358,16 @@ def test_sigterm_drains_the_example_agent(nexus: NexusServer, api: NexusApi, cap
             await eventually(status_of(api, running), has_status("in_progress"), what="in_progress")
             process.send_signal(signal.SIGTERM)
             waiting = api.create_task(capability, payload={"seconds": 0})
-            await eventually(
-                status_of(api, waiting),
-                lambda t: "take no new work" in (t.get("waiting_reason") or ""),
-                what="the new task to wait while the agent drains",
-            )
+            if slow:
+                await eventually(
+                    status_of(api, waiting),
+                    lambda t: "take no new work" in (t.get("waiting_reason") or ""),
+                    what="the new task to wait while the agent drains",
+                )
             assert await asyncio.wait_for(process.wait(), 20) == 0
             task = api.task(running)
             assert (task["status"], task["result"]) == ("completed", {"echo": {"seconds": 3}})
-            assert api.task(waiting)["status"] == "queued"
+            await eventually(status_of(api, waiting), has_status("queued"), what="the new task left in the queue")
             await eventually(lambda: api.agent(agent_id), lambda a: not a["online"], what="the agent offline")
         finally:
             if process.returncode is None:
@@ -359,5 +375,68 @@ def test_sigterm_drains_the_example_agent(nexus: NexusServer, api: NexusApi, cap
                 await process.wait()
             output = (await process.stdout.read()).decode(errors="replace") if process.stdout else ""
             print(output)
+
+    asyncio.run(scenario())
+
+
+def test_rotates_to_the_next_server_after_a_failure(nexus: NexusServer, api: NexusApi, capability: str) -> None:
+    async def handle(task: TaskContext) -> dict[str, Any]:
+        return {"ok": True}
+
+    async def scenario() -> None:
+        with socket_module.socket() as unused:  # a port nobody listens on
+            unused.bind(("127.0.0.1", 0))
+            dead = f"ws://127.0.0.1:{unused.getsockname()[1]}/ws"
+        agent_id = f"py-{capability}"
+        agent = NexusAgent(
+            server_uri=[dead, nexus.ws_url],
+            agent_id=agent_id,
+            token=api.create_agent(agent_id, [capability]),
+            handler=handle,
+            initial_backoff=0.1,
+        )
+        await agent.start()
+        try:
+            assert await agent.wait_registered(15)
+            task_id = api.create_task(capability)
+            await eventually(status_of(api, task_id), has_status("completed"), what="completion")
+        finally:
+            await agent.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_task_of_a_killed_agent_is_delivered_again_elsewhere(
+    nexus: NexusServer, api: NexusApi, capability: str
+) -> None:
+    first_started = asyncio.Event()
+
+    async def stuck(task: TaskContext) -> dict[str, Any]:
+        first_started.set()
+        await asyncio.sleep(120)
+        return {"by": "first"}
+
+    async def quick(task: TaskContext) -> dict[str, Any]:
+        return {"by": "second", "epoch": task.lease_epoch}
+
+    async def scenario() -> None:
+        first = an_agent(nexus, api, capability, stuck)
+        await first.start()
+        task_id = api.create_task(capability)
+        await asyncio.wait_for(first_started.wait(), 20)
+        first.kill()
+        second_id = f"py2-{capability}"
+        second = NexusAgent(
+            server_uri=nexus.ws_url, agent_id=second_id, token=api.create_agent(second_id, [capability]),
+            handler=quick, initial_backoff=0.2,
+        )
+        await second.start()
+        try:
+            task = await eventually(status_of(api, task_id), has_status("completed", "failed"), timeout=30)
+            assert task["status"] == "completed"
+            assert task["result"] == {"by": "second", "epoch": 2}
+            assert task["assigned_agent_id"] == second_id
+        finally:
+            await second.close()
 
     asyncio.run(scenario())
