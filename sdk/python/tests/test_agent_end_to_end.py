@@ -164,8 +164,8 @@ def test_reconnect_within_the_grace_keeps_the_task(nexus: NexusServer, api: Nexu
             task_id = api.create_task(capability)
             await asyncio.wait_for(started.wait(), 20)
             await eventually(status_of(api, task_id), has_status("in_progress"), what="in_progress")
-            agent.drop_connection()
-            await eventually(lambda: agent.connected, lambda up: not up, what="the connection to drop")
+            agent.drop_connection(reconnect_after=0.5)
+            await eventually(lambda: agent.connected, lambda up: not up, timeout=2, what="the connection to drop")
             assert await agent.wait_registered(10)
             release.set()
             task = await eventually(status_of(api, task_id), has_status("completed", "failed", "queued"))
@@ -295,8 +295,8 @@ def test_enrolls_with_a_key_and_uses_the_issued_token(nexus: NexusServer, api: N
         try:
             assert await agent.wait_registered(15)
             assert agent.issued_token is not None and agent.issued_token.startswith("nxa_")
-            agent.drop_connection()  # the key no longer works for this id: reconnecting needs the token
-            await eventually(lambda: agent.connected, lambda up: not up, what="the connection to drop")
+            agent.drop_connection(reconnect_after=0.5)  # the key no longer works for this id: needs the token
+            await eventually(lambda: agent.connected, lambda up: not up, timeout=2, what="the connection to drop")
             assert await agent.wait_registered(10)
             task_id = api.create_task(capability)
             await eventually(status_of(api, task_id), has_status("completed"), what="completion")
