@@ -9,7 +9,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import connection
@@ -57,6 +57,16 @@ class _Closed:
     code: int = 1006
     reason: str = ""
     refused: str | None = None
+
+
+@dataclass
+class _Session:
+    """One connection's state."""
+
+    socket: Any
+    registered: bool = False
+    last_error: str | None = None
+    jobs: list[asyncio.Task[None]] = field(default_factory=list)
 
 
 class NexusAgent:
@@ -272,7 +282,11 @@ class NexusAgent:
     async def _connect_loop(self) -> None:
         failures = 0
         while not self._stopping:
-            closed = await self._connect_once(self._servers.current())
+            try:
+                closed = await self._connect_once(self._servers.current())
+            except Exception:  # a bug must not end the agent's connection for good
+                logger.exception("The connection failed unexpectedly")
+                closed = _Closed(False)
             if self._stopping:
                 break
             if closed.refused is not None:
@@ -291,6 +305,7 @@ class NexusAgent:
                 await asyncio.wait_for(self._wake.wait(), delay)
 
     async def _connect_once(self, uri: str) -> _Closed:
+        """One connection, from the handshake until it ends; says how it ended."""
         logger.debug("Connecting to %s", uri)
         try:
             socket = await connection.open_socket(uri, self._bearer(), self._connect_timeout)
@@ -301,53 +316,52 @@ class NexusAgent:
             logger.warning("Cannot connect to %s: %r", uri, ex)
             return _Closed(False)
         self._socket = socket
-        registered = False
-        writer: asyncio.Task[None] | None = None
-        heartbeat: asyncio.Task[None] | None = None
-        last_error: str | None = None
+        session = _Session(socket)
         try:
             await socket.send(encode(self._register_frame()))
-            deadline = time.monotonic() + self._registration_timeout
-            while True:
-                if registered:
-                    text = await socket.recv()
-                else:
-                    try:
-                        text = await asyncio.wait_for(socket.recv(), max(0.0, deadline - time.monotonic()))
-                    except asyncio.TimeoutError:
-                        logger.warning("Nexus did not answer agent_register within %s s", self._registration_timeout)
-                        connection.abort(socket)
-                        return _Closed(False)
-                frame = decode(text)
-                if frame is None:
-                    continue
-                if isinstance(frame, Registered) and not registered:
-                    registered = True
-                    outbox: asyncio.Queue[str] = asyncio.Queue()
-                    writer = asyncio.get_running_loop().create_task(_write(socket, outbox))
-                    heartbeat = asyncio.get_running_loop().create_task(self._heartbeats(frame))
-                    self._on_registered(frame, outbox)
-                elif isinstance(frame, ErrorFrame):
-                    error = self._on_error(frame, registered, socket)
-                    last_error = error or last_error
-                elif registered:
-                    self._dispatch(frame)
-                else:
-                    logger.warning("Ignoring '%s' received before 'registered'", frame.TYPE)
+            await self._read_frames(session)
+            return _Closed(False)  # Nexus did not answer agent_register in time
         except connection.ConnectionClosed as closed:
             code, reason = connection.close_code(closed)
-            return self._closed(registered, code, reason, last_error)
+            return self._closed(session.registered, code, reason, session.last_error)
         except OSError as ex:
-            return self._closed(registered, 1006, repr(ex), last_error)
+            return self._closed(session.registered, 1006, repr(ex), session.last_error)
         finally:
-            self._socket = None
-            self._sender.detach()
-            self._registered.clear()
-            for job in (writer, heartbeat):
-                if job is not None:
-                    job.cancel()
-            if not self._stopping:
-                connection.abort(socket)
+            self._disconnected(session)
+
+    async def _read_frames(self, session: _Session) -> None:
+        """Reads and routes frames until the connection ends (raises ``ConnectionClosed``),
+        or returns when Nexus does not answer ``agent_register`` in time."""
+        deadline = time.monotonic() + self._registration_timeout
+        while True:
+            if session.registered:
+                text = await session.socket.recv()
+            else:
+                try:
+                    text = await asyncio.wait_for(session.socket.recv(), max(0.0, deadline - time.monotonic()))
+                except asyncio.TimeoutError:
+                    logger.warning("Nexus did not answer agent_register within %s s", self._registration_timeout)
+                    return
+            frame = decode(text)
+            if frame is None:
+                continue
+            if isinstance(frame, Registered) and not session.registered:
+                self._on_registered(frame, session)
+            elif isinstance(frame, ErrorFrame):
+                self._on_error(frame, session)
+            elif session.registered:
+                self._dispatch(frame)
+            else:
+                logger.warning("Ignoring '%s' received before 'registered'", frame.TYPE)
+
+    def _disconnected(self, session: _Session) -> None:
+        self._socket = None
+        self._sender.detach()
+        self._registered.clear()
+        for job in session.jobs:
+            job.cancel()
+        if not self._stopping:
+            connection.abort(session.socket)
 
     def _closed(self, registered: bool, code: int, reason: str, last_error: str | None) -> _Closed:
         text = reason or ""
@@ -374,31 +388,37 @@ class NexusAgent:
             running_tasks=self._runner.leases(),
         )
 
-    def _on_registered(self, frame: Registered, outbox: asyncio.Queue[str]) -> None:
+    def _on_registered(self, frame: Registered, session: _Session) -> None:
+        session.registered = True
         if frame.agent_id:
             self._agent_id = frame.agent_id
         if frame.token:
             self._issued_token = frame.token
             logger.info("Enrolled: Nexus issued an agent token, used from now on")
+        outbox: asyncio.Queue[str] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        session.jobs.append(loop.create_task(_write(session.socket, outbox)))
         self._sender.attach(outbox)
         if self._runner.draining:
             self._sender.send(StatusUpdate("draining", self._sender.next_id()))
         self._runner.on_registered(frame.resumed_tasks)
+        session.jobs.append(loop.create_task(self._heartbeats(frame)))
         logger.info(
             "Registered with Nexus as %s (%d lease(s) resumed)", self._agent_id, len(frame.resumed_tasks or [])
         )
         self._registered.set()
 
-    def _on_error(self, error: ErrorFrame, registered: bool, socket: Any) -> str | None:
+    def _on_error(self, error: ErrorFrame, session: _Session) -> None:
         if self._runner.on_error(error):
-            return None
+            return
         text = f"{error.code}: {error.message}"
         logger.warning("Nexus reported an error: %s", text)
-        if not registered and error.may_retry:
-            # Nexus cannot register the agent now (its database is away): try again with
-            # backoff rather than wait for the registration timeout
-            connection.abort(socket)
-        return None if registered else text
+        if not session.registered:
+            session.last_error = text
+            if error.may_retry:
+                # Nexus cannot register the agent now (its database is away): try again
+                # with backoff rather than wait for the registration timeout
+                connection.abort(session.socket)
 
     def _dispatch(self, frame: Frame) -> None:
         if isinstance(frame, TaskAssigned):
