@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import itertools
 import os
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+try:
+    import nexus_agent  # noqa: F401  (installed, as run-tests.sh does)
+except ImportError:  # run from the source tree: python3 -m pytest sdk/python/tests
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from nexus_server import JAR, NexusApi, NexusServer
 

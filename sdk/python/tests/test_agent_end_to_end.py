@@ -440,3 +440,33 @@ def test_a_task_of_a_killed_agent_is_delivered_again_elsewhere(
             await second.close()
 
     asyncio.run(scenario())
+
+
+def test_agents_message_one_another(nexus: NexusServer, api: NexusApi, capability: str) -> None:
+    async def handle(task: TaskContext) -> dict[str, Any]:
+        return {}
+
+    async def scenario() -> None:
+        received: asyncio.Queue[Any] = asyncio.Queue()
+        sender = an_agent(nexus, api, capability, handle)
+        receiver_id = f"py-rx-{capability}"
+        receiver = NexusAgent(
+            server_uri=nexus.ws_url, agent_id=receiver_id, token=api.create_agent(receiver_id, [f"{capability}-rx"]),
+            handler=handle,
+        )
+        receiver.on_message(received.put_nowait)
+        await sender.start()
+        await receiver.start()
+        try:
+            assert await sender.wait_registered(15) and await receiver.wait_registered(15)
+            assert sender.send_message({"text": "hello"}, to_agent=receiver_id)
+            direct = await asyncio.wait_for(received.get(), 10)
+            assert (direct.from_agent, direct.to_agent, direct.body) == (sender.agent_id, receiver_id, {"text": "hello"})
+            assert sender.send_message({"text": "all"}, to_capability=f"{capability}-rx")
+            broadcast = await asyncio.wait_for(received.get(), 10)
+            assert (broadcast.from_agent, broadcast.to_capability) == (sender.agent_id, f"{capability}-rx")
+        finally:
+            await sender.close()
+            await receiver.close()
+
+    asyncio.run(scenario())
