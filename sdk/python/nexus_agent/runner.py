@@ -205,7 +205,8 @@ class TaskRunner:
         except asyncio.CancelledError:
             if task.cancelled:
                 return None
-            raise
+            # cancelled by something other than Nexus: hand the task back for a retry
+            return self._fail(task, "the handler was cancelled", retryable=True)
         except NonRetryableTaskError as ex:
             return self._fail(task, _describe(ex), retryable=False)
         except Exception as ex:  # a handler may fail in any way; the task is retried

@@ -260,3 +260,16 @@ def test_draining_refuses_new_work_and_waits_for_running_tasks() -> None:
         assert await asyncio.wait_for(drain, 2)
 
     asyncio.run(scenario())
+
+
+def test_a_handler_cancelled_by_something_else_hands_the_task_back() -> None:
+    async def handle(task: TaskContext) -> dict[str, Any]:
+        raise asyncio.CancelledError()
+
+    async def scenario() -> None:
+        wire = Wire(handle)
+        wire.runner.on_assigned(assigned())
+        fail = await wire.next_of(TaskFail)
+        assert (fail.error, fail.retryable) == ("the handler was cancelled", True)
+
+    asyncio.run(scenario())
