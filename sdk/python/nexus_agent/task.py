@@ -1,0 +1,147 @@
+"""What a task handler sees: one assignment of a task to this agent."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .frames import TaskAssigned, TaskLease
+
+_TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
+
+
+class NonRetryableTaskError(Exception):
+    """Raise from a handler to fail the task at once (``retryable: false``), whatever
+    attempts remain; any other exception fails it with a retry while attempts remain."""
+
+
+class TaskContext:
+    """One assignment of a task to this agent, from ``task_assigned`` until Nexus
+    acknowledges its result, or the lease is cancelled or taken away.
+
+    Handlers run on the agent's event loop; every method returns at once.
+    """
+
+    def __init__(self, assignment: TaskAssigned, progress_sink: Callable[[TaskContext, float, str | None], None]) -> None:
+        self._assignment = assignment
+        self._progress_sink = progress_sink
+        self._child_traceparent = child_traceparent(assignment.traceparent)
+        self._cancelled = False
+        self._finished = False
+        self._execution: asyncio.Task[Any] | None = None
+
+    @property
+    def task_id(self) -> str:
+        """The task's id."""
+        return self._assignment.task_id
+
+    @property
+    def lease_epoch(self) -> int:
+        """The fencing number of this assignment; the SDK echoes it in every frame."""
+        return self._assignment.lease_epoch
+
+    @property
+    def attempt(self) -> int:
+        """Which attempt this is, from 1."""
+        return self._assignment.attempt
+
+    @property
+    def title(self) -> str:
+        """The task's title."""
+        return self._assignment.title or ""
+
+    @property
+    def description(self) -> str | None:
+        """The task's description, if any."""
+        return self._assignment.description
+
+    @property
+    def payload(self) -> Any:
+        """The task's input as decoded JSON (``None`` when the task has none)."""
+        return self._assignment.payload
+
+    @property
+    def timeout_seconds(self) -> int:
+        """How long this attempt may run before Nexus cancels it (0 if Nexus gave none)."""
+        return max(0, self._assignment.timeout_seconds or 0)
+
+    @property
+    def traceparent(self) -> str | None:
+        """The W3C trace context of the assignment, as Nexus sent it, when Nexus traces."""
+        return self._assignment.traceparent
+
+    @property
+    def child_traceparent(self) -> str | None:
+        """The trace context of this agent's work: a child of :attr:`traceparent`. The SDK
+        sends it back with the result; use it as the parent of anything the handler traces."""
+        return self._child_traceparent
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether Nexus cancelled the task (or the agent stopped). The handler's asyncio
+        task is cancelled too, and its result will not be sent."""
+        return self._cancelled
+
+    @property
+    def lease(self) -> TaskLease:
+        """The task and its lease epoch."""
+        return TaskLease(self.task_id, self.lease_epoch)
+
+    def progress(self, percent: float, message: str | None = None) -> None:
+        """Reports how far the task has got. Sent at once when connected, dropped otherwise
+        (a later report replaces it anyway); ignored once the task is cancelled or finished.
+
+        :param percent: percent done, clamped to 0..100
+        :param message: a short note (Nexus keeps 500 characters), or ``None``
+        """
+        if self._cancelled or self._finished:
+            return
+        clamped = 0.0 if percent != percent else max(0.0, min(100.0, float(percent)))
+        self._progress_sink(self, clamped, message)
+
+    def raise_if_cancelled(self) -> None:
+        """Stops the handler if the task was cancelled.
+
+        :raises asyncio.CancelledError: if :attr:`cancelled`
+        """
+        if self._cancelled:
+            raise asyncio.CancelledError(f"Task {self.task_id} was cancelled")
+
+    # Used by the runner -------------------------------------------------------------
+
+    @property
+    def finished(self) -> bool:
+        return self._finished
+
+    def mark_finished(self) -> None:
+        self._finished = True
+
+    def started(self, execution: asyncio.Task[Any]) -> None:
+        self._execution = execution
+        if self._cancelled:
+            execution.cancel()
+
+    def cancel(self) -> None:
+        """Sets the cancellation flag and cancels the handler's asyncio task."""
+        self._cancelled = True
+        if self._execution is not None and not self._execution.done():
+            self._execution.cancel()
+
+    def __repr__(self) -> str:
+        return f"task {self.task_id} (lease {self.lease_epoch})"
+
+
+def child_traceparent(parent: str | None) -> str | None:
+    """A child of a version-00 W3C ``traceparent``: same trace id and flags, a new span id."""
+    if parent is None:
+        return None
+    match = _TRACEPARENT.match(parent)
+    if match is None:
+        return None
+    span_id = "0" * 16
+    while span_id == "0" * 16:
+        span_id = os.urandom(8).hex()
+    return f"00-{match.group(1)}-{span_id}-{match.group(3)}"
