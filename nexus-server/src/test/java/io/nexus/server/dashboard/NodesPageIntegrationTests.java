@@ -64,7 +64,8 @@ class NodesPageIntegrationTests extends ApiIntegrationTest {
 			assertThat(gone)
 				.contains("node-dead", "data-node-state=\"dead\"", "n-dead", ">dead</span>", "gone-host:4100", "0.9.1",
 						"UTC")
-				// the heartbeat was 5 minutes ago when the test began; a slow machine may take
+				// the heartbeat was 5 minutes ago when the test began; a slow machine may
+				// take
 				// a few seconds to the page (rendered to a tenth of a minute)
 				.containsPattern("5(\\.[0-9])? min ago")
 				.containsPattern("data-node-agents>0</td>")
