@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 import io.nexus.protocol.AgentStatus;
+import io.nexus.server.agents.persistence.AgentQuarantineRepository;
 import io.nexus.server.agents.persistence.AgentRepository;
 import io.nexus.server.shared.ConflictException;
 import io.nexus.server.shared.Page;
@@ -30,14 +31,18 @@ public class AgentRegistry {
 
 	private final AgentRepository agents;
 
+	private final AgentQuarantineRepository quarantines;
+
 	private final ApplicationEventPublisher events;
 
 	private final AgentSamples samples;
 
 	private final Clock clock;
 
-	AgentRegistry(AgentRepository agents, ApplicationEventPublisher events, AgentSamples samples, Clock clock) {
+	AgentRegistry(AgentRepository agents, AgentQuarantineRepository quarantines, ApplicationEventPublisher events,
+			AgentSamples samples, Clock clock) {
 		this.agents = agents;
+		this.quarantines = quarantines;
 		this.events = events;
 		this.samples = samples;
 		this.clock = clock;
@@ -181,7 +186,7 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Agent quarantine(AgentId id, AgentQuarantine quarantine) {
-		if (!this.agents.quarantine(id, quarantine)) {
+		if (!this.quarantines.quarantine(id, quarantine)) {
 			throw new AgentNotFoundException(id);
 		}
 		Agent updated = get(id);
@@ -197,7 +202,7 @@ public class AgentRegistry {
 	@Transactional
 	public Optional<Agent> release(AgentId id) {
 		get(id);
-		if (!this.agents.release(id)) {
+		if (!this.quarantines.release(id)) {
 			return Optional.empty();
 		}
 		Agent updated = get(id);
@@ -219,7 +224,7 @@ public class AgentRegistry {
 	 * @return the count
 	 */
 	public long countQuarantined() {
-		return this.agents.countQuarantined();
+		return this.quarantines.countQuarantined();
 	}
 
 	/**

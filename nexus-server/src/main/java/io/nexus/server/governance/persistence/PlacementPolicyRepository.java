@@ -3,8 +3,10 @@ package io.nexus.server.governance.persistence;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import io.nexus.server.governance.PlacementPolicy;
@@ -37,13 +39,7 @@ public class PlacementPolicyRepository {
 				    :createdBy, :createdAt, :updatedBy, :updatedAt)
 				""")
 			.param("id", policy.id())
-			.param("name", definition.name())
-			.param("description", definition.description())
-			.param("enabled", definition.enabled())
-			.param("priority", definition.priority())
-			.param("match", definition.match())
-			.param("effect", definition.effect().wireName())
-			.param("require", definition.require())
+			.params(definitionParams(definition))
 			.param("version", policy.version())
 			.param("createdBy", policy.createdBy())
 			.param("createdAt", SqlTimes.toDb(policy.createdAt()))
@@ -66,13 +62,7 @@ public class PlacementPolicyRepository {
 				WHERE id = :id AND version = :previous AND deleted_at IS NULL
 				""")
 			.param("id", policy.id())
-			.param("name", definition.name())
-			.param("description", definition.description())
-			.param("enabled", definition.enabled())
-			.param("priority", definition.priority())
-			.param("match", definition.match())
-			.param("effect", definition.effect().wireName())
-			.param("require", definition.require())
+			.params(definitionParams(definition))
 			.param("version", policy.version())
 			.param("previous", policy.version() - 1)
 			.param("updatedBy", policy.updatedBy())
@@ -113,13 +103,7 @@ public class PlacementPolicyRepository {
 			.param("id", version.policyId())
 			.param("version", version.version())
 			.param("change", version.change())
-			.param("name", definition.name())
-			.param("description", definition.description())
-			.param("enabled", definition.enabled())
-			.param("priority", definition.priority())
-			.param("match", definition.match())
-			.param("effect", definition.effect().wireName())
-			.param("require", definition.require())
+			.params(definitionParams(definition))
 			.param("changedBy", version.changedBy())
 			.param("changedAt", SqlTimes.toDb(version.changedAt()))
 			.update();
@@ -169,6 +153,23 @@ public class PlacementPolicyRepository {
 				rs.getBoolean("enabled"), rs.getInt("priority"), rs.getString("match_expr"),
 				PlacementPolicy.Effect.valueOf(rs.getString("effect").toUpperCase(Locale.ROOT)),
 				rs.getString("require_expr"));
+	}
+
+	/**
+	 * The named parameters of a policy's definition, the same in every table that keeps
+	 * one.
+	 */
+	private static Map<String, Object> definitionParams(PlacementPolicy.Definition definition) {
+		Map<String, Object> params = new HashMap<>();
+		params.put("name", definition.name());
+		params.put("description", definition.description());
+		params.put("enabled", definition.enabled());
+		params.put("priority", definition.priority());
+		params.put("match", definition.match());
+		params.put("effect", definition.effect().wireName());
+		// null for a deny policy
+		params.put("require", definition.require());
+		return params;
 	}
 
 }
