@@ -148,11 +148,22 @@ public final class ConnectedAgent implements Contender {
 		return this.traced.isEmpty() ? null : this.traced.remove(taskId);
 	}
 
-	List<TaskId> unacceptedSince(Instant before) {
+	/**
+	 * Stops the acceptance clock of an assignment if it still runs from {@code sentAt}:
+	 * of the ack timer and the reaper, only one takes an assignment back.
+	 * @param taskId the task
+	 * @param sentAt when the assignment was sent
+	 * @return whether the clock was still running
+	 */
+	boolean stopAcceptClock(TaskId taskId, Instant sentAt) {
+		return this.awaitingAccept.remove(taskId, sentAt);
+	}
+
+	List<Map.Entry<TaskId, Instant>> unacceptedSince(Instant before) {
 		return this.awaitingAccept.entrySet()
 			.stream()
 			.filter((entry) -> entry.getValue().isBefore(before))
-			.map(Map.Entry::getKey)
+			.map((entry) -> Map.entry(entry.getKey(), entry.getValue()))
 			.toList();
 	}
 

@@ -32,10 +32,13 @@ public class Delivery {
 
 	private final TaskTraces traces;
 
-	Delivery(JsonMapper json, Clock clock, TaskTraces traces) {
+	private final AckTimer ackTimer;
+
+	Delivery(JsonMapper json, Clock clock, TaskTraces traces, AckTimer ackTimer) {
 		this.json = json;
 		this.clock = clock;
 		this.traces = traces;
+		this.ackTimer = ackTimer;
 	}
 
 	/**
@@ -58,6 +61,7 @@ public class Delivery {
 	void deliver(ConnectedAgent agent, Task task, @Nullable Object payload) {
 		Instant now = this.clock.instant();
 		agent.awaitAccept(task.id(), now);
+		this.ackTimer.start(agent, task.id(), now);
 		String traceparent = this.traces.assigned(task.id().value(), agent.id().value(), task.leaseEpoch(),
 				task.attempts(), task.traceparent());
 		if (traceparent != null) {

@@ -2,6 +2,7 @@ package io.nexus.server.dispatch;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.TaskStatus;
@@ -93,17 +94,38 @@ class LeaseReaper {
 	private void takeBackUnaccepted(Instant now) {
 		Instant sentBefore = now.minus(this.properties.ackTimeout());
 		for (ConnectedAgent agent : this.connections.all()) {
-			for (TaskId taskId : agent.unacceptedSince(sentBefore)) {
-				agent.accepted(taskId);
-				Task task = this.leases.find(taskId)
-					.filter((found) -> found.status() == TaskStatus.ASSIGNED
-							&& agent.id().equals(found.assignedAgent()))
-					.orElse(null);
-				if (task != null && this.leases.revoke(task.lease(),
-						"not accepted within " + this.properties.ackTimeout().toSeconds() + "s")) {
-					this.signals.emit(agent.id(), AgentSignal.NOT_ACCEPTED, taskId);
-				}
+			for (Map.Entry<TaskId, Instant> unaccepted : agent.unacceptedSince(sentBefore)) {
+				takeBackUnaccepted(agent, unaccepted.getKey(), unaccepted.getValue());
 			}
+		}
+	}
+
+	/**
+	 * Takes an assignment back from its agent if the agent has not accepted it since
+	 * {@code sentAt}; the {@link AckTimer} calls this when the ack timeout ends, and
+	 * every round checks again for assignments whose timer did not fire (a node under a
+	 * clock of its own in tests, a timer thread that fell behind).
+	 * @param agent the agent it was sent to
+	 * @param taskId the task
+	 * @param sentAt when it was sent
+	 */
+	void takeBackUnaccepted(ConnectedAgent agent, TaskId taskId, Instant sentAt) {
+		if (!agent.stopAcceptClock(taskId, sentAt)) {
+			return;
+		}
+		try {
+			Task task = this.leases.find(taskId)
+				.filter((found) -> found.status() == TaskStatus.ASSIGNED && agent.id().equals(found.assignedAgent()))
+				.orElse(null);
+			if (task != null && this.leases.revoke(task.lease(),
+					"not accepted within " + this.properties.ackTimeout().toSeconds() + "s")) {
+				this.signals.emit(agent.id(), AgentSignal.NOT_ACCEPTED, taskId);
+			}
+		}
+		catch (RuntimeException ex) {
+			// the next round tries again: the task is still assigned and past its time
+			agent.awaitAccept(taskId, sentAt);
+			throw ex;
 		}
 	}
 

@@ -6,8 +6,10 @@ import dev.cel.runtime.CelEvaluationException;
 import io.nexus.server.agents.Agent;
 
 /**
- * A policy version with its programs, ready to evaluate. Thread-safe: CEL programs hold
- * no state between evaluations.
+ * A policy version with its programs, ready to evaluate. Thread-safe: CEL programs and
+ * plain conditions hold no state between evaluations. A condition with a plain Java form
+ * is evaluated in that form; CEL evaluates the others, and any plain evaluation that ends
+ * in an error, so that the error is CEL's own.
  *
  * @param policy the policy version
  * @param programs its compiled conditions
@@ -21,18 +23,36 @@ record CompiledPolicy(PlacementPolicy policy, PolicyCompiler.Programs programs) 
 	 * @throws CelEvaluationException if the condition fails on this task (fail closed)
 	 */
 	boolean matches(Map<String, Object> task) throws CelEvaluationException {
+		PlainCondition plain = this.programs.plainMatch();
+		if (plain != null) {
+			byte result = plain.test(task, null);
+			if (result != PlainCondition.ERROR) {
+				return result == PlainCondition.TRUE;
+			}
+		}
 		return Boolean.TRUE.equals(this.programs.match().eval(new PolicyVariables(task, null)));
 	}
 
 	/**
 	 * Whether it lets a task it matched run on the agent.
-	 * @param variables the task's variables with the agent's
+	 * @param task the task's variables
+	 * @param agent the agent
 	 * @return {@code false} for a deny policy, else whether {@code require} holds
 	 * @throws CelEvaluationException if the condition fails on this pair (fail closed)
 	 */
-	boolean admits(PolicyVariables variables) throws CelEvaluationException {
+	boolean admits(Map<String, Object> task, Agent agent) throws CelEvaluationException {
 		var require = this.programs.require();
-		return require != null && Boolean.TRUE.equals(require.eval(variables));
+		if (require == null) {
+			return false;
+		}
+		PlainCondition plain = this.programs.plainRequire();
+		if (plain != null) {
+			byte result = plain.test(task, agent);
+			if (result != PlainCondition.ERROR) {
+				return result == PlainCondition.TRUE;
+			}
+		}
+		return Boolean.TRUE.equals(require.eval(new PolicyVariables(task, agent)));
 	}
 
 	/**
@@ -46,7 +66,7 @@ record CompiledPolicy(PlacementPolicy policy, PolicyCompiler.Programs programs) 
 			if (!matches(task)) {
 				return PolicyDecision.NOT_MATCHED;
 			}
-			return admits(new PolicyVariables(task, agent)) ? PolicyDecision.ADMITS : PolicyDecision.DENIES;
+			return admits(task, agent) ? PolicyDecision.ADMITS : PolicyDecision.DENIES;
 		}
 		catch (CelEvaluationException ex) {
 			return PolicyDecision.ERROR;

@@ -128,7 +128,6 @@ class PlacementPolicyRule implements EligibilityRule {
 		}
 		TaskMatches matches = this.lastTask.get();
 		matches.lookAt(task, enabled);
-		PolicyVariables variables = null;
 		for (int i = 0; i < enabled.size(); i++) {
 			CompiledPolicy policy = enabled.get(i);
 			byte match = matches.match(i, policy, this.policies);
@@ -138,11 +137,8 @@ class PlacementPolicyRule implements EligibilityRule {
 			if (match == FAILED || policy.deny()) {
 				return policy;
 			}
-			if (variables == null) {
-				variables = new PolicyVariables(matches.variables, agent.agent());
-			}
 			try {
-				if (!policy.admits(variables)) {
+				if (!policy.admits(matches.variables, agent.agent())) {
 					return policy;
 				}
 			}

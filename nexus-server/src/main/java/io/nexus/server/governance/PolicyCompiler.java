@@ -70,8 +70,8 @@ public class PolicyCompiler {
 	 * agent the API accepts
 	 */
 	public Programs compile(PlacementPolicy.Definition definition) {
-		CelRuntime.Program match = compile("match", definition.match(), this.taskOnly);
-		CelRuntime.Program require = null;
+		Condition match = compile("match", definition.match(), this.taskOnly);
+		Condition require = null;
 		if (definition.effect() == PlacementPolicy.Effect.REQUIRE) {
 			if (definition.require() == null || definition.require().isBlank()) {
 				throw new InvalidPolicyException("policy_invalid",
@@ -84,10 +84,11 @@ public class PolicyCompiler {
 			throw new InvalidPolicyException("policy_invalid", "A policy with effect deny takes no require condition",
 					Map.of("field", "require"));
 		}
-		return new Programs(match, require);
+		return new Programs(match.program(), require != null ? require.program() : null, match.plain(),
+				require != null ? require.plain() : null);
 	}
 
-	private CelRuntime.Program compile(String field, String expression, Cel cel) {
+	private Condition compile(String field, String expression, Cel cel) {
 		if (expression.length() > MAX_EXPRESSION) {
 			throw new InvalidPolicyException("policy_too_long",
 					"The " + field + " condition has " + expression.length() + " characters; at most " + MAX_EXPRESSION,
@@ -111,8 +112,9 @@ public class PolicyCompiler {
 					Map.of("field", field, "errors", errors));
 		}
 		CelRuntime.Program program;
+		CelAbstractSyntaxTree ast;
 		try {
-			CelAbstractSyntaxTree ast = result.getAst();
+			ast = result.getAst();
 			program = cel.createProgram(ast);
 		}
 		catch (CelValidationException | CelEvaluationException ex) {
@@ -120,7 +122,11 @@ public class PolicyCompiler {
 					"The " + field + " condition does not compile: " + ex.getMessage(), Map.of("field", field));
 		}
 		checkCost(field, program);
-		return program;
+		return new Condition(program, PlainCondition.of(ast).orElse(null));
+	}
+
+	private record Condition(CelRuntime.Program program, @Nullable PlainCondition plain) {
+
 	}
 
 	/**
@@ -142,12 +148,18 @@ public class PolicyCompiler {
 	}
 
 	/**
-	 * A compiled policy's programs.
+	 * A compiled policy's programs, with the plain Java form of each condition that has
+	 * one ({@link PlainCondition}): dispatch runs that, and the CEL program only for the
+	 * other conditions and to report an error.
 	 *
 	 * @param match over the task
 	 * @param require over the task and agent, {@code null} for a deny policy
+	 * @param plainMatch {@code match} in plain Java, {@code null} if it needs CEL
+	 * @param plainRequire {@code require} in plain Java, {@code null} if it needs CEL or
+	 * there is none
 	 */
-	public record Programs(CelRuntime.Program match, CelRuntime.@Nullable Program require) {
+	public record Programs(CelRuntime.Program match, CelRuntime.@Nullable Program require,
+			@Nullable PlainCondition plainMatch, @Nullable PlainCondition plainRequire) {
 
 	}
 

@@ -34,7 +34,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("nexus.governance.quarantine")
 public record QuarantineProperties(@DefaultValue("true") boolean enabled, @DefaultValue("5") int consecutiveFailures,
 		@DefaultValue("0.5") double failureRate, @DefaultValue("10") int failureRateMinTasks,
-		@DefaultValue("10m") Duration window, @DefaultValue("3") int timeouts, @DefaultValue("2") int unaccepted,
+		@DefaultValue("10m") Duration window, @DefaultValue("3") int timeouts, @DefaultValue("1") int unaccepted,
 		@DefaultValue("5") int staleReports, @DefaultValue("1m") Duration cooldown,
 		@DefaultValue("30m") Duration maxCooldown, @DefaultValue("finish") RunningTasks runningTasks,
 		@DefaultValue List<Override> overrides) {
