@@ -52,6 +52,20 @@ public class PolicyCompiler {
 
 	private final Cel taskAndAgent = environment(PolicyVariables.ALL);
 
+	private final boolean plain;
+
+	PolicyCompiler() {
+		this(true);
+	}
+
+	/**
+	 * A compiler that may leave every condition to CEL, for the benchmark's baseline.
+	 * @param plain whether conditions of the common shapes run as plain Java
+	 */
+	PolicyCompiler(boolean plain) {
+		this.plain = plain;
+	}
+
 	private static Cel environment(Map<String, CelType> variables) {
 		var builder = CelFactory.standardCelBuilder()
 			.setOptions(OPTIONS)
@@ -122,7 +136,7 @@ public class PolicyCompiler {
 					"The " + field + " condition does not compile: " + ex.getMessage(), Map.of("field", field));
 		}
 		checkCost(field, program);
-		return new Condition(program, PlainCondition.of(ast).orElse(null));
+		return new Condition(program, this.plain ? PlainCondition.of(ast).orElse(null) : null);
 	}
 
 	private record Condition(CelRuntime.Program program, @Nullable PlainCondition plain) {

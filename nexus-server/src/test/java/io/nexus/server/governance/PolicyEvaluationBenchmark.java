@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -40,6 +41,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class PolicyEvaluationBenchmark {
 
+	/** Conditions of common shapes as plain Java (what Nexus does), or all in CEL. */
+	@Param({ "true", "false" })
+	public boolean plain;
+
 	private PlacementPolicyRule rule;
 
 	private Task task;
@@ -52,7 +57,7 @@ public class PolicyEvaluationBenchmark {
 
 	@Setup
 	public void setUp() {
-		this.rule = PolicyFixture.rule(PolicyFixture.twenty());
+		this.rule = PolicyFixture.rule(PolicyFixture.twenty(), this.plain);
 		this.task = PolicyFixture.task("task-bench", "build", TaskPriority.HIGH);
 		for (int i = 0; i < 64; i++) {
 			this.tasks.add(PolicyFixture.task("task-" + i, "build", TaskPriority.HIGH));

@@ -36,6 +36,16 @@ final class PolicyFixture {
 	 * @return the rule
 	 */
 	static PlacementPolicyRule rule(List<PlacementPolicy.Definition> definitions) {
+		return rule(definitions, true);
+	}
+
+	/**
+	 * The rule over the given policies, all enabled, in the order given.
+	 * @param definitions the policies
+	 * @param plain whether conditions of common shapes run as plain Java, or all in CEL
+	 * @return the rule
+	 */
+	static PlacementPolicyRule rule(List<PlacementPolicy.Definition> definitions, boolean plain) {
 		List<PlacementPolicy> policies = new ArrayList<>();
 		for (int i = 0; i < definitions.size(); i++) {
 			policies.add(new PlacementPolicy("pol_" + i, 1, definitions.get(i), "admin", NOW, "admin", NOW));
@@ -46,7 +56,7 @@ final class PolicyFixture {
 				return policies;
 			}
 		};
-		ActivePolicies board = new ActivePolicies(repository, new PolicyCompiler(),
+		ActivePolicies board = new ActivePolicies(repository, new PolicyCompiler(plain),
 				new DefaultListableBeanFactory().getBeanProvider(Dispatcher.class), new SimpleMeterRegistry());
 		board.refresh();
 		return new PlacementPolicyRule(board);
