@@ -14,9 +14,11 @@ import io.nexus.server.tasks.ApprovalSpec;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.TaskStatusChanged;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -121,6 +123,20 @@ class ApprovalRequirements implements ApprovalGate {
 		}
 		requested(task.id(), "system", approval.spec(), approval.policyId(), approval.policyVersion(), now);
 		return true;
+	}
+
+	/**
+	 * Closes the approval of a task that ended while it waited for its dependencies or
+	 * awaited approval (cancelled by hand, a failed dependency), in the same transaction;
+	 * an approval that was decided or expired is closed already and stays as it is.
+	 * @param event the change
+	 */
+	@EventListener
+	void onTaskStatusChanged(TaskStatusChanged event) {
+		if (event.to().isTerminal()
+				&& (event.from() == TaskStatus.AWAITING_APPROVAL || event.from() == TaskStatus.PENDING)) {
+			this.approvals.close(event.taskId(), TaskApproval.State.CLOSED, event.at());
+		}
 	}
 
 	/**

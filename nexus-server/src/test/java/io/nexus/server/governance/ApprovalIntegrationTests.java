@@ -133,6 +133,7 @@ class ApprovalIntegrationTests extends ApiIntegrationTest {
 
 		Response cancelled = this.api.post("/api/tasks/" + gated + "/cancel", "{\"reason\":\"changed my mind\"}");
 		assertThat(cancelled.field("status")).isEqualTo("cancelled");
+		assertThat(this.api.get("/api/tasks/" + gated + "/approval").field("state")).isEqualTo("closed");
 		assertThat(inbox(this.bob)).doesNotContain(gated);
 	}
 
