@@ -133,15 +133,16 @@ public class Approvals {
 					"Task '" + id + "' may be approved only by " + approval.approvers().describe(),
 					Map.of("task_id", id.value(), "approvers", approval.approvers().describe()));
 		}
+		if (approval.decisions().stream().anyMatch((decision) -> decision.approver().equals(caller.name()))) {
+			throw new ConflictException("already_decided", "You already decided on task '" + id + "'; "
+					+ approval.spec().minApprovals() + " distinct approvers are needed", Map.of("task_id", id.value()));
+		}
+		// last, so that a one-time code is spent only on a decision that is recorded
 		if (this.mfa.isEnabled(caller.name()) && !this.mfa.verify(caller.name(), mfaCode)) {
 			this.audit.record(action, id.value(), AuditLog.FAILURE, "second factor missing or wrong");
 			throw InvalidRequestException.unprocessable("mfa_code_invalid",
 					"Deciding an approval needs a current one-time code of your second factor in mfa_code",
 					Map.of("task_id", id.value()));
-		}
-		if (approval.decisions().stream().anyMatch((decision) -> decision.approver().equals(caller.name()))) {
-			throw new ConflictException("already_decided", "You already decided on task '" + id + "'; "
-					+ approval.spec().minApprovals() + " distinct approvers are needed", Map.of("task_id", id.value()));
 		}
 		return approval;
 	}
