@@ -53,7 +53,7 @@ class ApprovalRequirements implements ApprovalGate {
 	@Override
 	public @Nullable Requirement requirementOf(NewTask request, String actor, @Nullable TaskId retryOf) {
 		if (retryOf != null) {
-			TaskApproval earlier = this.approvals.find(retryOf).orElse(null);
+			TaskApproval earlier = this.approvals.findRequirement(retryOf).orElse(null);
 			if (earlier != null) {
 				return new Requirement(earlier.spec(), earlier.policyId(), earlier.policyVersion());
 			}
@@ -113,7 +113,7 @@ class ApprovalRequirements implements ApprovalGate {
 
 	@Override
 	public boolean openIfRequired(Task task) {
-		TaskApproval approval = this.approvals.find(task.id()).orElse(null);
+		TaskApproval approval = this.approvals.findRequirement(task.id()).orElse(null);
 		if (approval == null || approval.state() != TaskApproval.State.WAITING) {
 			return false;
 		}

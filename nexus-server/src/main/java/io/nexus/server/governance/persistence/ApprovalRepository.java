@@ -86,6 +86,19 @@ public class ApprovalRepository {
 	}
 
 	/**
+	 * Reads an approval without its decisions: one lookup by key, for the paths that
+	 * release tasks from their dependencies.
+	 * @param taskId the task
+	 * @return the approval with no decisions, if the task needs one
+	 */
+	public Optional<TaskApproval> findRequirement(TaskId taskId) {
+		return this.jdbc.sql("SELECT * FROM task_approvals WHERE task_id = :taskId")
+			.param("taskId", taskId.value())
+			.query(this::row)
+			.optional();
+	}
+
+	/**
 	 * Reads an approval and locks its row until the transaction ends.
 	 * @param taskId the task
 	 * @return the approval, if the task needs one
