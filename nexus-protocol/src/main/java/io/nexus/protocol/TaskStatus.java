@@ -13,9 +13,13 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *
  * <pre>
  * pending ──► queued ──► assigned ──► in_progress ──► completed | failed | cancelled
- *                ▲           │              │
- *                └───────────┴──────────────┘  (ack timeout, lost agent, retry with backoff)
+ *    │           ▲ ▲         │              │
+ *    │           │ └─────────┴──────────────┘  (ack timeout, lost agent, retry with backoff)
+ *    └─► awaiting_approval ─┘  (approved; rejected or expired ends it cancelled)
  * </pre>
+ *
+ * A task that needs a person's approval enters {@code awaiting_approval} once its
+ * dependencies are met (at creation when it has none) and is never dispatched there.
  *
  * Any task that is not terminal may also be closed by hand ({@code completed},
  * {@code failed}, {@code cancelled}). Terminal states are final.
@@ -35,7 +39,9 @@ public enum TaskStatus {
 	/** Finished unsuccessfully, with a reason. */
 	FAILED,
 	/** Stopped by an operator or because a dependency did not complete. */
-	CANCELLED;
+	CANCELLED,
+	/** Ready but for a person's approval; never dispatched until approved. */
+	AWAITING_APPROVAL;
 
 	private static final Set<TaskStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED);
 
@@ -58,7 +64,8 @@ public enum TaskStatus {
 	 */
 	public Set<TaskStatus> allowedTargets() {
 		return switch (this) {
-			case PENDING -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
+			case PENDING -> EnumSet.of(QUEUED, AWAITING_APPROVAL, COMPLETED, FAILED, CANCELLED);
+			case AWAITING_APPROVAL -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
 			case QUEUED -> EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED);
 			case ASSIGNED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
 			case IN_PROGRESS -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);

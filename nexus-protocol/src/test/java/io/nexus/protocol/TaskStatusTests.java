@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static io.nexus.protocol.TaskStatus.ASSIGNED;
+import static io.nexus.protocol.TaskStatus.AWAITING_APPROVAL;
 import static io.nexus.protocol.TaskStatus.CANCELLED;
 import static io.nexus.protocol.TaskStatus.COMPLETED;
 import static io.nexus.protocol.TaskStatus.FAILED;
@@ -27,6 +28,7 @@ class TaskStatusTests {
 
 	/** ARCHITECTURE §4, written out independently of the implementation. */
 	private static final Map<TaskStatus, Set<TaskStatus>> EXPECTED = Map.of(PENDING,
+			EnumSet.of(QUEUED, AWAITING_APPROVAL, COMPLETED, FAILED, CANCELLED), AWAITING_APPROVAL,
 			EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED), QUEUED,
 			EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED), ASSIGNED,
 			EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED), IN_PROGRESS,
@@ -75,6 +77,7 @@ class TaskStatusTests {
 			assertThat(TaskStatus.fromWireName(status.wireName())).isEqualTo(status);
 		}
 		assertThat(IN_PROGRESS.wireName()).isEqualTo("in_progress");
+		assertThat(AWAITING_APPROVAL.wireName()).isEqualTo("awaiting_approval");
 		assertThatIllegalArgumentException().isThrownBy(() -> TaskStatus.fromWireName("done"))
 			.withMessageContaining("in_progress");
 		assertThatIllegalArgumentException().isThrownBy(() -> TaskStatus.fromWireName("QUEUED"));

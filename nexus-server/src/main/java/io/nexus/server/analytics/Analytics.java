@@ -306,14 +306,14 @@ public class Analytics {
 	}
 
 	/**
-	 * The tasks that have waited longest to run (pending or queued).
+	 * The tasks that have waited longest to run (pending, awaiting approval or queued).
 	 * @param limit how many
 	 * @return oldest first
 	 */
 	@Transactional(readOnly = true)
 	public List<TaskId> oldestWaiting(int limit) {
-		return this.jdbc
-			.sql("SELECT id FROM tasks WHERE status IN ('pending', 'queued') ORDER BY created_at, seq LIMIT :limit")
+		return this.jdbc.sql(
+				"SELECT id FROM tasks WHERE status IN ('pending', 'awaiting_approval', 'queued') ORDER BY created_at, seq LIMIT :limit")
 			.param("limit", limit)
 			.query(String.class)
 			.list()

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.nexus.server.governance.Approvals;
 import io.nexus.server.governance.FleetStops;
 import io.nexus.server.security.Role;
 import jakarta.servlet.http.Cookie;
@@ -39,9 +40,12 @@ class DashboardModel {
 
 	private final FleetStops fleetStops;
 
-	DashboardModel(UserPreferences preferences, FleetStops fleetStops) {
+	private final Approvals approvals;
+
+	DashboardModel(UserPreferences preferences, FleetStops fleetStops, Approvals approvals) {
 		this.preferences = preferences;
 		this.fleetStops = fleetStops;
+		this.approvals = approvals;
 	}
 
 	@ModelAttribute
@@ -62,9 +66,23 @@ class DashboardModel {
 		// every page shows the emergency stops in force (at most a second old)
 		model.addAttribute("fleetStops", (user != null) ? this.fleetStops.active() : List.of());
 		model.addAttribute("isAdmin", "admin".equals(role(authentication)));
+		model.addAttribute("approvalsWaiting", (user != null) ? approvalsWaiting(user, role(authentication)) : 0L);
 		model.addAttribute("path", request.getRequestURI());
 		String query = request.getQueryString();
 		model.addAttribute("currentUrl", request.getRequestURI() + ((query != null) ? "?" + query : ""));
+	}
+
+	/**
+	 * The count on the Approvals badge: one indexed query per page; none while the
+	 * database is away (the page still renders).
+	 */
+	private long approvalsWaiting(String user, String role) {
+		try {
+			return this.approvals.countAwaiting(new Approvals.Caller(user, role));
+		}
+		catch (RuntimeException ex) {
+			return 0;
+		}
 	}
 
 	static boolean canOperate(@Nullable Authentication authentication) {

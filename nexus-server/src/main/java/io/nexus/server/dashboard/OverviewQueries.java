@@ -108,6 +108,7 @@ class OverviewQueries {
 			Task task = this.tasks.get(id);
 			String reason = switch (task.status()) {
 				case PENDING -> "waiting for dependencies to complete";
+				case AWAITING_APPROVAL -> "awaiting approval";
 				case QUEUED -> this.presence.whyWaiting(task);
 				default -> task.status().wireName();
 			};

@@ -173,6 +173,7 @@ class TaskPagesController {
 	private @Nullable String waitingReason(Task task) {
 		return switch (task.status()) {
 			case PENDING -> "waiting for dependencies to complete";
+			case AWAITING_APPROVAL -> "awaiting approval";
 			case QUEUED -> this.presence.whyWaiting(task);
 			case ASSIGNED -> (task.reservedFor() != null) ? "reserved until agent " + task.reservedFor() + " connects"
 					: "waiting for agent " + task.assignedAgent() + " to accept";

@@ -45,6 +45,8 @@ class ActivePolicies {
 
 	private volatile List<CompiledPolicy> enabled = List.of();
 
+	private volatile List<CompiledPolicy> approvals = List.of();
+
 	ActivePolicies(PlacementPolicyRepository repository, PolicyCompiler compiler, ObjectProvider<Dispatcher> dispatcher,
 			MeterRegistry meters) {
 		this.repository = repository;
@@ -67,6 +69,15 @@ class ActivePolicies {
 	}
 
 	/**
+	 * The enabled {@code require_approval} policies, in the order they apply; they take
+	 * no part in placement ({@link #enabled()} leaves them out).
+	 * @return by priority, then name
+	 */
+	List<CompiledPolicy> approvals() {
+		return this.approvals;
+	}
+
+	/**
 	 * Counts a failed evaluation and logs it once per policy version.
 	 * @param policy the policy whose condition failed
 	 * @param ex why
@@ -85,6 +96,7 @@ class ActivePolicies {
 	@Scheduled(fixedDelayString = "${nexus.governance.refresh-interval:1s}")
 	void refresh() {
 		List<CompiledPolicy> before = this.enabled;
+		List<CompiledPolicy> beforeApprovals = this.approvals;
 		List<PlacementPolicy> live;
 		try {
 			live = this.repository.findLive();
@@ -96,6 +108,7 @@ class ActivePolicies {
 		}
 		Map<String, CompiledPolicy> known = new HashMap<>();
 		before.forEach((policy) -> known.put(policy.policy().ref(), policy));
+		beforeApprovals.forEach((policy) -> known.put(policy.policy().ref(), policy));
 		List<CompiledPolicy> now = new ArrayList<>();
 		for (PlacementPolicy policy : live) {
 			if (!policy.definition().enabled()) {
@@ -117,6 +130,8 @@ class ActivePolicies {
 			}
 			now.add(compiled);
 		}
+		this.approvals = now.stream().filter(CompiledPolicy::gatesApproval).toList();
+		now.removeIf(CompiledPolicy::gatesApproval);
 		if (!now.equals(before)) {
 			this.enabled = List.copyOf(now);
 			// a policy removed or relaxed may let waiting tasks go

@@ -73,6 +73,14 @@ record CompiledPolicy(PlacementPolicy policy, PolicyCompiler.Programs programs) 
 		}
 	}
 
+	/**
+	 * Whether it gates tasks on approval rather than placing them.
+	 * @return {@code true} for require_approval
+	 */
+	boolean gatesApproval() {
+		return this.policy.definition().effect() == PlacementPolicy.Effect.REQUIRE_APPROVAL;
+	}
+
 	boolean deny() {
 		return this.policy.definition().effect() == PlacementPolicy.Effect.DENY;
 	}

@@ -3,6 +3,7 @@ package io.nexus.server.governance;
 import java.time.Instant;
 import java.util.Locale;
 
+import io.nexus.server.tasks.ApprovalSpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,7 +38,12 @@ public record PlacementPolicy(String id, long version, Definition definition, St
 		/** The task may not run on any agent. */
 		DENY,
 		/** The task may run only on agents for which {@code require} holds. */
-		REQUIRE;
+		REQUIRE,
+		/**
+		 * The task must be approved by a person before it is queued ({@code approval}
+		 * says by whom); it does not constrain agents.
+		 */
+		REQUIRE_APPROVAL;
 
 		public String wireName() {
 			return name().toLowerCase(Locale.ROOT);
@@ -56,9 +62,26 @@ public record PlacementPolicy(String id, long version, Definition definition, St
 	 * @param effect deny or require
 	 * @param require for {@link Effect#REQUIRE}, the CEL condition over {@code task.*}
 	 * and {@code agent.*} that an agent must satisfy; {@code null} for deny
+	 * @param approval for {@link Effect#REQUIRE_APPROVAL}, who must approve the matching
+	 * tasks; {@code null} otherwise
 	 */
 	public record Definition(String name, String description, boolean enabled, int priority, String match,
-			Effect effect, @Nullable String require) {
+			Effect effect, @Nullable String require, @Nullable ApprovalSpec approval) {
+
+		/**
+		 * A placement rule (deny or require), with no approval.
+		 * @param name a unique name
+		 * @param description what it is for
+		 * @param enabled whether dispatch applies it
+		 * @param priority the order of application
+		 * @param match the CEL condition that selects the tasks
+		 * @param effect deny or require
+		 * @param require the condition an agent must satisfy, for require
+		 */
+		public Definition(String name, String description, boolean enabled, int priority, String match, Effect effect,
+				@Nullable String require) {
+			this(name, description, enabled, priority, match, effect, require, null);
+		}
 
 	}
 

@@ -95,8 +95,15 @@ public class PolicyCompiler {
 			require = compile("require", definition.require(), this.taskAndAgent);
 		}
 		else if (definition.require() != null && !definition.require().isBlank()) {
-			throw new InvalidPolicyException("policy_invalid", "A policy with effect deny takes no require condition",
+			throw new InvalidPolicyException("policy_invalid",
+					"A policy with effect " + definition.effect().wireName() + " takes no require condition",
 					Map.of("field", "require"));
+		}
+		if ((definition.effect() == PlacementPolicy.Effect.REQUIRE_APPROVAL) != (definition.approval() != null)) {
+			throw new InvalidPolicyException("policy_invalid",
+					(definition.approval() == null) ? "A policy with effect require_approval needs an approval"
+							: "Only a policy with effect require_approval takes an approval",
+					Map.of("field", "approval"));
 		}
 		return new Programs(match.program(), require != null ? require.program() : null, match.plain(),
 				require != null ? require.plain() : null);

@@ -17,6 +17,8 @@ public abstract class NexusException extends RuntimeException {
 		BAD_REQUEST,
 		/** The thing named does not exist. */
 		NOT_FOUND,
+		/** The caller may not do this to this thing (a rule of the thing, not a role). */
+		FORBIDDEN,
 		/** The thing exists but its current state forbids the change. */
 		CONFLICT,
 		/** The request is well-formed but makes no sense. */

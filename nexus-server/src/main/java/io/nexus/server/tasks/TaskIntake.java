@@ -47,7 +47,11 @@ class TaskIntake {
 
 	private final Clock clock;
 
-	TaskIntake(TaskRepository tasks, TaskInserts inserts, TaskTransitions transitions, JsonMapper json, Clock clock) {
+	private final ApprovalGate approvals;
+
+	TaskIntake(TaskRepository tasks, TaskInserts inserts, TaskTransitions transitions, JsonMapper json, Clock clock,
+			ApprovalGate approvals) {
+		this.approvals = approvals;
 		this.tasks = tasks;
 		this.inserts = inserts;
 		this.transitions = transitions;
@@ -92,17 +96,30 @@ class TaskIntake {
 		Instant now = this.clock.instant().truncatedTo(ChronoUnit.MICROS);
 		List<Task> created = new ArrayList<>(fresh.size());
 		List<@Nullable String> hashes = new ArrayList<>(fresh.size());
+		List<Task> gated = new ArrayList<>();
+		List<ApprovalGate.Requirement> requirements = new ArrayList<>();
 		for (TaskId id : inDependencyOrder(fresh)) {
 			NewTask request = fresh.get(id);
-			Task task = newTask(id, request, actor, retryOf, external, traceparent, now);
+			ApprovalGate.Requirement requirement = this.approvals.requirementOf(request, actor, retryOf);
+			Task task = newTask(id, request, actor, retryOf, external, traceparent, now, requirement != null);
 			created.add(task);
+			if (requirement != null) {
+				gated.add(task);
+				requirements.add(requirement);
+			}
 			hashes.add((request.idempotencyKey() != null) ? hash(request) : null);
 			outcomes.put(positions.get(id), new CreatedTask(task, true));
 		}
 		this.inserts.insertAll(created, hashes);
+		if (!gated.isEmpty()) {
+			this.approvals.recordAll(gated, requirements);
+		}
 		for (Task task : created) {
-			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf
-					: (task.status() == TaskStatus.QUEUED) ? "created" : "created; waiting for dependencies");
+			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf : switch (task.status()) {
+				case QUEUED -> "created";
+				case AWAITING_APPROVAL -> "created; approval_requested";
+				default -> "created; waiting for dependencies";
+			});
 		}
 		List<CreatedTask> ordered = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {
@@ -204,16 +221,17 @@ class TaskIntake {
 	}
 
 	private static Task newTask(TaskId id, NewTask request, String actor, @Nullable TaskId retryOf,
-			Map<TaskId, TaskStatus> external, @Nullable String traceparent, Instant now) {
+			Map<TaskId, TaskStatus> external, @Nullable String traceparent, Instant now, boolean gated) {
 		boolean ready = request.dependencies()
 			.stream()
 			.allMatch((dependency) -> external.get(dependency) == TaskStatus.COMPLETED);
-		TaskStatus status = ready ? TaskStatus.QUEUED : TaskStatus.PENDING;
+		TaskStatus status = !ready ? TaskStatus.PENDING : gated ? TaskStatus.AWAITING_APPROVAL : TaskStatus.QUEUED;
+		boolean queued = status == TaskStatus.QUEUED;
 		return new Task(id, request.title(), request.description(), request.priority(), request.category(), status,
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
-				ready ? now : null, null, null, null, null, null, null, null, null, traceparent, request.fairnessKey(),
+				queued ? now : null, null, null, null, null, null, null, null, null, traceparent, request.fairnessKey(),
 				0, List.of(), request.agentSelector());
 	}
 

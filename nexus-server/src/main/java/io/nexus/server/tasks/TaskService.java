@@ -237,6 +237,8 @@ public class TaskService {
 			}
 			case PENDING -> throw new ConflictException("task_not_ready",
 					"Task '" + id + "' is waiting for its dependencies", Map.of("task_id", id.value()));
+			case AWAITING_APPROVAL -> throw new ConflictException("task_not_ready",
+					"Task '" + id + "' is awaiting approval", Map.of("task_id", id.value()));
 			case ASSIGNED,
 					IN_PROGRESS ->
 				throw new ConflictException("task_already_assigned", "Task '" + id + "' is already held by agent '"

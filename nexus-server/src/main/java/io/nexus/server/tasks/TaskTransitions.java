@@ -48,8 +48,11 @@ class TaskTransitions {
 
 	private final Clock clock;
 
+	private final ApprovalGate approvals;
+
 	TaskTransitions(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history,
-			ApplicationEventPublisher events, Clock clock) {
+			ApplicationEventPublisher events, Clock clock, ApprovalGate approvals) {
+		this.approvals = approvals;
 		this.tasks = tasks;
 		this.leases = leases;
 		this.history = history;
@@ -76,6 +79,17 @@ class TaskTransitions {
 	void toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {
 		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.QUEUED, reason, null, task.leaseEpoch(), 0,
 				null, null, notBefore, null, now()), actor, task.assignedAgent());
+	}
+
+	/**
+	 * Holds a task whose dependencies completed until a person approves it.
+	 * @param task the task, pending
+	 * @param actor who releases it from its dependencies
+	 * @param reason the status reason
+	 */
+	void toAwaitingApproval(Task task, String actor, String reason) {
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.AWAITING_APPROVAL, reason, null,
+				task.leaseEpoch(), 0, null, null, null, null, now()), actor, null);
 	}
 
 	/**
@@ -204,7 +218,12 @@ class TaskTransitions {
 				if (done.getValue() == TaskStatus.COMPLETED) {
 					if (dependent.status() == TaskStatus.PENDING
 							&& this.tasks.unfinishedDependencies(dependentId) == 0) {
-						toQueued(dependent, SYSTEM, "dependencies_completed");
+						if (this.approvals.openIfRequired(dependent)) {
+							toAwaitingApproval(dependent, SYSTEM, "dependencies_completed; approval_requested");
+						}
+						else {
+							toQueued(dependent, SYSTEM, "dependencies_completed");
+						}
 					}
 				}
 				else {

@@ -50,7 +50,7 @@ final class PolicyFixture {
 		for (int i = 0; i < definitions.size(); i++) {
 			policies.add(new PlacementPolicy("pol_" + i, 1, definitions.get(i), "admin", NOW, "admin", NOW));
 		}
-		PlacementPolicyRepository repository = new PlacementPolicyRepository(null) {
+		PlacementPolicyRepository repository = new PlacementPolicyRepository(null, null) {
 			@Override
 			public List<PlacementPolicy> findLive() {
 				return policies;

@@ -39,8 +39,12 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/policies", "/api/limits",
 			"/api/fair-share/");
 
-	/** Writes that change nothing, open to every role. */
-	private static final Set<String> READER_WRITES = Set.of("POST /api/policies/dry-run");
+	/**
+	 * Writes open to every role: a dry run changes nothing; an approval decision is
+	 * checked against the task's own approvers.
+	 */
+	private static final Set<String> READER_WRITES = Set.of("POST /api/policies/dry-run",
+			"POST /api/tasks/{id}/approve", "POST /api/tasks/{id}/reject");
 
 	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
 	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}",

@@ -27,7 +27,7 @@ class TaskTransitionsTests {
 	private final List<Object> published = new ArrayList<>();
 
 	private final TaskTransitions transitions = new TaskTransitions(null, null, null, this.published::add,
-			Clock.fixed(NOW, ZoneOffset.UTC));
+			Clock.fixed(NOW, ZoneOffset.UTC), null);
 
 	@Test
 	void anEmptyRoundWritesNothing() {

@@ -13,6 +13,9 @@ import io.nexus.server.governance.PlacementPolicy;
 import io.nexus.server.governance.PolicyVersion;
 import io.nexus.server.shared.SqlTimes;
 
+import io.nexus.server.tasks.ApprovalSpec;
+import tools.jackson.databind.json.JsonMapper;
+
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -26,16 +29,19 @@ public class PlacementPolicyRepository {
 
 	private final JdbcClient jdbc;
 
-	public PlacementPolicyRepository(JdbcClient jdbc) {
+	private final JsonMapper json;
+
+	public PlacementPolicyRepository(JdbcClient jdbc, JsonMapper json) {
 		this.jdbc = jdbc;
+		this.json = json;
 	}
 
 	public void insert(PlacementPolicy policy) {
 		PlacementPolicy.Definition definition = policy.definition();
 		this.jdbc.sql("""
 				INSERT INTO placement_policies (id, name, description, enabled, priority, match_expr, effect,
-				    require_expr, version, created_by, created_at, updated_by, updated_at)
-				VALUES (:id, :name, :description, :enabled, :priority, :match, :effect, :require, :version,
+				    require_expr, approval, version, created_by, created_at, updated_by, updated_at)
+				VALUES (:id, :name, :description, :enabled, :priority, :match, :effect, :require, :approval, :version,
 				    :createdBy, :createdAt, :updatedBy, :updatedAt)
 				""")
 			.param("id", policy.id())
@@ -58,7 +64,7 @@ public class PlacementPolicyRepository {
 		return this.jdbc.sql("""
 				UPDATE placement_policies SET name = :name, description = :description, enabled = :enabled,
 				    priority = :priority, match_expr = :match, effect = :effect, require_expr = :require,
-				    version = :version, updated_by = :updatedBy, updated_at = :updatedAt
+				    approval = :approval, version = :version, updated_by = :updatedBy, updated_at = :updatedAt
 				WHERE id = :id AND version = :previous AND deleted_at IS NULL
 				""")
 			.param("id", policy.id())
@@ -96,9 +102,9 @@ public class PlacementPolicyRepository {
 		PlacementPolicy.Definition definition = version.definition();
 		this.jdbc.sql("""
 				INSERT INTO placement_policy_versions (policy_id, version, change, name, description, enabled,
-				    priority, match_expr, effect, require_expr, changed_by, changed_at)
+				    priority, match_expr, effect, require_expr, approval, changed_by, changed_at)
 				VALUES (:id, :version, :change, :name, :description, :enabled, :priority, :match, :effect,
-				    :require, :changedBy, :changedAt)
+				    :require, :approval, :changedBy, :changedAt)
 				""")
 			.param("id", version.policyId())
 			.param("version", version.version())
@@ -148,18 +154,20 @@ public class PlacementPolicyRepository {
 				SqlTimes.requiredFromDb(rs, "updated_at"));
 	}
 
-	private static PlacementPolicy.Definition definition(ResultSet rs) throws SQLException {
+	private PlacementPolicy.Definition definition(ResultSet rs) throws SQLException {
+		String approval = rs.getString("approval");
 		return new PlacementPolicy.Definition(rs.getString("name"), rs.getString("description"),
 				rs.getBoolean("enabled"), rs.getInt("priority"), rs.getString("match_expr"),
 				PlacementPolicy.Effect.valueOf(rs.getString("effect").toUpperCase(Locale.ROOT)),
-				rs.getString("require_expr"));
+				rs.getString("require_expr"),
+				(approval != null) ? this.json.readValue(approval, ApprovalSpec.class) : null);
 	}
 
 	/**
 	 * The named parameters of a policy's definition, the same in every table that keeps
 	 * one.
 	 */
-	private static Map<String, Object> definitionParams(PlacementPolicy.Definition definition) {
+	private Map<String, Object> definitionParams(PlacementPolicy.Definition definition) {
 		Map<String, Object> params = new HashMap<>();
 		params.put("name", definition.name());
 		params.put("description", definition.description());
@@ -169,6 +177,9 @@ public class PlacementPolicyRepository {
 		params.put("effect", definition.effect().wireName());
 		// null for a deny policy
 		params.put("require", definition.require());
+		// null unless the policy requires approval
+		params.put("approval",
+				(definition.approval() != null) ? this.json.writeValueAsString(definition.approval()) : null);
 		return params;
 	}
 

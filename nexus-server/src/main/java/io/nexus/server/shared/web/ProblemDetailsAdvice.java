@@ -54,6 +54,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 		HttpStatus status = switch (ex.kind()) {
 			case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
 			case NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case FORBIDDEN -> HttpStatus.FORBIDDEN;
 			case CONFLICT -> HttpStatus.CONFLICT;
 			case UNPROCESSABLE -> HttpStatus.UNPROCESSABLE_CONTENT;
 			case UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;

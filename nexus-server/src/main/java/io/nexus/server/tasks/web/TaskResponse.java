@@ -88,6 +88,7 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {
 		return switch (task.status()) {
 			case PENDING -> "waiting for dependencies to complete";
+			case AWAITING_APPROVAL -> "awaiting approval (GET /api/tasks/" + task.id() + "/approval)";
 			case QUEUED -> (presence != null) ? presence.whyWaiting(task) : null;
 			case ASSIGNED -> (task.reservedFor() != null) ? "reserved until agent " + task.reservedFor() + " connects"
 					: "waiting for agent " + task.assignedAgent() + " to accept";
