@@ -10,6 +10,7 @@ import select
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -44,10 +45,12 @@ def launcher(sdk: str, workdir: Path) -> Launcher:
         classpath = os.pathsep.join([*map(str, classes), JAVA_CLASSPATH_FILE.read_text().strip()])
         return Launcher(["java", "-cp", classpath, "io.nexus.sdk.conformance.ConformanceAgent"], {})
     if sdk == "python":
-        python = shutil.which("python3") or "python3"
-        check = subprocess.run([python, "-c", "import websockets"], capture_output=True)
-        if check.returncode != 0:
-            return Launcher([], {}, "python3 has no websockets: apt-get install python3-websockets")
+        # this interpreter, or Debian's, which sees Debian's python3-websockets
+        candidates = [sys.executable, "/usr/bin/python3"]
+        usable = [p for p in candidates if subprocess.run([p, "-c", "import websockets"], capture_output=True).returncode == 0]
+        if not usable:
+            return Launcher([], {}, "no python3 with websockets: apt-get install python3-websockets")
+        python = usable[0]
         path = os.pathsep.join(filter(None, [str(PYTHON_SDK), os.environ.get("PYTHONPATH")]))
         return Launcher([python, str(AGENTS / "python_agent.py")], {"PYTHONPATH": path})
     if sdk == "typescript":

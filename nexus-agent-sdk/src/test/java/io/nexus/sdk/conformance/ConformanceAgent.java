@@ -16,13 +16,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The Java SDK's agent for the conformance suite of every SDK ({@code sdk/conformance}): what
- * it does with a task is chosen by the task's payload, the same in every SDK's conformance
- * agent (see {@code sdk/conformance/README.md}), and it reports what its handler saw as JSON
- * lines on standard output. Run it with {@code java -cp <sdk classes, test classes and
+ * The Java SDK's agent for the conformance suite of every SDK ({@code sdk/conformance}):
+ * what it does with a task is chosen by the task's payload, the same in every SDK's
+ * conformance agent (see {@code sdk/conformance/README.md}), and it reports what its
+ * handler saw as JSON lines on standard output. Run it with
+ * {@code java -cp <sdk classes, test classes and
  * dependencies> io.nexus.sdk.conformance.ConformanceAgent}; configured by environment
- * variables: {@code NEXUS_WS} (comma-separated URIs), {@code AGENT_ID}, {@code AGENT_TOKEN}
- * or {@code AGENT_ENROLLMENT_KEY}, {@code AGENT_CAPABILITY}, {@code MAX_CONCURRENCY}.
+ * variables: {@code NEXUS_WS} (comma-separated URIs), {@code AGENT_ID},
+ * {@code AGENT_TOKEN} or {@code AGENT_ENROLLMENT_KEY}, {@code AGENT_CAPABILITY},
+ * {@code MAX_CONCURRENCY}.
  */
 public final class ConformanceAgent {
 
