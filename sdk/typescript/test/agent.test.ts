@@ -236,6 +236,32 @@ test("refused credentials stop the agent", async () => {
   assert.equal(agent.stopped, true);
 });
 
+test("a handshake refused with HTTP 401 stops the agent", async () => {
+  const refusing = await FakeNexus.start(401);
+  try {
+    const agent = anAgent(async () => ({}), { serverUri: refusing.uri });
+    agent.start();
+    await assert.rejects(agent.waitRegistered(5000), /HTTP 401/);
+    assert.equal(agent.stopped, true);
+  } finally {
+    await refusing.stop();
+  }
+});
+
+test("fails over to the next server when one is down", async () => {
+  await fresh();
+  const down = await FakeNexus.start();
+  const downUri = down.uri;
+  await down.stop();
+  const agent = anAgent(async () => ({}), { serverUri: [downUri, nexus.uri] });
+  agent.start();
+  const connection = await nexus.connection(0);
+  await connection.next("agent_register");
+  connection.register();
+  assert.equal(await agent.waitRegistered(5000), true);
+  agent.kill();
+});
+
 test("an enrolled agent uses the token Nexus issued from then on", async () => {
   await fresh();
   const agent = anAgent(async () => ({}), { token: undefined, enrollmentKey: "nxe_key" });

@@ -132,8 +132,13 @@ export class FakeNexus {
     });
   }
 
-  static async start(): Promise<FakeNexus> {
-    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  /** @param refuseWith an HTTP status that refuses every handshake, as a gateway that checks tokens would */
+  static async start(refuseWith?: number): Promise<FakeNexus> {
+    const server = new WebSocketServer({
+      host: "127.0.0.1",
+      port: 0,
+      ...(refuseWith === undefined ? {} : { verifyClient: (_info, answer) => answer(false, refuseWith) }),
+    });
     await new Promise<void>((resolve) => server.once("listening", resolve));
     return new FakeNexus(server);
   }
