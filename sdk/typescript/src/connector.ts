@@ -5,7 +5,8 @@
 
 import WebSocket from "ws";
 
-import { Backoff, ServerRotation } from "./backoff.js";
+import { ServerRotation } from "./backoff.js";
+import { RECONNECT_AT_ONCE, refusal } from "./close-codes.js";
 import {
   decode,
   PROTOCOL_VERSION,
@@ -16,36 +17,15 @@ import {
   type Registered,
 } from "./frames.js";
 import type { Logger } from "./log.js";
+import { Pause } from "./pause.js";
 import type { TaskRunner } from "./runner.js";
 import type { FrameSender } from "./sender.js";
+import type { ConnectionSettings } from "./settings.js";
 import { ResourceUsage } from "./usage.js";
 
 const DEFAULT_HEARTBEAT_SECONDS = 30;
-const UNAUTHORIZED = 4401;
-/** Close codes after which the agent stops for good. */
-const FOR_GOOD = new Map([
-  [4401, "refused credentials"],
-  [4403, "agent deleted or token revoked"],
-  [4409, "replaced by a new connection"],
-]);
-/** The node is shutting down or not live: reconnect at once, to another node. */
-export const RECONNECT_AT_ONCE = 4503;
 /** Larger than anything Nexus sends (its own frame limit is 512 KiB). */
 const MAX_FRAME_SIZE = 8 * 1024 * 1024;
-
-/** Who the agent is and how it connects. */
-export interface ConnectionSettings {
-  serverUris: readonly string[];
-  agentId: string;
-  token: string | undefined;
-  enrollmentKey: string | undefined;
-  name: string;
-  capabilities: string[];
-  maxConcurrency: number;
-  backoff: Backoff;
-  connectTimeoutMs: number;
-  registrationTimeoutMs: number;
-}
 
 /** How a connection attempt ended. */
 interface Closed {
@@ -66,7 +46,7 @@ export class Connector {
   private readonly registrationWaiters = new Set<() => void>();
   private stopping = false;
   private holdUntil = 0;
-  private wake: (() => void) | undefined;
+  private readonly pause = new Pause();
 
   constructor(
     private readonly settings: ConnectionSettings,
@@ -109,7 +89,7 @@ export class Connector {
   /** Closes the connection politely; no reconnection follows. */
   async shutdown(code: number, reason: string, timeoutMs: number): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.pause.reschedule(0);
     const socket = this.socket;
     if (socket === undefined || socket.readyState === WebSocket.CLOSED) {
       return;
@@ -128,7 +108,7 @@ export class Connector {
   abort(): void {
     this.stopping = true;
     this.socket?.terminate();
-    this.wake?.();
+    this.pause.reschedule(0);
   }
 
   /** Drops the connection as a network failure would; reconnects no sooner than `reconnectAfterMs`. */
@@ -137,7 +117,7 @@ export class Connector {
     if (this.socket !== undefined) {
       this.socket.terminate();
     } else {
-      this.wake?.(); // away already: reconsider when to reconnect
+      this.pause.reschedule(reconnectAfterMs); // away already: reconnect no sooner than that
     }
   }
 
@@ -171,27 +151,8 @@ export class Connector {
       failures += 1;
       delay = Math.max(delay, this.holdUntil - Date.now());
       this.log.info(`Reconnecting to Nexus in ${Math.round(delay)} ms`);
-      await this.sleep(delay);
+      await this.pause.wait(delay);
     }
-  }
-
-  /** Waits, or less when {@link drop} or {@link abort} wake it. */
-  private async sleep(ms: number): Promise<void> {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done(): void {
-        clearTimeout(timer);
-        self.wake = undefined;
-        resolve();
-      }
-      this.wake = () => {
-        // woken by drop(): wait out the new hold, if any
-        clearTimeout(timer);
-        const rest = this.stopping ? 0 : Math.max(0, this.holdUntil - Date.now());
-        setTimeout(done, rest);
-      };
-    });
   }
 
   /** One connection, from the handshake until it ends; says how it ended. */
@@ -290,12 +251,9 @@ export class Connector {
     if (this.stopping) {
       return { registered, code, reason: text };
     }
-    if (refused !== undefined) {
-      return { registered, code, reason: text, refused };
-    }
-    if (FOR_GOOD.has(code)) {
-      const what = code === UNAUTHORIZED ? "refused the agent's credentials" : "closed the connection for good";
-      return { registered, code, reason: text, refused: `Nexus ${what} (${code}): ${text}` };
+    const forGood = refused ?? refusal(code, text);
+    if (forGood !== undefined) {
+      return { registered, code, reason: text, refused: forGood };
     }
     const line = `Connection to Nexus closed (${code} ${text})`;
     if (code >= 4000) {

@@ -14,6 +14,7 @@ import type {
 } from "./frames.js";
 import type { Logger } from "./log.js";
 import type { FrameSender } from "./sender.js";
+import { Slots } from "./slots.js";
 import { NonRetryableTaskError, TaskContext } from "./task.js";
 
 /** `async (task) => result`: the result is any value `JSON.stringify` can write. */
@@ -39,30 +40,6 @@ interface Outstanding {
 
 function isResult(sent: Outstanding): boolean {
   return sent.frame.type !== "task_accept";
-}
-
-/** A counting semaphore for handler slots. */
-class Slots {
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private free: number) {}
-
-  async take(): Promise<void> {
-    if (this.free > 0) {
-      this.free -= 1;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  give(): void {
-    const next = this.waiting.shift();
-    if (next !== undefined) {
-      next();
-    } else {
-      this.free += 1;
-    }
-  }
 }
 
 /**
