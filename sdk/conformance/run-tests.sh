@@ -19,8 +19,8 @@ if [ -z "$python" ]; then
 fi
 
 # the Java SDK's conformance agent lives in its test tree; its dependencies' classpath goes to
-# nexus-agent-sdk/target/classpath.txt
-(cd "$root" && ./mvnw -B -q -o -pl nexus-agent-sdk -am test-compile dependency:build-classpath \
+# nexus-agent-sdk/target/classpath.txt (not offline: a fresh machine may lack the dependency plugin)
+(cd "$root" && ./mvnw -B -q -pl nexus-agent-sdk -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/classpath.txt -Djacoco.skip=true -Dspring-javaformat.skip=true)
 
 cd "$here"
