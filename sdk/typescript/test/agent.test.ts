@@ -306,6 +306,39 @@ test("close() drains: says so, refuses new work, waits for the ack, then closes 
   assert.equal(agent.stopped, true);
 });
 
+test("messages go to and come from other agents", async () => {
+  await fresh();
+  const agent = anAgent(async () => ({}));
+  const received: unknown[] = [];
+  agent.onMessage((message) => {
+    received.push(message);
+  });
+  agent.onMessage(() => {
+    throw new Error("a broken listener does not stop the others");
+  });
+  assert.equal(agent.sendMessage({ text: "early" }, { agent: "b" }), false);
+  agent.start();
+  const connection = await nexus.connection(0);
+  connection.register();
+  await agent.waitRegistered(5000);
+  assert.equal(agent.sendMessage({ text: "hi" }, { agent: "b" }), true);
+  const sent = await connection.next("message");
+  assert.deepEqual([sent.to_agent, sent.body, "to_capability" in sent], ["b", { text: "hi" }, false]);
+  agent.sendMessage([1, 2], { capability: "gpu" });
+  assert.equal((await connection.next("message")).to_capability, "gpu");
+  connection.send({ type: "message", id: null, to_agent: "ts-agent", to_capability: null, from_agent: "b", body: { n: 1 } });
+  await eventually(() => received.length === 1, "the message to reach the listener");
+  assert.deepEqual(received[0], {
+    type: "message",
+    id: null,
+    to_agent: "ts-agent",
+    to_capability: null,
+    from_agent: "b",
+    body: { n: 1 },
+  });
+  agent.kill();
+});
+
 test("options are checked", () => {
   const base = { serverUri: "ws://localhost:4100/ws", agentId: "a", token: "nxa_x", handler: async () => null };
   assert.throws(() => new NexusAgent({ ...base, serverUri: "http://localhost" }), TypeError);
