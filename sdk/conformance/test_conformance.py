@@ -148,6 +148,27 @@ def test_a_result_under_a_stale_epoch_is_refused_and_the_task_runs_again(
     assert [(e["lease_epoch"], e["agent_id"]) for e in completions] == [(2, agent.name)]
 
 
+def a_task_left_waiting(api: NexusApi, capability: str) -> str:
+    """Creates tasks until one waits because the agent drains. One created right after the
+    signal may still reach the agent, before the agent has announced its drain (the JVM, for
+    one, starts its shutdown hooks a moment after the signal); it then completes, or is handed
+    back, and the next one must wait."""
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        task_id = api.create_task(capability, payload={"action": "echo"})
+        try:
+            eventually(
+                task_of(api, task_id),
+                lambda t: "take no new work" in (t.get("waiting_reason") or ""),
+                "the new task to wait while the agent drains",
+                timeout=5,
+            )
+            return task_id
+        except AssertionError:
+            continue
+    raise AssertionError(f"No new task waited for the draining agent within {TIMEOUT} s")
+
+
 def test_sigterm_drains(
     sdk: str, api: NexusApi, capability: str, start_agent: AgentStarter, release: Path
 ) -> None:
@@ -157,12 +178,7 @@ def test_sigterm_drains(
     agent.expect("started", task_id=running)
     eventually(task_of(api, running), has_status("in_progress"), "in_progress")
     agent.signal(signal.SIGTERM)
-    waiting = api.create_task(capability, payload={"action": "echo"})
-    eventually(
-        task_of(api, waiting),
-        lambda t: "take no new work" in (t.get("waiting_reason") or ""),
-        "the new task to wait while the agent drains",
-    )
+    waiting = a_task_left_waiting(api, capability)
     assert agent.running, "the agent waits for its running task"
     release.touch()
     code = agent.wait(30)
