@@ -122,7 +122,8 @@ class LeaseReaper {
 				continue;
 			}
 			for (Task task : this.leases.heldBy(agentId)) {
-				if (task.reservedFor() == null) {
+				// a task waiting for a person keeps its lease while its agent is away
+				if (task.reservedFor() == null && task.status() != TaskStatus.INPUT_REQUIRED) {
 					Lease lease = task.lease();
 					this.leases.revoke(lease, "agent lost: disconnected for more than "
 							+ this.properties.reconnectGrace().toSeconds() + "s");
