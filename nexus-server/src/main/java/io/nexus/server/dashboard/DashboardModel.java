@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.governance.FleetStops;
 import io.nexus.server.security.Role;
 import jakarta.servlet.http.Cookie;
@@ -39,7 +40,10 @@ class DashboardModel {
 
 	private final FleetStops fleetStops;
 
-	DashboardModel(UserPreferences preferences, FleetStops fleetStops) {
+	private final TaskInputs inputs;
+
+	DashboardModel(UserPreferences preferences, FleetStops fleetStops, TaskInputs inputs) {
+		this.inputs = inputs;
 		this.preferences = preferences;
 		this.fleetStops = fleetStops;
 	}
@@ -61,6 +65,8 @@ class DashboardModel {
 		model.addAttribute("canOperate", canOperate(authentication));
 		// every page shows the emergency stops in force (at most a second old)
 		model.addAttribute("fleetStops", (user != null) ? this.fleetStops.active() : List.of());
+		// the badge of questions waiting for a person, in the navigation
+		model.addAttribute("inputWaiting", (user != null) ? this.inputs.countWaiting() : 0L);
 		model.addAttribute("isAdmin", "admin".equals(role(authentication)));
 		model.addAttribute("path", request.getRequestURI());
 		String query = request.getQueryString();

@@ -13,6 +13,7 @@ import io.nexus.server.tasks.TaskLeases;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
@@ -37,9 +38,14 @@ public class InputDelivery {
 
 	private final TaskLeases leases;
 
-	private final ClusterEvents cluster;
+	private final ObjectProvider<ClusterEvents> cluster;
 
-	InputDelivery(AgentConnections connections, TaskInputs inputs, TaskLeases leases, ClusterEvents cluster) {
+	/**
+	 * The cluster events come from a provider: they wake the dispatcher, whose deliveries
+	 * come here.
+	 */
+	InputDelivery(AgentConnections connections, TaskInputs inputs, TaskLeases leases,
+			ObjectProvider<ClusterEvents> cluster) {
 		this.connections = connections;
 		this.inputs = inputs;
 		this.leases = leases;
@@ -53,9 +59,10 @@ public class InputDelivery {
 		if (agent != null) {
 			send(agent, event.question(), event.leaseEpoch());
 		}
-		else if (this.cluster.enabled()) {
-			this.cluster.publish(ClusterEvent.INPUT_ANSWERED,
-					Map.of("agent_id", agentId.value(), "task_id", event.question().taskId().value()));
+		else if (this.cluster.getObject().enabled()) {
+			this.cluster.getObject()
+				.publish(ClusterEvent.INPUT_ANSWERED,
+						Map.of("agent_id", agentId.value(), "task_id", event.question().taskId().value()));
 		}
 	}
 

@@ -123,7 +123,7 @@ public class TaskInputs {
 					"Task '" + task.id() + "' is " + task.status().wireName()
 							+ (task.status() == TaskStatus.INPUT_REQUIRED ? " with another question open"
 									: "; accept it before asking for input"),
-					Map.of("task_id", task.id().value(), "status", task.status().wireName()));
+					Map.of("task_id", task.id().value(), "current_status", task.status().wireName()));
 		}
 		Instant now = this.clock.instant();
 		long remaining = (task.deadlineAt() != null) ? Math.max(0, Duration.between(now, task.deadlineAt()).toMillis())
@@ -160,12 +160,13 @@ public class TaskInputs {
 		if (question == null || task.assignedAgent() == null) {
 			throw new ConflictException("task_not_waiting_for_input",
 					"Task '" + taskId + "' is " + task.status().wireName() + ", not waiting for input",
-					Map.of("task_id", taskId.value(), "status", task.status().wireName()));
+					Map.of("task_id", taskId.value(), "current_status", task.status().wireName()));
 		}
 		if (requestId != null && !requestId.equals(question.requestId())) {
 			throw new ConflictException("request_id_mismatch",
-					"The open question of task '" + taskId + "' is '" + question.requestId() + "'", Map.of("task_id",
-							taskId.value(), "status", task.status().wireName(), "request_id", question.requestId()));
+					"The open question of task '" + taskId + "' is '" + question.requestId() + "'",
+					Map.of("task_id", taskId.value(), "current_status", task.status().wireName(), "request_id",
+							question.requestId()));
 		}
 		if (question.schemaJson() != null) {
 			AnswerSchema.Violation violation = AnswerSchema.violation(this.json.readTree(question.schemaJson()),
@@ -208,6 +209,15 @@ public class TaskInputs {
 	@Transactional(readOnly = true)
 	public List<InputQuestion> waiting(int limit) {
 		return this.questions.open(limit);
+	}
+
+	/**
+	 * How many questions wait for a person.
+	 * @return the count
+	 */
+	@Transactional(readOnly = true)
+	public long countWaiting() {
+		return this.questions.countOpen();
 	}
 
 	/**

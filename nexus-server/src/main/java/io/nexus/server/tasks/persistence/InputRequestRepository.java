@@ -144,6 +144,12 @@ public class InputRequestRepository {
 			.list();
 	}
 
+	public long countOpen() {
+		return this.jdbc.sql("SELECT COUNT(*) FROM task_input_requests WHERE state = 'open'")
+			.query(Long.class)
+			.single();
+	}
+
 	private static InputQuestion row(ResultSet rs, int rowNum) throws SQLException {
 		return new InputQuestion(new TaskId(rs.getString("task_id")), rs.getString("request_id"),
 				rs.getLong("lease_epoch"), new AgentId(rs.getString("agent_id")), rs.getString("prompt"),
