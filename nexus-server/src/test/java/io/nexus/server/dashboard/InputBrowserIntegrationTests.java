@@ -22,11 +22,16 @@ class InputBrowserIntegrationTests extends BrowserIntegrationTest {
 	@Test
 	void anOperatorAnswersAQuestionFromTheTaskPage() {
 		Response registered = this.api.post("/api/agents",
-				"{\"name\":\"Input drill\",\"capabilities\":[\"ib\"],\"max_concurrency\":1}");
+				"{\"name\":\"Input drill\",\"capabilities\":[\"ib\"],\"max_concurrency\":100}");
 		assertThat(registered.status()).as(registered.body()).isEqualTo(201);
 		try (RawAgent socket = RawAgent.register(this.port, registered.field("id"), registered.field("token"))) {
-			String task = this.api.post("/api/tasks", "{\"title\":\"Ship it\",\"category\":\"ib\"}").field("id");
-			JsonNode assigned = socket.next("task_assigned");
+			String task = this.api
+				.post("/api/tasks", "{\"title\":\"Ship it\",\"category\":\"ib\",\"required_capabilities\":[\"ib\"]}")
+				.field("id");
+			// the server may hold other tests' tasks that any agent can take: wait for
+			// this one
+			JsonNode assigned = socket.next((frame) -> "task_assigned".equals(frame.path("type").asString())
+					&& task.equals(frame.path("task_id").asString()), "task_assigned for " + task);
 			long epoch = assigned.get("lease_epoch").asLong();
 			socket.send("{\"type\":\"task_accept\",\"task_id\":\"" + task + "\",\"lease_epoch\":" + epoch + "}");
 			socket.send("{\"type\":\"input_request\",\"id\":\"ask\",\"task_id\":\"" + task + "\",\"lease_epoch\":"
