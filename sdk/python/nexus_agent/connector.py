@@ -20,6 +20,7 @@ from .frames import (
     ErrorFrame,
     Frame,
     Heartbeat,
+    InputResponse,
     Ping,
     Registered,
     StatusUpdate,
@@ -293,6 +294,8 @@ class Connector:
             self._runner.on_assigned(frame)
         elif isinstance(frame, TaskCancel):
             self._runner.on_cancel(frame)
+        elif isinstance(frame, InputResponse):
+            self._runner.on_input_response(frame)
         elif isinstance(frame, Ack):
             self._runner.on_ack(frame)
         elif isinstance(frame, Ping):

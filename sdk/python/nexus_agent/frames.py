@@ -103,6 +103,21 @@ class TaskFail:
 
 
 @dataclass(frozen=True)
+class InputRequest:
+    """Asks a person for input on a running task (docs/protocol.md): the task waits in
+    ``input_required`` with its timeout clock paused until the answer comes."""
+
+    TYPE: ClassVar[str] = "input_request"
+    task_id: str
+    lease_epoch: int
+    request_id: str
+    prompt: str
+    schema: Any = None
+    timeout_seconds: int | None = None
+    id: str | None = None
+
+
+@dataclass(frozen=True)
 class StatusUpdate:
     """The agent's operational status; ``draining`` stops new work for this connection."""
 
@@ -167,6 +182,18 @@ class TaskCancel:
 
 
 @dataclass(frozen=True)
+class InputResponse:
+    """A person's answer to an ``input_request``; the task runs again under ``lease_epoch``
+    (after a re-dispatch, the new lease, right after ``task_assigned``)."""
+
+    TYPE: ClassVar[str] = "input_response"
+    task_id: str
+    lease_epoch: int
+    request_id: str
+    answer: Any = None
+
+
+@dataclass(frozen=True)
 class Ack:
     """Nexus applied and stored the frame with this id."""
 
@@ -208,9 +235,11 @@ Frame = Union[
     TaskFail,
     StatusUpdate,
     AgentMessage,
+    InputRequest,
     Registered,
     TaskAssigned,
     TaskCancel,
+    InputResponse,
     Ack,
     ErrorFrame,
     Ping,
@@ -227,9 +256,11 @@ FRAME_TYPES: dict[str, type] = {
         TaskFail,
         StatusUpdate,
         AgentMessage,
+        InputRequest,
         Registered,
         TaskAssigned,
         TaskCancel,
+        InputResponse,
         Ack,
         ErrorFrame,
         Ping,

@@ -13,6 +13,8 @@ from .backoff import Backoff
 from .frames import (
     Ack,
     ErrorFrame,
+    InputRequest,
+    InputResponse,
     StatusUpdate,
     TaskAccept,
     TaskAssigned,
@@ -36,6 +38,7 @@ MAX_ERROR_LENGTH = 4000
 _FINAL_REFUSALS = ("stale_lease", "unknown_task")
 
 Report = Union[TaskAccept, TaskComplete, TaskFail]
+Sent = Union[TaskAccept, TaskComplete, TaskFail, InputRequest]
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,12 @@ class _Outstanding:
 
     task_id: str
     lease_epoch: int
-    frame: Report
+    frame: Sent
     retries: int = 0
 
     @property
     def is_result(self) -> bool:
-        return not isinstance(self.frame, TaskAccept)
+        return not isinstance(self.frame, (TaskAccept, InputRequest))
 
 
 class TaskRunner:
@@ -85,7 +88,7 @@ class TaskRunner:
             return
         if held is not None:
             self._drop(held, f"superseded by lease {assignment.lease_epoch}")
-        task = TaskContext(assignment, self._progress)
+        task = TaskContext(assignment, self._progress, self._ask)
         self._tasks[task.task_id] = task
         self._accept(task)
         task.started(asyncio.get_running_loop().create_task(self._execute(task), name=f"nexus-{task.task_id}"))
@@ -95,6 +98,15 @@ class TaskRunner:
         task = self._tasks.get(cancel.task_id)
         if task is not None and cancel.lease_epoch >= task.lease_epoch:
             self._drop(task, f"cancelled by Nexus: {cancel.reason}")
+
+    def on_input_response(self, response: InputResponse) -> None:
+        """A person's answer: completes the handler's ``ask_human``, or is kept for the
+        attempt's first question if none waits (after a re-dispatch)."""
+        task = self._tasks.get(response.task_id)
+        if task is None or task.lease_epoch != response.lease_epoch or task.finished:
+            logger.debug("Ignoring an answer for task %s under lease %s", response.task_id, response.lease_epoch)
+            return
+        task.answered(response.request_id, response.answer)
 
     def on_ack(self, ack: Ack) -> None:
         """Forgets a task once its result is acknowledged."""
@@ -116,6 +128,14 @@ class TaskRunner:
         refused = self._outstanding.pop(error.id, None) if error.id is not None else None
         if refused is None:
             return False
+        if isinstance(refused.frame, InputRequest) and not error.may_retry and error.code not in _FINAL_REFUSALS:
+            # a question Nexus would not take: the handler hears why, the task goes on
+            asking = self._tasks.get(refused.task_id)
+            if asking is not None:
+                asking.refused(
+                    refused.frame.request_id, ValueError(f"Nexus refused the question: {error.code}: {error.message}")
+                )
+            return True
         if error.may_retry:
             self._retry_later(error.id or "", refused, error)
             return True
@@ -138,6 +158,12 @@ class TaskRunner:
         for sent in self._outstanding.values():
             if sent.is_result:
                 self._sender.send(sent.frame)
+        # questions still unanswered are asked again under the same lease: Nexus answers
+        # with the answer it kept, if one came meanwhile
+        for task in self._tasks.values():
+            if not task.finished:
+                for question in task.waiting_questions():
+                    self._send_question(task, question)
         self._check_drained()
 
     # State for the connector ------------------------------------------------------------
@@ -228,6 +254,15 @@ class TaskRunner:
         task.mark_finished()
         self._outstanding[outcome.id or ""] = _Outstanding(task.task_id, task.lease_epoch, outcome)
         self._sender.send(outcome)
+
+    def _ask(self, task: TaskContext, question: InputRequest) -> None:
+        if not task.cancelled and not task.finished and self._tasks.get(task.task_id) is task:
+            self._send_question(task, question)
+
+    def _send_question(self, task: TaskContext, question: InputRequest) -> None:
+        frame = replace(question, id=self._sender.next_id())
+        self._outstanding[frame.id or ""] = _Outstanding(task.task_id, task.lease_epoch, frame)
+        self._sender.send(frame)
 
     def _progress(self, task: TaskContext, percent: float, message: str | None) -> None:
         if self._tasks.get(task.task_id) is task:

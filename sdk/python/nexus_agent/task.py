@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .frames import TaskAssigned, TaskLease
+from .frames import InputRequest, TaskAssigned, TaskLease
+
+_NO_ANSWER = object()
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
@@ -25,7 +29,16 @@ class TaskContext:
     Handlers run on the agent's event loop; every method returns at once.
     """
 
-    def __init__(self, assignment: TaskAssigned, progress_sink: Callable[[TaskContext, float, str | None], None]) -> None:
+    def __init__(
+        self,
+        assignment: TaskAssigned,
+        progress_sink: Callable[[TaskContext, float, str | None], None],
+        question_sink: Callable[[TaskContext, InputRequest], None] | None = None,
+    ) -> None:
+        self._question_sink = question_sink
+        self._questions: dict[str, tuple[InputRequest, asyncio.Future[Any]]] = {}
+        self._answered: set[str] = set()
+        self._early: Any = _NO_ANSWER
         self._assignment = assignment
         self._progress_sink = progress_sink
         self._child_traceparent = child_traceparent(assignment.traceparent)
@@ -102,6 +115,43 @@ class TaskContext:
         clamped = 0.0 if percent != percent else max(0.0, min(100.0, float(percent)))
         self._progress_sink(self, clamped, message)
 
+    async def ask_human(self, prompt: str, schema: Any = None, timeout: float | None = None) -> Any:
+        """Asks a person for input and waits for the answer (``input_request``): the task
+        waits in ``input_required``, its timeout clock paused, until someone answers through
+        the API or the dashboard. Nexus checks the answer against ``schema``. A reconnection
+        on the way is harmless: the SDK asks again under the same lease and gets the answer
+        it missed. After a re-dispatch, an answer the previous attempt never received is
+        returned by this attempt's first call at once.
+
+        :param prompt: the question, 1-4000 characters
+        :param schema: a JSON Schema of the answer (a dict, or JSON text) in the subset of
+            docs/api.md, or ``None`` for any answer
+        :param timeout: how long to wait, in seconds (whole, at least one), or ``None`` for
+            Nexus's default; when it passes, Nexus ends the wait by the task's failure
+            policy and the handler is cancelled
+        :return: the answer, as decoded JSON
+        :raises ValueError: if Nexus refused the question (for example an unsupported
+            schema keyword)
+        :raises asyncio.CancelledError: if the task is cancelled while waiting
+        """
+        self.raise_if_cancelled()
+        if self._early is not _NO_ANSWER:
+            answer, self._early = self._early, _NO_ANSWER
+            return answer
+        if self._question_sink is None:
+            raise RuntimeError("this task context cannot ask for input")
+        if isinstance(schema, str):
+            schema = json.loads(schema)
+        seconds = None if timeout is None else max(1, int(timeout))
+        question = InputRequest(self.task_id, self.lease_epoch, str(uuid.uuid4()), prompt, schema, seconds)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._questions[question.request_id] = (question, future)
+        self._question_sink(self, question)
+        try:
+            return await future
+        finally:
+            self._questions.pop(question.request_id, None)
+
     def raise_if_cancelled(self) -> None:
         """Stops the handler if the task was cancelled.
 
@@ -115,6 +165,28 @@ class TaskContext:
     @property
     def finished(self) -> bool:
         return self._finished
+
+    def answered(self, request_id: str, answer: Any) -> None:
+        """An answer arrived: it completes the waiting question, or is kept for the first
+        question of this attempt if none waits; a repeated answer is ignored."""
+        if request_id in self._answered:
+            return
+        self._answered.add(request_id)
+        waiting = self._questions.get(request_id)
+        if waiting is not None:
+            if not waiting[1].done():
+                waiting[1].set_result(answer)
+        elif not self._questions:
+            self._early = answer
+
+    def refused(self, request_id: str, error: BaseException) -> None:
+        waiting = self._questions.get(request_id)
+        if waiting is not None and not waiting[1].done():
+            waiting[1].set_exception(error)
+
+    def waiting_questions(self) -> list[InputRequest]:
+        """The questions still unanswered, to ask again after a reconnection."""
+        return [question for question, future in self._questions.values() if not future.done()]
 
     def mark_finished(self) -> None:
         self._finished = True

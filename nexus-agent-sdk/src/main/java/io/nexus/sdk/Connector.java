@@ -19,6 +19,7 @@ import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.ErrorFrame;
 import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Heartbeat;
+import io.nexus.protocol.frames.InputResponse;
 import io.nexus.protocol.frames.Ping;
 import io.nexus.protocol.frames.Registered;
 import io.nexus.protocol.frames.TaskAssigned;
@@ -206,6 +207,9 @@ final class Connector implements SocketConnection.Events {
 		}
 		else if (frame instanceof TaskCancel cancel) {
 			this.runner.onCancel(cancel);
+		}
+		else if (frame instanceof InputResponse response) {
+			this.runner.onInputResponse(response);
 		}
 		else if (frame instanceof Ack ack) {
 			this.runner.onAck(ack);

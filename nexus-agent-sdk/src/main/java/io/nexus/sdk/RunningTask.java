@@ -1,9 +1,14 @@
 package io.nexus.sdk;
 
 import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 import io.nexus.protocol.Traceparent;
+import io.nexus.protocol.frames.InputRequest;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.protocol.frames.TaskLease;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +38,17 @@ final class RunningTask implements TaskContext {
 
 	private volatile @Nullable Future<?> execution;
 
+	private final Questions questions = new Questions();
+
+	private final @Nullable QuestionSink questionSink;
+
 	RunningTask(TaskAssigned assignment, JsonMapper dataMapper, ProgressSink progressSink) {
+		this(assignment, dataMapper, progressSink, null);
+	}
+
+	RunningTask(TaskAssigned assignment, JsonMapper dataMapper, ProgressSink progressSink,
+			@Nullable QuestionSink questionSink) {
+		this.questionSink = questionSink;
 		this.assignment = assignment;
 		this.dataMapper = dataMapper;
 		this.progressSink = progressSink;
@@ -106,6 +121,51 @@ final class RunningTask implements TaskContext {
 	}
 
 	@Override
+	public JsonNode askHuman(String prompt, @Nullable String jsonSchema, @Nullable Duration timeout) {
+		throwIfCancelled();
+		JsonNode early = this.questions.takeEarly();
+		if (early != null) {
+			return early;
+		}
+		if (this.questionSink == null) {
+			throw new UnsupportedOperationException("this context cannot ask for input");
+		}
+		Object schema = null;
+		if (jsonSchema != null) {
+			try {
+				schema = this.dataMapper.readValue(jsonSchema, Object.class);
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalArgumentException("The schema is not JSON: " + ex.getMessage(), ex);
+			}
+		}
+		Integer seconds = (timeout != null) ? (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toSeconds()))
+				: null;
+		InputRequest request = new InputRequest(InputRequest.TYPE, null, taskId(), leaseEpoch(),
+				UUID.randomUUID().toString(), prompt, schema, seconds);
+		CompletableFuture<JsonNode> answer = this.questions.open(request);
+		this.questionSink.ask(this, request);
+		try {
+			return answer.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			this.questions.forget(request.requestId());
+			throw new CancellationException("Task " + taskId() + " was cancelled while waiting for input");
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new IllegalStateException(ex.getCause());
+		}
+	}
+
+	Questions questions() {
+		return this.questions;
+	}
+
+	@Override
 	public boolean isCancelled() {
 		return this.cancelled;
 	}
@@ -148,6 +208,16 @@ final class RunningTask implements TaskContext {
 	@Override
 	public String toString() {
 		return "task " + taskId() + " (lease " + leaseEpoch() + ")";
+	}
+
+	/**
+	 * Where questions for people go.
+	 */
+	@FunctionalInterface
+	interface QuestionSink {
+
+		void ask(RunningTask task, InputRequest request);
+
 	}
 
 	/**

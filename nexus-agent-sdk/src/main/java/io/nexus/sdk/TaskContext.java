@@ -87,6 +87,45 @@ public interface TaskContext {
 	void progress(double percent, @Nullable String message);
 
 	/**
+	 * Asks a person for input and waits for the answer (protocol frame
+	 * {@code input_request}): the task waits in {@code input_required}, its timeout clock
+	 * paused, until someone answers through the API or the dashboard; the answer fits
+	 * {@code jsonSchema} (Nexus checks it). Blocks the handler's thread. A reconnection
+	 * on the way is harmless: the SDK asks again under the same lease and gets the answer
+	 * it missed. After a re-dispatch, an answer the previous attempt never received is
+	 * returned by this attempt's first call at once.
+	 * <p>
+	 * If nobody answers within Nexus's default input timeout, the task ends by its
+	 * failure policy and this call ends with {@link CancellationException}.
+	 * @param prompt the question, 1-4000 characters
+	 * @param jsonSchema a JSON Schema of the answer in the subset of {@code docs/api.md},
+	 * as JSON text, or {@code null} for any answer
+	 * @return the answer
+	 * @throws CancellationException if the task is cancelled (also by the input timeout)
+	 * while waiting
+	 * @throws IllegalArgumentException if Nexus refused the question (for example an
+	 * unsupported schema keyword)
+	 */
+	default JsonNode askHuman(String prompt, @Nullable String jsonSchema) {
+		return askHuman(prompt, jsonSchema, null);
+	}
+
+	/**
+	 * Asks a person for input, as {@link #askHuman(String, String)}, waiting at most
+	 * {@code timeout} (cut by Nexus to {@code nexus.tasks.input-timeout-max}).
+	 * @param prompt the question
+	 * @param jsonSchema a JSON Schema of the answer, or {@code null}
+	 * @param timeout how long to wait, whole seconds (at least one), or {@code null} for
+	 * Nexus's default
+	 * @return the answer
+	 * @throws CancellationException if the task is cancelled or the wait times out
+	 * @throws IllegalArgumentException if Nexus refused the question
+	 */
+	default JsonNode askHuman(String prompt, @Nullable String jsonSchema, @Nullable Duration timeout) {
+		throw new UnsupportedOperationException("this context cannot ask for input");
+	}
+
+	/**
 	 * Whether Nexus cancelled the task (or the agent stopped): the handler should stop
 	 * soon. Its result will not be sent.
 	 * @return {@code true} once cancelled

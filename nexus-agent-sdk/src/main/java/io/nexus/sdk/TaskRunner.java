@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import io.nexus.protocol.frames.Ack;
 import io.nexus.protocol.frames.AgentFrame;
 import io.nexus.protocol.frames.ErrorFrame;
+import io.nexus.protocol.frames.InputRequest;
+import io.nexus.protocol.frames.InputResponse;
 import io.nexus.protocol.frames.TaskAccept;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.protocol.frames.TaskCancel;
@@ -83,7 +85,7 @@ final class TaskRunner {
 		if (held != null) {
 			drop(held, "superseded by lease " + assignment.leaseEpoch());
 		}
-		RunningTask task = new RunningTask(assignment, this.dataMapper, this::progress);
+		RunningTask task = new RunningTask(assignment, this.dataMapper, this::progress, this::ask);
 		this.tasks.put(task.taskId(), task);
 		accept(task);
 		try {
@@ -99,6 +101,21 @@ final class TaskRunner {
 		if (task != null && cancel.leaseEpoch() >= task.leaseEpoch()) {
 			drop(task, "cancelled by Nexus: " + cancel.reason());
 		}
+	}
+
+	/**
+	 * A person's answer: completes the handler's {@code askHuman}, or is kept for the
+	 * attempt's first question if none waits (after a re-dispatch).
+	 * @param response the answer
+	 */
+	void onInputResponse(InputResponse response) {
+		RunningTask task = this.tasks.get(response.taskId());
+		if (task == null || task.leaseEpoch() != response.leaseEpoch() || task.isFinished()) {
+			logger.log(Level.DEBUG, "Ignoring an answer for task {0} under lease {1}", response.taskId(),
+					response.leaseEpoch());
+			return;
+		}
+		task.questions().answered(response.requestId(), this.dataMapper.valueToTree(response.answer()));
 	}
 
 	void onAck(Ack ack) {
@@ -125,6 +142,17 @@ final class TaskRunner {
 		Outstanding refused = (error.id() != null) ? this.outstanding.remove(error.id()) : null;
 		if (refused == null) {
 			return false;
+		}
+		if (refused.frame() instanceof InputRequest question && !error.mayRetry() && !"stale_lease".equals(error.code())
+				&& !"unknown_task".equals(error.code())) {
+			// a question Nexus would not take: the handler hears why, the task goes on
+			RunningTask task = this.tasks.get(refused.taskId());
+			if (task != null) {
+				task.questions()
+					.refused(question.requestId(), new IllegalArgumentException(
+							"Nexus refused the question: " + error.code() + ": " + error.message()));
+			}
+			return true;
 		}
 		if (error.mayRetry()) {
 			retryLater(error.id(), refused, error);
@@ -158,6 +186,13 @@ final class TaskRunner {
 			AgentFrame result = entry.getValue().result();
 			if (result != null) {
 				this.sender.send(result);
+			}
+		}
+		// questions still unanswered are asked again under the same lease: Nexus answers
+		// with the answer it kept, if one came meanwhile
+		for (RunningTask task : this.tasks.values()) {
+			if (!task.isFinished()) {
+				task.questions().waiting().forEach((question) -> send(task, question));
 			}
 		}
 		checkDrained();
@@ -213,6 +248,22 @@ final class TaskRunner {
 	private void accept(RunningTask task) {
 		String id = this.sender.nextId();
 		TaskAccept frame = new TaskAccept(TaskAccept.TYPE, id, task.taskId(), task.leaseEpoch());
+		this.outstanding.put(id, new Outstanding(task.taskId(), task.leaseEpoch(), frame, 0));
+		this.sender.send(frame);
+	}
+
+	private void ask(RunningTask task, InputRequest question) {
+		post(() -> {
+			if (!task.isCancelled() && !task.isFinished() && this.tasks.get(task.taskId()) == task) {
+				send(task, question);
+			}
+		});
+	}
+
+	private void send(RunningTask task, InputRequest question) {
+		String id = this.sender.nextId();
+		InputRequest frame = new InputRequest(InputRequest.TYPE, id, question.taskId(), question.leaseEpoch(),
+				question.requestId(), question.prompt(), question.schema(), question.timeoutSeconds());
 		this.outstanding.put(id, new Outstanding(task.taskId(), task.leaseEpoch(), frame, 0));
 		this.sender.send(frame);
 	}
@@ -299,9 +350,9 @@ final class TaskRunner {
 	 */
 	private record Outstanding(String taskId, long leaseEpoch, AgentFrame frame, int retries) {
 
-		/** The result (complete or fail), or {@code null} for an accept. */
+		/** The result (complete or fail), or {@code null} for an accept or a question. */
 		@Nullable AgentFrame result() {
-			return (this.frame instanceof TaskAccept) ? null : this.frame;
+			return (this.frame instanceof TaskAccept || this.frame instanceof InputRequest) ? null : this.frame;
 		}
 
 		Outstanding retried() {

@@ -13,13 +13,18 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *
  * <pre>
  * pending ──► queued ──► assigned ──► in_progress ──► completed | failed | cancelled
- *    │           ▲ ▲         │              │
- *    │           │ └─────────┴──────────────┘  (ack timeout, lost agent, retry with backoff)
+ *    │           ▲ ▲         │              │    ▲
+ *    │           │ └─────────┴──────────────┤    │ answered
+ *    │           │                          │    ▼
+ *    │           │                          └─ input_required  (input_timeout, agent gone for good)
  *    └─► awaiting_approval ─┘  (approved; rejected or expired ends it cancelled)
+ *                (ack timeout, lost agent, retry with backoff: back to queued)
  * </pre>
  *
  * A task that needs a person's approval enters {@code awaiting_approval} once its
- * dependencies are met (at creation when it has none) and is never dispatched there.
+ * dependencies are met (at creation when it has none) and is never dispatched there. A
+ * running task moves to {@code input_required} when its agent asks a person for input; it
+ * keeps its lease and its timeout clock stops until the answer comes.
  *
  * Any task that is not terminal may also be closed by hand ({@code completed},
  * {@code failed}, {@code cancelled}). Terminal states are final.
@@ -34,6 +39,10 @@ public enum TaskStatus {
 	ASSIGNED,
 	/** Accepted by an agent and running. */
 	IN_PROGRESS,
+	/**
+	 * Running, but its agent waits for a person's answer; the timeout clock is paused.
+	 */
+	INPUT_REQUIRED,
 	/** Finished successfully. */
 	COMPLETED,
 	/** Finished unsuccessfully, with a reason. */
@@ -68,7 +77,8 @@ public enum TaskStatus {
 			case AWAITING_APPROVAL -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
 			case QUEUED -> EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED);
 			case ASSIGNED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
-			case IN_PROGRESS -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
+			case IN_PROGRESS -> EnumSet.of(QUEUED, INPUT_REQUIRED, COMPLETED, FAILED, CANCELLED);
+			case INPUT_REQUIRED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
 			case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(TaskStatus.class);
 		};
 	}

@@ -15,6 +15,7 @@ import static io.nexus.protocol.TaskStatus.AWAITING_APPROVAL;
 import static io.nexus.protocol.TaskStatus.CANCELLED;
 import static io.nexus.protocol.TaskStatus.COMPLETED;
 import static io.nexus.protocol.TaskStatus.FAILED;
+import static io.nexus.protocol.TaskStatus.INPUT_REQUIRED;
 import static io.nexus.protocol.TaskStatus.IN_PROGRESS;
 import static io.nexus.protocol.TaskStatus.PENDING;
 import static io.nexus.protocol.TaskStatus.QUEUED;
@@ -32,8 +33,9 @@ class TaskStatusTests {
 			EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED), QUEUED,
 			EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED), ASSIGNED,
 			EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED), IN_PROGRESS,
-			EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED), COMPLETED, EnumSet.noneOf(TaskStatus.class), FAILED,
-			EnumSet.noneOf(TaskStatus.class), CANCELLED, EnumSet.noneOf(TaskStatus.class));
+			EnumSet.of(QUEUED, INPUT_REQUIRED, COMPLETED, FAILED, CANCELLED), INPUT_REQUIRED,
+			EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED), COMPLETED, EnumSet.noneOf(TaskStatus.class),
+			FAILED, EnumSet.noneOf(TaskStatus.class), CANCELLED, EnumSet.noneOf(TaskStatus.class));
 
 	static Stream<Arguments> everyPair() {
 		return Stream.of(TaskStatus.values())

@@ -3,8 +3,8 @@ package io.nexus.protocol.frames;
 /**
  * A frame that an agent sends to Nexus.
  */
-public sealed interface AgentFrame extends Frame
-		permits AgentRegister, Heartbeat, TaskAccept, TaskProgress, TaskComplete, TaskFail, StatusUpdate, AgentMessage {
+public sealed interface AgentFrame extends Frame permits AgentRegister, Heartbeat, TaskAccept, TaskProgress,
+		TaskComplete, TaskFail, StatusUpdate, AgentMessage, InputRequest {
 
 	/**
 	 * The id the agent chose for this frame, echoed by the {@code ack} or {@code error}

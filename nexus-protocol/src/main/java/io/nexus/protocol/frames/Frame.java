@@ -23,7 +23,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 		@JsonSubTypes.Type(value = TaskCancel.class, name = TaskCancel.TYPE),
 		@JsonSubTypes.Type(value = Ack.class, name = Ack.TYPE),
 		@JsonSubTypes.Type(value = ErrorFrame.class, name = ErrorFrame.TYPE),
-		@JsonSubTypes.Type(value = Ping.class, name = Ping.TYPE) })
+		@JsonSubTypes.Type(value = Ping.class, name = Ping.TYPE),
+		@JsonSubTypes.Type(value = InputRequest.class, name = InputRequest.TYPE),
+		@JsonSubTypes.Type(value = InputResponse.class, name = InputResponse.TYPE) })
 public sealed interface Frame permits AgentFrame, ServerFrame {
 
 	/** The protocol version this contract describes. */

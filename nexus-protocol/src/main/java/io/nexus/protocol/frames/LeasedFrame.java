@@ -5,7 +5,8 @@ package io.nexus.protocol.frames;
  * assignment and cancellation. Every such frame names the task and the lease epoch, so
  * that a report from an older lease can be refused (fencing).
  */
-public sealed interface LeasedFrame permits TaskAccept, TaskProgress, TaskComplete, TaskFail, TaskAssigned, TaskCancel {
+public sealed interface LeasedFrame permits TaskAccept, TaskProgress, TaskComplete, TaskFail, TaskAssigned, TaskCancel,
+		InputRequest, InputResponse {
 
 	/**
 	 * The task.

@@ -272,16 +272,18 @@ public class Analytics {
 	@Transactional(readOnly = true)
 	public Map<String, AgentActivity> activityByAgent() {
 		Map<String, AgentActivity> result = new HashMap<>();
-		this.jdbc.sql("""
-				SELECT assigned_agent_id AS agent,
-				       SUM(CASE WHEN status IN ('assigned', 'in_progress') THEN 1 ELSE 0 END) AS active,
-				       SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
-				       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
-				FROM tasks WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id
-				""").query((rs) -> {
-			result.put(rs.getString("agent"),
-					new AgentActivity(rs.getLong("active"), rs.getLong("completed"), rs.getLong("failed")));
-		});
+		this.jdbc
+			.sql("""
+					SELECT assigned_agent_id AS agent,
+					       SUM(CASE WHEN status IN ('assigned', 'in_progress', 'input_required') THEN 1 ELSE 0 END) AS active,
+					       SUM(CASE WHEN status = 'completed' THEN 1 ELSE 0 END) AS completed,
+					       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed
+					FROM tasks WHERE assigned_agent_id IS NOT NULL GROUP BY assigned_agent_id
+					""")
+			.query((rs) -> {
+				result.put(rs.getString("agent"),
+						new AgentActivity(rs.getLong("active"), rs.getLong("completed"), rs.getLong("failed")));
+			});
 		return result;
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.nexus.server.governance.Approvals;
+import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.governance.FleetStops;
 import io.nexus.server.security.Role;
 import jakarta.servlet.http.Cookie;
@@ -42,7 +43,10 @@ class DashboardModel {
 
 	private final Approvals approvals;
 
-	DashboardModel(UserPreferences preferences, FleetStops fleetStops, Approvals approvals) {
+	private final TaskInputs inputs;
+
+	DashboardModel(UserPreferences preferences, FleetStops fleetStops, Approvals approvals, TaskInputs inputs) {
+		this.inputs = inputs;
 		this.preferences = preferences;
 		this.fleetStops = fleetStops;
 		this.approvals = approvals;
@@ -65,6 +69,8 @@ class DashboardModel {
 		model.addAttribute("canOperate", canOperate(authentication));
 		// every page shows the emergency stops in force (at most a second old)
 		model.addAttribute("fleetStops", (user != null) ? this.fleetStops.active() : List.of());
+		// the badge of questions waiting for a person, in the navigation
+		model.addAttribute("inputWaiting", (user != null) ? this.inputs.countWaiting() : 0L);
 		model.addAttribute("isAdmin", "admin".equals(role(authentication)));
 		model.addAttribute("approvalsWaiting", (user != null) ? approvalsWaiting(user, role(authentication)) : 0L);
 		model.addAttribute("path", request.getRequestURI());

@@ -12,6 +12,8 @@ import io.nexus.server.agents.AgentId;
 import io.nexus.server.governance.TaskLimits;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
+import io.nexus.server.tasks.InputQuestion;
+import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.FairShare;
 import io.nexus.server.tasks.Task;
@@ -56,8 +58,11 @@ class TaskPagesController {
 
 	private final FairShare fairShare;
 
+	private final TaskInputs inputs;
+
 	TaskPagesController(TaskService tasks, FleetView fleet, AgentPresence presence, TaskProperties defaults,
-			JsonMapper json, TaskLimits limits, FairShare fairShare) {
+			JsonMapper json, TaskLimits limits, FairShare fairShare, TaskInputs inputs) {
+		this.inputs = inputs;
 		this.limits = limits;
 		this.fairShare = fairShare;
 		this.tasks = tasks;
@@ -142,6 +147,8 @@ class TaskPagesController {
 		model.addAttribute("unreadable", unreadable);
 		model.addAttribute("payload", pretty(task.payloadJson()));
 		model.addAttribute("result", pretty(task.resultJson()));
+		model.addAttribute("question", (task.status() == TaskStatus.INPUT_REQUIRED)
+				? this.inputs.latest(task.id()).filter(InputQuestion::isOpen).orElse(null) : null);
 		return "dashboard/task";
 	}
 
@@ -175,6 +182,7 @@ class TaskPagesController {
 			case PENDING -> "waiting for dependencies to complete";
 			case AWAITING_APPROVAL -> "awaiting approval";
 			case QUEUED -> this.presence.whyWaiting(task);
+			case INPUT_REQUIRED -> "waiting for a person's answer to its agent's question";
 			case ASSIGNED -> (task.reservedFor() != null) ? "reserved until agent " + task.reservedFor() + " connects"
 					: "waiting for agent " + task.assignedAgent() + " to accept";
 			default -> null;

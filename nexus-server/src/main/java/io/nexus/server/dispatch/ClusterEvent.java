@@ -26,6 +26,9 @@ public record ClusterEvent(String kind, Map<String, String> fields) {
 	/** An agent was deleted or its token revoked: close its connection. */
 	static final String AGENT_CLOSED = "agent_closed";
 
+	/** A person answered a question of a task held by an agent connected elsewhere. */
+	static final String INPUT_ANSWERED = "input_answered";
+
 	/** Dashboard pages should refresh; {@code kinds} is "tasks", "agents" or both. */
 	public static final String LIVE = "live";
 

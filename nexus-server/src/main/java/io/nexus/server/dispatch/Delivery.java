@@ -34,7 +34,10 @@ public class Delivery {
 
 	private final AckTimer ackTimer;
 
-	Delivery(JsonMapper json, Clock clock, TaskTraces traces, AckTimer ackTimer) {
+	private final InputDelivery inputs;
+
+	Delivery(JsonMapper json, Clock clock, TaskTraces traces, AckTimer ackTimer, InputDelivery inputs) {
+		this.inputs = inputs;
 		this.json = json;
 		this.clock = clock;
 		this.traces = traces;
@@ -81,6 +84,7 @@ public class Delivery {
 				.send(new TaskAssigned(TaskAssigned.TYPE, task.id().value(), task.leaseEpoch(), task.attempts(),
 						task.title(), task.description(), task.priority().wireName(), task.category(),
 						task.requiredCapabilities(), payload, task.timeoutSeconds(), traceparent));
+			this.inputs.assigned(agent, task);
 		}
 		finally {
 			LogContext.swap(LogContext.TASK_ID, outerTask);

@@ -138,13 +138,20 @@ class LeaseReaper {
 		}
 	}
 
+	/**
+	 * A task waiting for a person keeps its lease however long its agent is away; one
+	 * that changed while its agent was away (a person answered its question) gets a full
+	 * grace period from that change, so that the agent can come back for the answer.
+	 */
 	private void takeBackFromLostAgents(Instant now) {
-		for (AgentId agentId : this.registry.offlineSince(now.minus(this.properties.reconnectGrace()))) {
+		Instant graceStart = now.minus(this.properties.reconnectGrace());
+		for (AgentId agentId : this.registry.offlineSince(graceStart)) {
 			if (this.connections.isConnected(agentId)) {
 				continue;
 			}
 			for (Task task : this.leases.heldBy(agentId)) {
-				if (task.reservedFor() == null) {
+				if (task.reservedFor() == null && task.status() != TaskStatus.INPUT_REQUIRED
+						&& !task.updatedAt().isAfter(graceStart)) {
 					Lease lease = task.lease();
 					this.leases.revoke(lease, "agent lost: disconnected for more than "
 							+ this.properties.reconnectGrace().toSeconds() + "s");

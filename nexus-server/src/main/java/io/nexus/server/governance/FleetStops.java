@@ -125,7 +125,7 @@ public class FleetStops {
 
 	private List<String> halt(FleetStop stop, String actor) {
 		List<Task> running = new ArrayList<>();
-		for (TaskStatus status : List.of(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS)) {
+		for (TaskStatus status : List.of(TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.INPUT_REQUIRED)) {
 			String cursor = null;
 			do {
 				var page = this.tasks.list(new TaskQuery(status, null, null, null), PageRequest.of(200, cursor));

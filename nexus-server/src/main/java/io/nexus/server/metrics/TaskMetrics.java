@@ -86,7 +86,8 @@ class TaskMetrics {
 			case FAILED -> counter("failed", task.priority(), category).increment();
 			case CANCELLED -> counter("cancelled", task.priority(), category).increment();
 			case QUEUED -> {
-				if (event.from() == TaskStatus.ASSIGNED || event.from() == TaskStatus.IN_PROGRESS) {
+				if (event.from() == TaskStatus.ASSIGNED || event.from() == TaskStatus.IN_PROGRESS
+						|| event.from() == TaskStatus.INPUT_REQUIRED) {
 					counter("retried", task.priority(), category).increment();
 					if (event.endsLease() && !event.byPreviousAgent()) {
 						counter("reassigned", task.priority(), category).increment();

@@ -6,6 +6,7 @@ import io.nexus.protocol.CloseCode;
 import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Registered;
+import io.nexus.protocol.frames.TaskLease;
 import io.nexus.server.agents.Agent;
 import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
@@ -17,7 +18,9 @@ import io.nexus.server.dispatch.AgentChannel;
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.dispatch.DispatchProperties;
 import io.nexus.server.dispatch.Dispatcher;
+import io.nexus.server.dispatch.InputDelivery;
 import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +56,12 @@ class AgentRegistrations {
 
 	private final NodeHandover handover;
 
+	private final InputDelivery inputs;
+
 	AgentRegistrations(AgentRegistry registry, EnrollmentKeys enrollment, AgentConnections connections,
 			LeaseReconciliation reconciliation, Dispatcher dispatcher, DispatchProperties properties,
-			RegistrationAudit registrationAudit, NodeMembership node, NodeHandover handover) {
+			RegistrationAudit registrationAudit, NodeMembership node, NodeHandover handover, InputDelivery inputs) {
+		this.inputs = inputs;
 		this.registry = registry;
 		this.enrollment = enrollment;
 		this.connections = connections;
@@ -123,6 +129,9 @@ class AgentRegistrations {
 		channel.send(new Registered(agentId.value(), (int) this.properties.heartbeatInterval().toSeconds(), issuedToken,
 				reconciled.resumed()));
 		this.reconciliation.resend(replacement.current(), reconciled.toResend());
+		for (TaskLease lease : reconciled.resumed()) {
+			this.inputs.resumed(replacement.current(), new TaskId(lease.taskId()), lease.leaseEpoch());
+		}
 		logger.info("Agent {} connected from {} holding {} task(s)", agentId, channel.describe(), reconciled.held());
 		this.dispatcher.wake();
 		return agentId;

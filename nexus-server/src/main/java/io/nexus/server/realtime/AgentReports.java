@@ -2,14 +2,19 @@ package io.nexus.server.realtime;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.nexus.protocol.frames.InputRequest;
 
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.dispatch.AgentSignal;
 import io.nexus.server.dispatch.AgentSignals;
 import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.shared.GroupCommitter;
+import io.nexus.server.tasks.InputQuestion;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.StaleLeaseException;
+import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tracing.TaskTraces;
 import org.jspecify.annotations.Nullable;
@@ -34,8 +39,11 @@ class AgentReports {
 
 	private final AgentSignals signals;
 
+	private final TaskInputs inputs;
+
 	AgentReports(AgentConnections connections, TaskLeases leases, GroupCommitter reportWriter, TaskTraces traces,
-			AgentSignals signals) {
+			AgentSignals signals, TaskInputs inputs) {
+		this.inputs = inputs;
 		this.connections = connections;
 		this.leases = leases;
 		this.writer = reportWriter;
@@ -74,6 +82,22 @@ class AgentReports {
 	CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
 		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable)))
 			.thenRun(() -> finished(lease, null, error));
+	}
+
+	/**
+	 * The agent asks a person for input; checked at once (a bad question changes
+	 * nothing), written with the next group commit.
+	 * @param lease the lease
+	 * @param request the frame
+	 * @param schemaJson its schema as JSON text, or {@code null}
+	 * @return the question as stored, once durable, or exceptionally if refused
+	 */
+	CompletableFuture<InputQuestion> ask(Lease lease, InputRequest request, @Nullable String schemaJson) {
+		this.inputs.check(request.requestId(), request.prompt(), schemaJson, request.timeoutSeconds());
+		AtomicReference<InputQuestion> asked = new AtomicReference<>();
+		return watched(lease, this.writer.submit(lease.taskId(), () -> asked
+			.set(this.inputs.ask(lease, request.requestId(), request.prompt(), schemaJson, request.timeoutSeconds()))))
+			.thenApply((ignored) -> asked.get());
 	}
 
 	/**

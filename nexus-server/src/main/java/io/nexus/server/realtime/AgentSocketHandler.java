@@ -16,6 +16,8 @@ import io.nexus.protocol.frames.AgentRegister;
 import io.nexus.protocol.frames.ErrorFrame;
 import io.nexus.protocol.frames.Frame;
 import io.nexus.protocol.frames.Heartbeat;
+import io.nexus.protocol.frames.InputRequest;
+import io.nexus.protocol.frames.InputResponse;
 import io.nexus.protocol.frames.LeasedFrame;
 import io.nexus.protocol.frames.StatusUpdate;
 import io.nexus.protocol.frames.TaskAccept;
@@ -29,6 +31,7 @@ import io.nexus.server.shared.DatabaseOutage;
 import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.LogContext;
 import io.nexus.server.shared.NexusException;
+import io.nexus.server.tasks.InputQuestion;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
@@ -220,6 +223,10 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	private void route(AgentConnection connection, AgentId agentId, AgentFrame frame) {
 		if (frame instanceof LeasedFrame leased) {
 			Lease lease = new Lease(new TaskId(require(leased.taskId(), "task_id")), agentId, leased.leaseEpoch());
+			if (frame instanceof InputRequest request) {
+				ask(connection, lease, request);
+				return;
+			}
 			boolean ackWanted = !(frame instanceof TaskProgress) || frame.id() != null;
 			answer(connection, frame, leased.taskId(), report(lease, frame), ackWanted);
 		}
@@ -267,33 +274,50 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	}
 
 	/**
+	 * A question for a person: acknowledged once stored; asked again under the same lease
+	 * after it was answered, the answer follows the {@code ack} ({@code input_response}).
+	 */
+	private void ask(AgentConnection connection, Lease lease, InputRequest request) {
+		String schemaJson = (request.schema() != null) ? this.writer.writeValueAsString(request.schema()) : null;
+		this.reports.ask(lease, request, schemaJson).whenComplete((question, failure) -> {
+			respond(connection, request, lease.taskId().value(), failure, true);
+			if (failure == null && InputQuestion.ANSWERED.equals(question.state())) {
+				connection.channel.send(new InputResponse(question.taskId().value(), lease.epoch(),
+						question.requestId(), this.reader.readValue(question.answerJson(), Object.class)));
+			}
+		});
+	}
+
+	/**
 	 * Answers a report once its group commit is durable: {@code ack}, or the
 	 * {@code error} that refused it.
 	 */
 	private void answer(AgentConnection connection, AgentFrame frame, String taskId, CompletableFuture<Void> written,
 			boolean ackWanted) {
-		written.whenComplete((ignored, failure) -> {
-			Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
-			if (cause == null) {
-				if (ackWanted) {
-					ack(connection, frame.id(), taskId);
-				}
+		written.whenComplete((ignored, failure) -> respond(connection, frame, taskId, failure, ackWanted));
+	}
+
+	private void respond(AgentConnection connection, AgentFrame frame, String taskId, @Nullable Throwable failure,
+			boolean ackWanted) {
+		Throwable cause = (failure instanceof CompletionException) ? failure.getCause() : failure;
+		if (cause == null) {
+			if (ackWanted) {
+				ack(connection, frame.id(), taskId);
 			}
-			else if (cause instanceof NexusException refusal) {
-				connection.channel.send(new ErrorFrame(frame.id(), errorCode(refusal), refusal.getMessage()));
-			}
-			else if (DatabaseOutage.isCause(cause)) {
-				// the agent keeps the report and sends it again: nothing is lost
-				logger.warn("Could not store {} from {}: the database is unavailable ({})", frame.type(),
-						connection.channel.describe(), cause.getMessage());
-				connection.channel.send(unavailable(frame));
-			}
-			else {
-				logger.error("Failed to store {} from {}", frame.type(), connection.channel.describe(), cause);
-				connection.channel
-					.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to store the report"));
-			}
-		});
+		}
+		else if (cause instanceof NexusException refusal) {
+			connection.channel.send(new ErrorFrame(frame.id(), errorCode(refusal), refusal.getMessage()));
+		}
+		else if (DatabaseOutage.isCause(cause)) {
+			// the agent keeps the report and sends it again: nothing is lost
+			logger.warn("Could not store {} from {}: the database is unavailable ({})", frame.type(),
+					connection.channel.describe(), cause.getMessage());
+			connection.channel.send(unavailable(frame));
+		}
+		else {
+			logger.error("Failed to store {} from {}", frame.type(), connection.channel.describe(), cause);
+			connection.channel.send(new ErrorFrame(frame.id(), "internal_error", "Nexus failed to store the report"));
+		}
 	}
 
 	private static ErrorFrame unavailable(AgentFrame frame) {

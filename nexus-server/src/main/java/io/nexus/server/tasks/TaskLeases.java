@@ -268,7 +268,7 @@ public class TaskLeases {
 	@Transactional(noRollbackFor = NexusException.class)
 	public void accept(Lease lease) {
 		Task task = current(lease);
-		if (task.status() == TaskStatus.IN_PROGRESS) {
+		if (task.status() == TaskStatus.IN_PROGRESS || task.status() == TaskStatus.INPUT_REQUIRED) {
 			return;
 		}
 		this.transitions.toInProgress(task, actor(lease), this.clock.instant().plusSeconds(task.timeoutSeconds()));
@@ -348,7 +348,7 @@ public class TaskLeases {
 		return true;
 	}
 
-	private void retryOrFail(Task task, String actor, String reason) {
+	void retryOrFail(Task task, String actor, String reason) {
 		if (task.attempts() >= task.maxAttempts()) {
 			this.transitions.toTerminal(task, TaskStatus.FAILED, actor,
 					"gave up after " + task.attempts() + " attempt(s); last: " + reason, null, null);
@@ -383,7 +383,7 @@ public class TaskLeases {
 		return this.tasks.findById(id);
 	}
 
-	private Task current(Lease lease) {
+	Task current(Lease lease) {
 		Task task = lockTask(lease.taskId());
 		checkCurrent(task, lease);
 		return task;
@@ -400,10 +400,11 @@ public class TaskLeases {
 
 	private static boolean isCurrent(Task task, Lease lease) {
 		return lease.agentId().equals(task.assignedAgent()) && task.leaseEpoch() == lease.epoch()
-				&& (task.status() == TaskStatus.ASSIGNED || task.status() == TaskStatus.IN_PROGRESS);
+				&& (task.status() == TaskStatus.ASSIGNED || task.status() == TaskStatus.IN_PROGRESS
+						|| task.status() == TaskStatus.INPUT_REQUIRED);
 	}
 
-	private Task lockTask(TaskId id) {
+	Task lockTask(TaskId id) {
 		return this.leases.lockForStatusChange(id).orElseThrow(() -> new TaskNotFoundException(id));
 	}
 

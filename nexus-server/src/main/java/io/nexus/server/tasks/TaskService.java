@@ -239,8 +239,8 @@ public class TaskService {
 					"Task '" + id + "' is waiting for its dependencies", Map.of("task_id", id.value()));
 			case AWAITING_APPROVAL -> throw new ConflictException("task_not_ready",
 					"Task '" + id + "' is awaiting approval", Map.of("task_id", id.value()));
-			case ASSIGNED,
-					IN_PROGRESS ->
+			case ASSIGNED, IN_PROGRESS,
+					INPUT_REQUIRED ->
 				throw new ConflictException("task_already_assigned", "Task '" + id + "' is already held by agent '"
 						+ task.assignedAgent() + "'; cancel it or wait for it to return to the queue",
 						Map.of("task_id", id.value()));

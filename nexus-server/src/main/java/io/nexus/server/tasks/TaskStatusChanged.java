@@ -35,8 +35,11 @@ public record TaskStatusChanged(TaskId taskId, @Nullable TaskStatus from, TaskSt
 	 * lease
 	 */
 	public boolean endsLease() {
-		return this.previousAgent != null && (this.from == TaskStatus.ASSIGNED || this.from == TaskStatus.IN_PROGRESS)
-				&& this.to != TaskStatus.IN_PROGRESS;
+		// a task waiting for a person's input keeps its lease, and gets it back running
+		return this.previousAgent != null
+				&& (this.from == TaskStatus.ASSIGNED || this.from == TaskStatus.IN_PROGRESS
+						|| this.from == TaskStatus.INPUT_REQUIRED)
+				&& this.to != TaskStatus.IN_PROGRESS && this.to != TaskStatus.INPUT_REQUIRED;
 	}
 
 	/**

@@ -161,6 +161,31 @@ class TaskTransitions {
 				actor, task.assignedAgent());
 	}
 
+	/**
+	 * The task's agent asks a person for input: the task keeps its lease, and its
+	 * deadline is cleared (the timeout clock pauses; the caller keeps what was left).
+	 * @param task the task, in progress
+	 * @param actor the agent
+	 * @param reason the status reason
+	 */
+	void toInputRequired(Task task, String actor, String reason) {
+		apply(task, new StatusChange(task.id(), task.status(), TaskStatus.INPUT_REQUIRED, reason, task.assignedAgent(),
+				task.leaseEpoch(), 0, null, null, null, null, now()), actor, task.assignedAgent());
+	}
+
+	/**
+	 * A person answered: the task runs again under the same lease with a new deadline.
+	 * @param task the task, waiting for input
+	 * @param actor who answered
+	 * @param deadline the new deadline: now plus what was left of the timeout clock
+	 */
+	void toAnswered(Task task, String actor, Instant deadline) {
+		apply(task,
+				new StatusChange(task.id(), task.status(), TaskStatus.IN_PROGRESS, "input answered by " + actor,
+						task.assignedAgent(), task.leaseEpoch(), 0, null, null, null, deadline, now()),
+				actor, task.assignedAgent());
+	}
+
 	void toTerminal(Task task, TaskStatus to, String actor, String reason, @Nullable Integer actualDuration,
 			@Nullable String resultJson) {
 		apply(task, new StatusChange(task.id(), task.status(), to, reason, task.assignedAgent(), task.leaseEpoch(), 0,

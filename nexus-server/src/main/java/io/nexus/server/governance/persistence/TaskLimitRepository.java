@@ -94,12 +94,11 @@ public class TaskLimitRepository {
 	public List<Running> running(TaskKey key) {
 		// the column is one of TaskKey's constants, never input
 		String column = key.column();
-		String sql = (key == TaskKey.CATEGORY)
-				? "SELECT t.category AS v, t.category AS c, COUNT(*) AS n FROM tasks t "
-						+ "WHERE t.status IN ('assigned', 'in_progress') AND t.category IS NOT NULL GROUP BY t.category"
+		String sql = (key == TaskKey.CATEGORY) ? "SELECT t.category AS v, t.category AS c, COUNT(*) AS n FROM tasks t "
+				+ "WHERE t.status IN ('assigned', 'in_progress', 'input_required') AND t.category IS NOT NULL GROUP BY t.category"
 				: "SELECT " + column + " AS v, t.category AS c, COUNT(*) AS n FROM tasks t "
-						+ "WHERE t.status IN ('assigned', 'in_progress') AND " + column + " IS NOT NULL GROUP BY "
-						+ column + ", t.category";
+						+ "WHERE t.status IN ('assigned', 'in_progress', 'input_required') AND " + column
+						+ " IS NOT NULL GROUP BY " + column + ", t.category";
 		return this.jdbc.sql(sql)
 			.query((rs, rowNum) -> new Running(rs.getString("v"), rs.getString("c"), rs.getInt("n")))
 			.list();

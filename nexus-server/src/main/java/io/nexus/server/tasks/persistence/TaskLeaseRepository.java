@@ -335,7 +335,7 @@ public class TaskLeaseRepository {
 			.sql("""
 					UPDATE tasks SET progress = COALESCE(:progress, progress), progress_message = :message, updated_at = :now
 					WHERE id = :id AND assigned_agent_id = :agent AND lease_epoch = :epoch
-					  AND status IN ('assigned', 'in_progress')
+					  AND status IN ('assigned', 'in_progress', 'input_required')
 					""")
 			.param("id", id.value())
 			.param("agent", agent.value())
@@ -354,7 +354,7 @@ public class TaskLeaseRepository {
 	public List<Task> heldBy(AgentId agent) {
 		return TaskRows.load(this.jdbc, this.cipher,
 				"SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE t.assigned_agent_id = :agent AND t.status IN "
-						+ "('assigned', 'in_progress') ORDER BY t.seq",
+						+ "('assigned', 'in_progress', 'input_required') ORDER BY t.seq",
 				Map.of("agent", agent.value()));
 	}
 

@@ -183,9 +183,9 @@ public class TaskRepository {
 	}
 
 	public List<TaskId> activeTasksOf(AgentId agent) {
-		return this.jdbc
-			.sql("SELECT id FROM tasks WHERE assigned_agent_id = :agent AND status IN ('assigned', 'in_progress') "
-					+ "ORDER BY id")
+		return this.jdbc.sql(
+				"SELECT id FROM tasks WHERE assigned_agent_id = :agent AND status IN ('assigned', 'in_progress', 'input_required') "
+						+ "ORDER BY id")
 			.param("agent", agent.value())
 			.query((rs, rowNum) -> new TaskId(rs.getString("id")))
 			.list();
@@ -193,7 +193,7 @@ public class TaskRepository {
 
 	public long countActive(AgentId agent) {
 		return this.jdbc.sql(
-				"SELECT COUNT(*) FROM tasks WHERE assigned_agent_id = :agent AND status IN ('assigned', 'in_progress')")
+				"SELECT COUNT(*) FROM tasks WHERE assigned_agent_id = :agent AND status IN ('assigned', 'in_progress', 'input_required')")
 			.param("agent", agent.value())
 			.query(Long.class)
 			.single();
@@ -266,7 +266,9 @@ public class TaskRepository {
 			.param("attemptsDelta", change.attemptsDelta())
 			.param("queuedAt", SqlTimes.toDb(change.to() == TaskStatus.QUEUED ? change.now() : null))
 			.param("assignedAt", SqlTimes.toDb(change.to() == TaskStatus.ASSIGNED ? change.now() : null))
-			.param("startedAt", SqlTimes.toDb(change.to() == TaskStatus.IN_PROGRESS ? change.now() : null))
+			.param("startedAt",
+					SqlTimes.toDb((change.to() == TaskStatus.IN_PROGRESS && change.from() != TaskStatus.INPUT_REQUIRED)
+							? change.now() : null))
 			.param("finishedAt", SqlTimes.toDb(change.to().isTerminal() ? change.now() : null))
 			.param("actualDuration", change.actualDuration())
 			.param("result", result.value())
