@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param idempotencyKey a key that makes a repeated request return the same task
  * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
+ * @param budget the task's own budget, if any
  */
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
@@ -32,7 +33,33 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 		// both left out of the idempotency hash when absent, so that keys stored before
 		// they existed still match
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector,
-		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fairnessKey) {
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fairnessKey,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable TaskBudget budget) {
+
+	/**
+	 * A task without a budget of its own.
+	 * @param id a chosen id, or {@code null}
+	 * @param title a short title
+	 * @param description what to do
+	 * @param priority how urgent it is
+	 * @param category what kind of work it is
+	 * @param requiredCapabilities what an agent must be able to do
+	 * @param dependencies tasks that must complete first
+	 * @param payloadJson the input
+	 * @param estimatedDuration the estimate, minutes
+	 * @param maxAttempts how many times it may be tried
+	 * @param timeoutSeconds how long one attempt may run
+	 * @param idempotencyKey a key that makes a repeated request return the same task
+	 * @param agentSelector the labels of the agents it may run on, or {@code null}
+	 * @param fairnessKey who the task is for in fair share, if anyone
+	 */
+	public NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
+			@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
+			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
+			@Nullable String idempotencyKey, @Nullable AgentSelector agentSelector, @Nullable String fairnessKey) {
+		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, agentSelector, fairnessKey, null);
+	}
 
 	/**
 	 * A task that may run on any agent with the capabilities, for no one in particular in
@@ -55,7 +82,7 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
 			@Nullable String idempotencyKey) {
 		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
-				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null, null);
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null, null, null);
 	}
 
 	/**

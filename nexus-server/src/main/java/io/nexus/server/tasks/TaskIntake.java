@@ -101,6 +101,12 @@ class TaskIntake {
 		}
 		this.inserts.insertAll(created, hashes);
 		for (Task task : created) {
+			TaskBudget budget = fresh.get(task.id()).budget();
+			if (budget != null) {
+				this.inserts.insertBudget(task.id(), budget);
+			}
+		}
+		for (Task task : created) {
 			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf
 					: (task.status() == TaskStatus.QUEUED) ? "created" : "created; waiting for dependencies");
 		}

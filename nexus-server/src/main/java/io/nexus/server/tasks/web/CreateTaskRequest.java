@@ -9,6 +9,7 @@ import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -38,6 +39,7 @@ import tools.jackson.databind.JsonNode;
  * @param agentSelector the labels of the agents it may run on ({@code match_labels},
  * {@code match_expressions}, as Kubernetes selects nodes)
  * @param fairnessKey who the task is for in fair share (a team, a customer)
+ * @param budget the task's own budget: it is stopped once its reported usage exceeds it
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -52,7 +54,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
 		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
 		@Nullable AgentSelector agentSelector,
-		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey) {
+		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey,
+		@Nullable @Valid TaskBudgetRequest budget) {
 
 	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
@@ -61,7 +64,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				payloads.toText(this.payload, "payload"), this.estimatedDuration,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
-				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector(), this.fairnessKey);
+				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector(), this.fairnessKey,
+				(this.budget != null) ? this.budget.toBudget() : null);
 	}
 
 	private @Nullable AgentSelector selector() {
