@@ -37,7 +37,7 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 
 	/** Read by every role, changed by admins only. */
 	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/policies", "/api/limits",
-			"/api/fair-share/");
+			"/api/budgets", "/api/fair-share/");
 
 	/** Writes that change nothing, open to every role. */
 	private static final Set<String> READER_WRITES = Set.of("POST /api/policies/dry-run");
