@@ -192,6 +192,37 @@ class UsageIntegrationTests extends ApiIntegrationTest {
 		}
 	}
 
+	/**
+	 * The period's reset as the board sees it: the day's count turns into yesterday's
+	 * (what midnight does to the current period key), and the held task starts by itself.
+	 */
+	@Test
+	void aSpentDailyBudgetReleasesItsWaitingTasksAtTheReset() {
+		Response created = this.api.post("/api/budgets", "{\"name\":\"use-reset\",\"scope\":\"category\","
+				+ "\"scope_value\":\"use-r\",\"period\":\"day\",\"max_tokens\":50}");
+		assertThat(created.status()).as(created.body()).isEqualTo(201);
+		String budgetId = created.field("id");
+		String[] agent = registerAgent("use-reset", 4);
+		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
+			String first = createTask("{\"title\":\"first\",\"category\":\"use-r\"}");
+			long epoch = socket.next("task_assigned").get("lease_epoch").asLong();
+			socket.send(frame("task_complete", "c1", first, epoch, ",\"usage\":{\"output_tokens\":60}"));
+			socket.next("ack");
+			String second = createTask("{\"title\":\"second\",\"category\":\"use-r\"}");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> String.valueOf(this.api.get("/api/tasks/" + second).field("waiting_reason"))
+					.startsWith("budget for category use-r spent until "));
+			String today = this.api.get("/api/budgets/" + budgetId).field("period_key");
+			String yesterday = java.time.LocalDate.parse(today).minusDays(1).toString();
+			this.jdbc.sql("UPDATE budget_spend SET period_key = :yesterday WHERE budget_id = :id")
+				.param("yesterday", yesterday)
+				.param("id", budgetId)
+				.update();
+			assertThat(socket.next("task_assigned").get("task_id").asString()).isEqualTo(second);
+			assertThat(this.api.get("/api/budgets/" + budgetId).json().get("spent").asBoolean()).isFalse();
+		}
+	}
+
 	@Test
 	void badBudgetsAreRefusedNamingTheField() {
 		long stored = rows("budgets");
@@ -283,10 +314,9 @@ class UsageIntegrationTests extends ApiIntegrationTest {
 	}
 
 	private String[] registerAgent(String name, int concurrency) {
-		Response response = this.api.post("/api/agents",
-				"{\"name\":\"" + name
-						+ "\",\"capabilities\":[\"use-a\",\"use-b\",\"use-s\",\"use-race\"],\"max_concurrency\":"
-						+ concurrency + "}");
+		Response response = this.api.post("/api/agents", "{\"name\":\"" + name
+				+ "\",\"capabilities\":[\"use-a\",\"use-b\",\"use-s\",\"use-r\",\"use-race\"],\"max_concurrency\":"
+				+ concurrency + "}");
 		assertThat(response.status()).as(response.body()).isEqualTo(201);
 		return new String[] { response.field("id"), response.field("token") };
 	}
