@@ -8,7 +8,7 @@ tasks it assigns with an async handler, and report progress and results.
 
 from .agent import AgentRejectedError, NexusAgent
 from .backoff import Backoff, ServerRotation
-from .frames import PROTOCOL_VERSION, TaskLease, decode, encode
+from .frames import PROTOCOL_VERSION, TaskLease, Usage, decode, encode
 from .runner import TaskHandler
 from .task import NonRetryableTaskError, TaskContext
 
@@ -22,6 +22,7 @@ __all__ = [
     "TaskContext",
     "TaskHandler",
     "TaskLease",
+    "Usage",
     "decode",
     "encode",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
@@ -27,6 +28,83 @@ class TaskLease:
 
 
 # Agent to Nexus ------------------------------------------------------------------------
+
+MAX_TOKENS = 1_000_000_000
+"""The most tokens of one kind one usage report may carry."""
+
+MAX_COST = 1_000_000
+"""The most money one usage report may carry."""
+
+MAX_MODEL_LENGTH = 128
+"""The longest model name."""
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a handler spent on a task since its previous report (docs/protocol.md#usage): a
+    delta that Nexus adds to the task's total. Every field is optional; :meth:`problem`
+    says what is out of bounds, and Nexus refuses such a report whole."""
+
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    cost: float | None = None
+    currency: str | None = None
+    model: str | None = None
+
+    def problem(self) -> str | None:
+        """What is wrong with the report, naming the field, or ``None``."""
+        for name in ("input_tokens", "output_tokens"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_TOKENS):
+                return f"usage.{name} must be an integer between 0 and {MAX_TOKENS}"
+        if self.cost is not None and (
+            isinstance(self.cost, bool)
+            or not isinstance(self.cost, (int, float))
+            or self.cost != self.cost
+            or not 0 <= self.cost <= MAX_COST
+        ):
+            return f"usage.cost must be a number between 0 and {MAX_COST}"
+        if self.currency is not None and (not isinstance(self.currency, str) or not _CURRENCY.match(self.currency)):
+            return "usage.currency must be an ISO 4217 code of three capital letters, such as USD"
+        if self.model is not None and (
+            not isinstance(self.model, str)
+            or not 1 <= len(self.model) <= MAX_MODEL_LENGTH
+            or any(ord(char) < 32 or ord(char) == 127 for char in self.model)
+        ):
+            return f"usage.model must be 1 to {MAX_MODEL_LENGTH} printable characters"
+        return None
+
+    @property
+    def effective_currency(self) -> str:
+        """The currency of :attr:`cost`: the one given, or USD."""
+        return self.currency or "USD"
+
+    def plus(self, other: Usage) -> Usage:
+        """The two reports as one (the cost only if both are in one currency or one has none;
+        the later model wins)."""
+        cost: float | None
+        if self.cost is None:
+            cost, currency = other.cost, other.currency
+        elif other.cost is None:
+            cost, currency = self.cost, self.currency
+        elif self.effective_currency == other.effective_currency:
+            cost, currency = self.cost + other.cost, self.currency
+        else:
+            raise ValueError("reports in two currencies cannot be summed")
+        return Usage(
+            _add(self.input_tokens, other.input_tokens),
+            _add(self.output_tokens, other.output_tokens),
+            cost,
+            currency,
+            other.model if other.model is not None else self.model,
+        )
+
+
+def _add(a: int | None, b: int | None) -> int | None:
+    return b if a is None else a if b is None else a + b
+
 
 
 @dataclass(frozen=True)
@@ -76,6 +154,7 @@ class TaskProgress:
     progress: float | None = None
     message: str | None = None
     id: str | None = None
+    usage: Usage | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +167,7 @@ class TaskComplete:
     result: Any = None
     traceparent: str | None = None
     id: str | None = None
+    usage: Usage | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +180,7 @@ class TaskFail:
     error: str | None = None
     retryable: bool = True
     id: str | None = None
+    usage: Usage | None = None
 
 
 @dataclass(frozen=True)
@@ -279,6 +360,8 @@ def encode(frame: Frame) -> str:
             continue
         if item.name in _LEASE_LISTS and value and isinstance(value[0], TaskLease):
             value = [dataclasses.asdict(lease) for lease in value]
+        if isinstance(value, Usage):
+            value = {name: amount for name, amount in dataclasses.asdict(value).items() if amount is not None}
         body[item.name] = value
     return json.dumps(body, separators=(",", ":"))
 
@@ -303,6 +386,9 @@ def decode(text: str | bytes) -> Frame | None:
     for name in _LEASE_LISTS:
         if isinstance(values.get(name), list):
             values[name] = [_lease(entry) for entry in values[name]]
+    if isinstance(values.get("usage"), dict):
+        usage_fields = {item.name for item in dataclasses.fields(Usage)}
+        values["usage"] = Usage(**{name: value for name, value in values["usage"].items() if name in usage_fields})
     try:
         return cls(**values)
     except (TypeError, KeyError, ValueError) as ex:

@@ -243,10 +243,12 @@ class TaskRunner:
             json.dumps(result)
         except (TypeError, ValueError) as ex:
             return self._fail(task, f"Result cannot be written as JSON: {_describe(ex)}", retryable=False)
-        return TaskComplete(task.task_id, task.lease_epoch, result, task.child_traceparent, self._sender.next_id())
+        return TaskComplete(
+            task.task_id, task.lease_epoch, result, task.child_traceparent, self._sender.next_id(), task.take_usage()
+        )
 
     def _fail(self, task: TaskContext, error: str, retryable: bool) -> TaskFail:
-        return TaskFail(task.task_id, task.lease_epoch, error, retryable, self._sender.next_id())
+        return TaskFail(task.task_id, task.lease_epoch, error, retryable, self._sender.next_id(), task.take_usage())
 
     def _finished(self, task: TaskContext, outcome: Report) -> None:
         if task.cancelled or self._tasks.get(task.task_id) is not task:
@@ -264,9 +266,11 @@ class TaskRunner:
         self._outstanding[frame.id or ""] = _Outstanding(task.task_id, task.lease_epoch, frame)
         self._sender.send(frame)
 
-    def _progress(self, task: TaskContext, percent: float, message: str | None) -> None:
+    def _progress(self, task: TaskContext, percent: float | None, message: str | None) -> None:
         if self._tasks.get(task.task_id) is task:
-            self._sender.send(TaskProgress(task.task_id, task.lease_epoch, percent, message))
+            # usage stays kept for a later report while the agent is not connected
+            usage = task.take_usage() if self._sender.ready else None
+            self._sender.send(TaskProgress(task.task_id, task.lease_epoch, percent, message, usage=usage))
 
     def _retry_later(self, frame_id: str, refused: _Outstanding, error: ErrorFrame) -> None:
         """Keeps a refused frame and sends it again, with the same id, after a backoff,

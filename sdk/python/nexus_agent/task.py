@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from .frames import InputRequest, TaskAssigned, TaskLease
+from .frames import InputRequest, TaskAssigned, TaskLease, Usage
 
 _NO_ANSWER = object()
 
@@ -32,7 +32,7 @@ class TaskContext:
     def __init__(
         self,
         assignment: TaskAssigned,
-        progress_sink: Callable[[TaskContext, float, str | None], None],
+        progress_sink: Callable[[TaskContext, float | None, str | None], None],
         question_sink: Callable[[TaskContext, InputRequest], None] | None = None,
     ) -> None:
         self._question_sink = question_sink
@@ -45,6 +45,9 @@ class TaskContext:
         self._cancelled = False
         self._finished = False
         self._execution: asyncio.Task[Any] | None = None
+        self._last_percent: float | None = None
+        self._last_message: str | None = None
+        self._pending_usage: Usage | None = None
 
     @property
     def task_id(self) -> str:
@@ -113,6 +116,7 @@ class TaskContext:
         if self._cancelled or self._finished:
             return
         clamped = 0.0 if percent != percent else max(0.0, min(100.0, float(percent)))
+        self._last_percent, self._last_message = clamped, message
         self._progress_sink(self, clamped, message)
 
     async def ask_human(self, prompt: str, schema: Any = None, timeout: float | None = None) -> Any:
@@ -151,6 +155,51 @@ class TaskContext:
             return await future
         finally:
             self._questions.pop(question.request_id, None)
+
+    def report_usage(
+        self,
+        usage: Usage | None = None,
+        *,
+        input_tokens: int | None = None,
+        output_tokens: int | None = None,
+        cost: float | None = None,
+        currency: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        """Reports what the handler spent since its previous report (tokens, money): a delta
+        that Nexus adds to the task's usage. Goes out at once on a ``task_progress`` when
+        connected; otherwise it is kept and added to the next report, and whatever is still
+        kept when the handler returns goes with the result (``task_complete`` or
+        ``task_fail``, sent until Nexus acknowledges it). If the task has a budget, Nexus may
+        cancel the task after such a report. Ignored once the task is cancelled or finished.
+
+        Either a :class:`~nexus_agent.frames.Usage` or its fields as keywords::
+
+            ctx.report_usage(input_tokens=1200, output_tokens=350, cost=0.0042, model="gpt-4o-mini")
+
+        :raises ValueError: if a value is out of bounds (docs/protocol.md#usage)
+        """
+        report = usage if usage is not None else Usage(input_tokens, output_tokens, cost, currency, model)
+        problem = report.problem()
+        if problem is not None:
+            raise ValueError(problem)
+        if self._cancelled or self._finished:
+            return
+        kept = self._pending_usage
+        if kept is not None and kept.cost is not None and report.cost is not None and kept.effective_currency != report.effective_currency:
+            # two currencies cannot share a report: the kept one goes first if it can
+            self._progress_sink(self, self._last_percent, self._last_message)
+            kept = self._pending_usage
+            if kept is not None:
+                # still not connected: the tokens count, the cost in the second currency is lost
+                report = Usage(report.input_tokens, report.output_tokens, None, None, report.model)
+        self._pending_usage = report if kept is None else kept.plus(report)
+        self._progress_sink(self, self._last_percent, self._last_message)
+
+    def take_usage(self) -> Usage | None:
+        """The usage reported and not yet sent, which the caller now sends (used by the runner)."""
+        kept, self._pending_usage = self._pending_usage, None
+        return kept
 
     def raise_if_cancelled(self) -> None:
         """Stops the handler if the task was cancelled.

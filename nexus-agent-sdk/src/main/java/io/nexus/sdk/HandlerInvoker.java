@@ -58,11 +58,12 @@ final class HandlerInvoker {
 			return fail(task, "Result cannot be written as JSON: " + describe(ex), false);
 		}
 		return new TaskComplete(TaskComplete.TYPE, this.sender.nextId(), task.taskId(), task.leaseEpoch(), json,
-				task.childTraceparent());
+				task.childTraceparent(), task.takeUsage());
 	}
 
 	private TaskFail fail(RunningTask task, String error, boolean retryable) {
-		return new TaskFail(TaskFail.TYPE, this.sender.nextId(), task.taskId(), task.leaseEpoch(), error, retryable);
+		return new TaskFail(TaskFail.TYPE, this.sender.nextId(), task.taskId(), task.leaseEpoch(), error, retryable,
+				task.takeUsage());
 	}
 
 	static String describe(Throwable ex) {

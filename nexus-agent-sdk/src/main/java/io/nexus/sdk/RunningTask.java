@@ -11,6 +11,7 @@ import io.nexus.protocol.Traceparent;
 import io.nexus.protocol.frames.InputRequest;
 import io.nexus.protocol.frames.TaskAssigned;
 import io.nexus.protocol.frames.TaskLease;
+import io.nexus.protocol.frames.UsageReport;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,12 @@ final class RunningTask implements TaskContext {
 	private final JsonMapper dataMapper;
 
 	private final ProgressSink progressSink;
+
+	private volatile double lastPercent;
+
+	private volatile @Nullable String lastMessage;
+
+	private @Nullable UsageReport pendingUsage;
 
 	private final @Nullable String childTraceparent;
 
@@ -116,6 +123,8 @@ final class RunningTask implements TaskContext {
 	public void progress(double percent, @Nullable String message) {
 		if (!this.cancelled && !this.finished) {
 			double clamped = Double.isNaN(percent) ? 0 : Math.max(0, Math.min(100, percent));
+			this.lastPercent = clamped;
+			this.lastMessage = message;
 			this.progressSink.progress(this, clamped, message);
 		}
 	}
@@ -163,6 +172,54 @@ final class RunningTask implements TaskContext {
 
 	Questions questions() {
 		return this.questions;
+	}
+
+	@Override
+	public void reportUsage(UsageReport usage) {
+		String problem = usage.problem();
+		if (problem != null) {
+			throw new IllegalArgumentException(problem);
+		}
+		if (this.cancelled || this.finished) {
+			return;
+		}
+		synchronized (this) {
+			UsageReport kept = this.pendingUsage;
+			if (kept != null && kept.cost() != null && usage.cost() != null
+					&& !kept.effectiveCurrency().equals(usage.effectiveCurrency())) {
+				// two currencies cannot share a report: the kept one goes first if it can
+				this.progressSink.progress(this, this.lastPercent, this.lastMessage);
+				kept = this.pendingUsage;
+			}
+			if (kept != null && kept.cost() != null && usage.cost() != null
+					&& !kept.effectiveCurrency().equals(usage.effectiveCurrency())) {
+				// still not connected: the tokens count, the cost in the second currency
+				// is lost
+				usage = new UsageReport(usage.inputTokens(), usage.outputTokens(), null, null, usage.model());
+			}
+			this.pendingUsage = (kept == null) ? usage : merge(kept, usage);
+		}
+		this.progressSink.progress(this, this.lastPercent, this.lastMessage);
+	}
+
+	/**
+	 * Takes the usage reported and not yet sent.
+	 * @return the sum of it, or {@code null} if none
+	 */
+	synchronized @Nullable UsageReport takeUsage() {
+		UsageReport kept = this.pendingUsage;
+		this.pendingUsage = null;
+		return kept;
+	}
+
+	private static UsageReport merge(UsageReport a, UsageReport b) {
+		return new UsageReport(sum(a.inputTokens(), b.inputTokens()), sum(a.outputTokens(), b.outputTokens()),
+				(a.cost() == null) ? b.cost() : (b.cost() == null) ? a.cost() : a.cost().add(b.cost()),
+				(a.cost() != null) ? a.currency() : b.currency(), (b.model() != null) ? b.model() : a.model());
+	}
+
+	private static @Nullable Long sum(@Nullable Long a, @Nullable Long b) {
+		return (a == null) ? b : (b == null) ? a : Long.valueOf(a + b);
 	}
 
 	@Override

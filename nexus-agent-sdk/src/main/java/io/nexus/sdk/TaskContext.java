@@ -3,6 +3,7 @@ package io.nexus.sdk;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 
+import io.nexus.protocol.frames.UsageReport;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
@@ -123,6 +124,33 @@ public interface TaskContext {
 	 */
 	default JsonNode askHuman(String prompt, @Nullable String jsonSchema, @Nullable Duration timeout) {
 		throw new UnsupportedOperationException("this context cannot ask for input");
+	}
+
+	/**
+	 * Reports what the handler spent since its previous report (tokens, money): a delta
+	 * that Nexus adds to the task's usage. It goes out at once on a {@code task_progress}
+	 * when connected; otherwise it is kept and added to the next report, and whatever is
+	 * still kept when the handler returns goes with the result ({@code task_complete} or
+	 * {@code task_fail}, which the SDK sends until Nexus acknowledges it). A usage report
+	 * on a progress frame lost with a connection at that very moment is not sent again.
+	 * If the task has a budget, Nexus may cancel it after such a report
+	 * ({@link #isCancelled()}). Ignored once the task is cancelled or finished.
+	 * @param usage what was spent; see {@link UsageReport} for the bounds
+	 * @throws IllegalArgumentException if a value is out of bounds
+	 */
+	default void reportUsage(UsageReport usage) {
+		throw new UnsupportedOperationException("this context does not report usage");
+	}
+
+	/**
+	 * Reports tokens used since the previous report; see
+	 * {@link #reportUsage(UsageReport)}.
+	 * @param inputTokens tokens read by the model
+	 * @param outputTokens tokens written by the model
+	 * @param model the model, or {@code null}
+	 */
+	default void reportUsage(long inputTokens, long outputTokens, @Nullable String model) {
+		reportUsage(new UsageReport(inputTokens, outputTokens, null, null, model));
 	}
 
 	/**

@@ -26,6 +26,7 @@ import io.nexus.protocol.frames.StatusUpdate;
 import io.nexus.protocol.frames.TaskFail;
 import io.nexus.protocol.frames.TaskLease;
 import io.nexus.protocol.frames.TaskProgress;
+import io.nexus.protocol.frames.UsageReport;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -283,10 +284,13 @@ final class TaskRunner {
 	}
 
 	private void progress(RunningTask task, double percent, @Nullable String message) {
+		// taken now, so that what the handler reports next is not mixed in; kept for a
+		// later report while the agent is not connected
+		UsageReport usage = this.sender.isReady() ? task.takeUsage() : null;
 		post(() -> {
 			if (!task.isCancelled() && !task.isFinished() && this.tasks.get(task.taskId()) == task) {
-				this.sender.send(
-						new TaskProgress(TaskProgress.TYPE, null, task.taskId(), task.leaseEpoch(), percent, message));
+				this.sender.send(new TaskProgress(TaskProgress.TYPE, null, task.taskId(), task.leaseEpoch(), percent,
+						message, usage));
 			}
 		});
 	}

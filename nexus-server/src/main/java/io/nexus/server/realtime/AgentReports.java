@@ -6,10 +6,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.nexus.protocol.frames.InputRequest;
 
+import io.nexus.protocol.frames.UsageReport;
 import io.nexus.server.dispatch.AgentConnections;
 import io.nexus.server.dispatch.AgentSignal;
 import io.nexus.server.dispatch.AgentSignals;
 import io.nexus.server.dispatch.ConnectedAgent;
+import io.nexus.server.shared.ConflictException;
 import io.nexus.server.shared.GroupCommitter;
 import io.nexus.server.tasks.InputQuestion;
 import io.nexus.server.tasks.Lease;
@@ -17,6 +19,8 @@ import io.nexus.server.tasks.StaleLeaseException;
 import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tracing.TaskTraces;
+import io.nexus.server.usage.Charge;
+import io.nexus.server.usage.UsageLedger;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -41,9 +45,12 @@ class AgentReports {
 
 	private final TaskInputs inputs;
 
+	private final UsageLedger ledger;
+
 	AgentReports(AgentConnections connections, TaskLeases leases, GroupCommitter reportWriter, TaskTraces traces,
-			AgentSignals signals, TaskInputs inputs) {
+			AgentSignals signals, TaskInputs inputs, UsageLedger ledger) {
 		this.inputs = inputs;
+		this.ledger = ledger;
 		this.connections = connections;
 		this.leases = leases;
 		this.writer = reportWriter;
@@ -62,9 +69,22 @@ class AgentReports {
 			.thenRun(() -> this.signals.emit(lease.agentId(), AgentSignal.ACCEPTED, lease.taskId()));
 	}
 
-	CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		return watched(lease, this.writer.submit(lease.taskId(),
-				() -> this.leases.progress(lease, Percentages.clamp(progress), message)));
+	/**
+	 * The agent reports progress, and perhaps usage; written with the next group commit.
+	 * @param lease the lease
+	 * @param progress percent done
+	 * @param message a note
+	 * @param usage what it spent since its last report, within bounds, if it says
+	 * @return completes once durable, or exceptionally if refused
+	 */
+	CompletableFuture<Void> progress(Lease lease, @Nullable Double progress, @Nullable String message,
+			@Nullable UsageReport usage) {
+		Charges charges = new Charges();
+		return charges.settled(watched(lease, this.writer.submit(lease.taskId(), () -> {
+			if (charges.charge(lease, usage, false)) {
+				this.leases.progress(lease, Percentages.clamp(progress), message);
+			}
+		})));
 	}
 
 	/**
@@ -74,14 +94,55 @@ class AgentReports {
 	 * @param traceparent the trace context of the agent's work, if it sent one
 	 * @return completes once durable, or exceptionally if refused
 	 */
-	CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent) {
-		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.complete(lease, resultJson)))
-			.thenRun(() -> finished(lease, traceparent, null));
+	CompletableFuture<Void> complete(Lease lease, @Nullable String resultJson, @Nullable String traceparent,
+			@Nullable UsageReport usage) {
+		Charges charges = new Charges();
+		return charges.settled(watched(lease, this.writer.submit(lease.taskId(), () -> {
+			if (charges.charge(lease, usage, true)) {
+				this.leases.complete(lease, resultJson);
+			}
+		}))).thenRun(() -> finished(lease, traceparent, null));
 	}
 
-	CompletableFuture<Void> fail(Lease lease, String error, boolean retryable) {
-		return watched(lease, this.writer.submit(lease.taskId(), () -> this.leases.fail(lease, error, retryable)))
-			.thenRun(() -> finished(lease, null, error));
+	CompletableFuture<Void> fail(Lease lease, String error, boolean retryable, @Nullable UsageReport usage) {
+		Charges charges = new Charges();
+		return charges.settled(watched(lease, this.writer.submit(lease.taskId(), () -> {
+			if (charges.charge(lease, usage, true)) {
+				this.leases.fail(lease, error, retryable);
+			}
+		}))).thenRun(() -> finished(lease, null, error));
+	}
+
+	/**
+	 * The usage of one report, counted in its group commit before the rest of it: a
+	 * report whose usage a spent budget refuses stores nothing else, and is answered with
+	 * {@code budget_exceeded} once the commit (which stopped the task) is durable.
+	 */
+	private final class Charges {
+
+		private volatile @Nullable Charge charge;
+
+		/** Counts the usage, if any; whether the rest of the report may be stored. */
+		boolean charge(Lease lease, @Nullable UsageReport usage, boolean finishing) {
+			if (usage == null) {
+				return true;
+			}
+			Charge outcome = AgentReports.this.ledger.charge(lease, usage, finishing);
+			this.charge = outcome;
+			return outcome.reportGoesOn();
+		}
+
+		CompletableFuture<Void> settled(CompletableFuture<Void> written) {
+			return written.thenCompose((ignored) -> {
+				Charge outcome = this.charge;
+				if (outcome != null && outcome.outcome() == Charge.Outcome.REFUSED) {
+					return CompletableFuture
+						.failedFuture(new ConflictException("budget_exceeded", String.valueOf(outcome.reason())));
+				}
+				return CompletableFuture.completedFuture(null);
+			});
+		}
+
 	}
 
 	/**

@@ -24,6 +24,7 @@ import io.nexus.protocol.frames.TaskAccept;
 import io.nexus.protocol.frames.TaskComplete;
 import io.nexus.protocol.frames.TaskFail;
 import io.nexus.protocol.frames.TaskProgress;
+import io.nexus.protocol.frames.UsageReport;
 import io.nexus.server.agents.AgentAuthenticationException;
 import io.nexus.server.agents.AgentId;
 import io.nexus.server.dispatch.DispatchProperties;
@@ -254,21 +255,22 @@ class AgentSocketHandler extends TextWebSocketHandler {
 	 * it is stored.
 	 */
 	private CompletableFuture<Void> report(Lease lease, AgentFrame frame) {
+		UsageReport usage = usage(frame);
 		if (frame instanceof TaskAccept) {
 			return this.reports.accept(lease);
 		}
 		if (frame instanceof TaskProgress progress) {
-			return this.reports.progress(lease, progress.progress(), truncate(progress.message(), 500));
+			return this.reports.progress(lease, progress.progress(), truncate(progress.message(), 500), usage);
 		}
 		if (frame instanceof TaskComplete complete) {
 			return this.reports.complete(lease,
 					(complete.result() != null) ? this.writer.writeValueAsString(complete.result()) : null,
-					complete.traceparent());
+					complete.traceparent(), usage);
 		}
 		if (frame instanceof TaskFail fail) {
 			return this.reports.fail(lease,
 					(fail.error() != null) ? truncate(fail.error(), 500) : "failed without a reason",
-					!Boolean.FALSE.equals(fail.retryable()));
+					!Boolean.FALSE.equals(fail.retryable()), usage);
 		}
 		throw new IllegalStateException("not a report on a leased task: " + frame.type());
 	}
@@ -286,6 +288,21 @@ class AgentSocketHandler extends TextWebSocketHandler {
 						question.requestId(), this.reader.readValue(question.answerJson(), Object.class)));
 			}
 		});
+	}
+
+	/**
+	 * The usage a report carries, checked against its bounds before anything is stored: a
+	 * report outside them is refused whole ({@code invalid_frame}).
+	 */
+	private static @Nullable UsageReport usage(AgentFrame frame) {
+		UsageReport usage = (frame instanceof TaskProgress progress) ? progress.usage()
+				: (frame instanceof TaskComplete complete) ? complete.usage()
+						: (frame instanceof TaskFail fail) ? fail.usage() : null;
+		String problem = (usage != null) ? usage.problem() : null;
+		if (problem != null) {
+			throw InvalidRequestException.badRequest("invalid_frame", problem);
+		}
+		return usage;
 	}
 
 	/**

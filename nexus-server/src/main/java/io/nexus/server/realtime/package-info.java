@@ -6,7 +6,8 @@
  * about connected agents goes to dispatch, which matches them with work.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "audit", "cluster", "dispatch", "shared", "tasks", "tracing" })
+@ApplicationModule(
+		allowedDependencies = { "agents", "audit", "cluster", "dispatch", "shared", "tasks", "tracing", "usage" })
 package io.nexus.server.realtime;
 
 import org.jspecify.annotations.NullMarked;

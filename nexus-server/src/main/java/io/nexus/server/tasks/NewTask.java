@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param agentSelector the labels of the agents it may run on, or {@code null} for any
  * @param fairnessKey who the task is for in fair share (a team, a customer), if anyone
  * @param approval the approval it needs before it may run, or {@code null}
+ * @param budget the task's own budget, if any
  */
 public record NewTask(@Nullable TaskId id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, @Nullable List<String> requiredCapabilities, List<TaskId> dependencies,
@@ -34,10 +35,11 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 		// they existed still match
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable AgentSelector agentSelector,
 		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable String fairnessKey,
-		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ApprovalSpec approval) {
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable ApprovalSpec approval,
+		@JsonInclude(JsonInclude.Include.NON_NULL) @Nullable TaskBudget budget) {
 
 	/**
-	 * A task that needs no approval of its own.
+	 * A task that needs no approval and has no budget of its own.
 	 * @param id a chosen id, or {@code null}
 	 * @param title a short title
 	 * @param description what to do
@@ -58,7 +60,7 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
 			@Nullable String idempotencyKey, @Nullable AgentSelector agentSelector, @Nullable String fairnessKey) {
 		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
-				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, agentSelector, fairnessKey, null);
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, agentSelector, fairnessKey, null, null);
 	}
 
 	/**
@@ -82,7 +84,7 @@ public record NewTask(@Nullable TaskId id, String title, @Nullable String descri
 			@Nullable String payloadJson, @Nullable Integer estimatedDuration, int maxAttempts, int timeoutSeconds,
 			@Nullable String idempotencyKey) {
 		this(id, title, description, priority, category, requiredCapabilities, dependencies, payloadJson,
-				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null, null, null);
+				estimatedDuration, maxAttempts, timeoutSeconds, idempotencyKey, null, null, null, null);
 	}
 
 	/**

@@ -115,6 +115,12 @@ class TaskIntake {
 			this.approvals.recordAll(gated, requirements);
 		}
 		for (Task task : created) {
+			TaskBudget budget = fresh.get(task.id()).budget();
+			if (budget != null) {
+				this.inserts.insertBudget(task.id(), budget);
+			}
+		}
+		for (Task task : created) {
 			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf : switch (task.status()) {
 				case QUEUED -> "created";
 				case AWAITING_APPROVAL -> "created; approval_requested";

@@ -290,6 +290,26 @@ public class TaskLeases {
 	}
 
 	/**
+	 * The task a report names, its row locked until the transaction ends, while the
+	 * report's lease is current and the task runs; for usage reports, which are counted
+	 * before the rest of the report is stored.
+	 * @param lease the lease
+	 * @return the task, or empty if it already finished under this very lease (a resent
+	 * completion or failure: it is not counted again)
+	 * @throws StaleLeaseException if the lease is not current
+	 */
+	@Transactional(noRollbackFor = NexusException.class)
+	public Optional<Task> running(Lease lease) {
+		Task task = lockTask(lease.taskId());
+		if (task.status().isTerminal() && lease.agentId().equals(task.assignedAgent())
+				&& lease.epoch() == task.leaseEpoch()) {
+			return Optional.empty();
+		}
+		checkCurrent(task, lease);
+		return Optional.of(task);
+	}
+
+	/**
 	 * The agent finished the task. Completing again under the same lease returns the task
 	 * unchanged, so that an agent may resend a completion whose acknowledgement it
 	 * missed.

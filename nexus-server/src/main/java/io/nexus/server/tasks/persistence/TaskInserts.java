@@ -11,6 +11,7 @@ import java.util.Set;
 import io.nexus.server.encryption.FieldCipher;
 import io.nexus.server.shared.SqlTimes;
 import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskBudget;
 import io.nexus.server.tasks.TaskId;
 import org.jspecify.annotations.Nullable;
 
@@ -37,6 +38,22 @@ public class TaskInserts {
 		this.jdbc = jdbc;
 		this.batch = batch;
 		this.cipher = cipher;
+	}
+
+	/**
+	 * Stores a new task's own budget, in the transaction that creates the task.
+	 * @param id the task
+	 * @param budget its budget
+	 */
+	public void insertBudget(TaskId id, TaskBudget budget) {
+		this.jdbc
+			.sql("INSERT INTO task_budgets (task_id, max_tokens, max_cost, currency) "
+					+ "VALUES (:id, :maxTokens, :maxCost, :currency)")
+			.param("id", id.value())
+			.param("maxTokens", budget.maxTokens())
+			.param("maxCost", budget.maxCost())
+			.param("currency", budget.currency())
+			.update();
 	}
 
 	/**

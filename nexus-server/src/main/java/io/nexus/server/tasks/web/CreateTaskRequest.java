@@ -10,6 +10,7 @@ import io.nexus.server.tasks.ApprovalRequest;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -40,6 +41,7 @@ import tools.jackson.databind.JsonNode;
  * {@code match_expressions}, as Kubernetes selects nodes)
  * @param fairnessKey who the task is for in fair share (a team, a customer)
  * @param approval the approval it needs before it may run (docs/governance.md)
+ * @param budget the task's own budget: it is stopped once its reported usage exceeds it
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -54,8 +56,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@Nullable @Min(1) @Max(Limits.MAX_TIMEOUT_SECONDS) Integer timeoutSeconds,
 		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
 		@Nullable AgentSelector agentSelector,
-		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey,
-		@Nullable ApprovalRequest approval) {
+		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey, @Nullable ApprovalRequest approval,
+		@Nullable @Valid TaskBudgetRequest budget) {
 
 	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
@@ -65,7 +67,8 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
 				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector(), this.fairnessKey,
-				(this.approval != null) ? this.approval.toSpec("approval") : null);
+				(this.approval != null) ? this.approval.toSpec("approval") : null,
+				(this.budget != null) ? this.budget.toBudget() : null);
 	}
 
 	private @Nullable AgentSelector selector() {

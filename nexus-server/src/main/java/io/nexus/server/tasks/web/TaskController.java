@@ -21,12 +21,14 @@ import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskProperties;
 import io.nexus.server.tasks.TaskQuery;
 import io.nexus.server.tasks.TaskService;
+import io.nexus.server.tasks.TaskUsageSource;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -59,8 +61,11 @@ class TaskController {
 
 	private final CreationGate gate;
 
+	private final ObjectProvider<TaskUsageSource> spending;
+
 	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence,
-			AuditLog audit, CreationGate gate) {
+			AuditLog audit, CreationGate gate, ObjectProvider<TaskUsageSource> spending) {
+		this.spending = spending;
 		this.gate = gate;
 		this.audit = audit;
 		this.presence = presence;
@@ -119,7 +124,7 @@ class TaskController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a task, with why it waits if it is not running yet")
 	TaskResponse get(@PathVariable String id) {
-		return TaskResponse.of(this.tasks.get(new TaskId(id)), this.presence);
+		return TaskResponse.of(this.tasks.get(new TaskId(id)), this.presence, this.spending.getIfAvailable());
 	}
 
 	@PutMapping("/{id}")

@@ -9,7 +9,10 @@ import io.nexus.protocol.TaskStatus;
 import io.nexus.server.tasks.AgentPresence;
 import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.Task;
+import io.nexus.server.tasks.TaskBudget;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.TaskUsage;
+import io.nexus.server.tasks.TaskUsageSource;
 import io.nexus.server.tasks.UnreadableValue;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +57,9 @@ import org.jspecify.annotations.Nullable;
  * {@code result: key k123 missing}); such a value is {@code null} above. Empty when
  * everything was read
  * @param agentSelector the labels of the agents it may run on, or {@code null} for any
+ * @param usage what its agents reported spending (only on {@code GET /api/tasks/{id}};
+ * {@code null} before the first report)
+ * @param budget its own budget (only on {@code GET /api/tasks/{id}})
  */
 record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -64,13 +70,18 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable Instant assignedAt, @Nullable Instant startedAt, @Nullable Instant finishedAt,
 		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
 		@Nullable String reservedFor, @Nullable String waitingReason, @Nullable String fairnessKey,
-		List<String> unreadable, @Nullable AgentSelector agentSelector) {
+		List<String> unreadable, @Nullable AgentSelector agentSelector, @Nullable TaskUsage usage,
+		@Nullable TaskBudget budget) {
 
 	static TaskResponse of(Task task) {
 		return of(task, null);
 	}
 
 	static TaskResponse of(Task task, @Nullable AgentPresence presence) {
+		return of(task, presence, null);
+	}
+
+	static TaskResponse of(Task task, @Nullable AgentPresence presence, @Nullable TaskUsageSource spending) {
 		return new TaskResponse(task.id().value(), task.title(), task.description(), task.priority(), task.category(),
 				task.status(), task.statusReason(), task.requiredCapabilities(),
 				task.dependencies().stream().map(TaskId::value).toList(), task.payloadJson(), task.resultJson(),
@@ -82,7 +93,8 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				task.progress(), task.progressMessage(), task.notBefore(),
 				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence),
 				task.fairnessKey(), task.unreadable().stream().map(UnreadableValue::describe).toList(),
-				task.agentSelector());
+				task.agentSelector(), (spending != null) ? spending.usage(task.id()) : null,
+				(spending != null) ? spending.budget(task.id()) : null);
 	}
 
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {

@@ -1,0 +1,36 @@
+package io.nexus.server.tasks.web;
+
+import java.math.BigDecimal;
+import java.util.Map;
+
+import io.nexus.server.shared.InvalidRequestException;
+import io.nexus.server.tasks.TaskBudget;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Digits;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task's own budget in a create request: at least one of the two limits.
+ *
+ * @param maxTokens the most input plus output tokens, 1 to 10^15
+ * @param maxCost the most money, 0.000001 to 10^12, at most 6 decimals
+ * @param currency the ISO 4217 code of {@code max_cost} (default USD)
+ */
+record TaskBudgetRequest(@Nullable @Min(1) @Max(1_000_000_000_000_000L) Long maxTokens,
+		@Nullable @DecimalMin("0.000001") @DecimalMax("1000000000000") @Digits(integer = 13,
+				fraction = 6) BigDecimal maxCost,
+		@Nullable @Pattern(regexp = "[A-Z]{3}") String currency) {
+
+	TaskBudget toBudget() {
+		if (this.maxTokens == null && this.maxCost == null) {
+			throw InvalidRequestException.unprocessable("budget_empty", "A budget needs max_tokens, max_cost or both",
+					Map.of("field", "budget"));
+		}
+		return new TaskBudget(this.maxTokens, this.maxCost, (this.currency != null) ? this.currency : "USD");
+	}
+
+}
