@@ -52,3 +52,15 @@ CREATE TABLE webhook_deliveries (
 
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 CREATE INDEX webhook_deliveries_log ON webhook_deliveries (subscription_id, seq);
+
+-- Whether the queue is stuck (its oldest queued task has waited longer than
+-- nexus.webhooks.queue-stuck-after), as the nodes last saw it: one row. The node whose
+-- conditional update turns it stuck publishes queue.stuck, so the event fires once per
+-- episode whatever the number of nodes.
+CREATE TABLE webhook_queue_state (
+    id     INTEGER NOT NULL PRIMARY KEY,
+    stuck  BOOLEAN NOT NULL,
+    since  TIMESTAMP WITH TIME ZONE
+);
+
+INSERT INTO webhook_queue_state (id, stuck) VALUES (1, FALSE);

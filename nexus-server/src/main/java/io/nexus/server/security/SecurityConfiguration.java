@@ -165,6 +165,9 @@ class SecurityConfiguration {
 			// the enrolment page checks its own state, kept in the HTTP session
 			.requestMatchers("/login/enrol", "/login/enrol/**")
 			.permitAll()
+			// webhook URLs may carry tokens: admins only, as in the API
+			.requestMatchers("/webhooks", "/webhooks/**")
+			.hasRole("ADMIN")
 			// the dashboard's actions: the same rule as the API, whatever the buttons
 			// show
 			.requestMatchers(HttpMethod.POST, "/agents", "/agents/**", "/tasks", "/tasks/**")

@@ -31,6 +31,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code 127.0.0.1/32}) that receivers may be in although they are private, loopback,
  * link-local or otherwise not public
  * @param maxSubscriptions the most subscriptions there may be
+ * @param queueStuckAfter the queue is stuck ({@code queue.stuck}) when its oldest queued
+ * task has waited longer than this; {@code 0} turns the check off
+ * @param queueCheckInterval how often each node checks the queue
  */
 @Validated
 @ConfigurationProperties("nexus.webhooks")
@@ -40,7 +43,8 @@ public record WebhookProperties(@DefaultValue("true") boolean enabled, @DefaultV
 		@DefaultValue("1h") Duration maxBackoff, @DefaultValue("24h") Duration retryPeriod,
 		@DefaultValue("5d") Duration disableAfter, @DefaultValue("24h") Duration secretOverlap,
 		@DefaultValue("7d") Duration logRetention, @DefaultValue List<String> allowedNetworks,
-		@DefaultValue("100") @Min(1) @Max(10_000) int maxSubscriptions) {
+		@DefaultValue("100") @Min(1) @Max(10_000) int maxSubscriptions, @DefaultValue("15m") Duration queueStuckAfter,
+		@DefaultValue("30s") Duration queueCheckInterval) {
 
 	/**
 	 * How long a claimed delivery stays with its node: the request's time and a margin.

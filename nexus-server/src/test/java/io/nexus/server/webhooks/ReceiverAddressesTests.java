@@ -50,7 +50,7 @@ class ReceiverAddressesTests {
 	static WebhookProperties properties(List<String> allowed) {
 		return new WebhookProperties(true, 1, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1),
 				Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1), Duration.ofDays(1),
-				Duration.ofHours(1), Duration.ofDays(1), allowed, 10);
+				Duration.ofHours(1), Duration.ofDays(1), allowed, 10, Duration.ofMinutes(15), Duration.ofSeconds(30));
 	}
 
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +42,18 @@ import static org.awaitility.Awaitility.await;
  * event once. Retries are spaced by settings of a few hundred milliseconds, not by
  * sleeps.
  */
-@TestPropertySource(properties = { "nexus.webhooks.allowed-networks=127.0.0.0/8",
-		"nexus.webhooks.initial-backoff=100ms", "nexus.webhooks.max-backoff=300ms",
-		"nexus.webhooks.poll-interval=100ms", "nexus.webhooks.request-timeout=500ms",
-		"nexus.webhooks.connect-timeout=1s", "nexus.webhooks.secret-overlap=1h" })
+@TestPropertySource(
+		properties = { "nexus.webhooks.allowed-networks=127.0.0.0/8", "nexus.webhooks.initial-backoff=100ms",
+				"nexus.webhooks.max-backoff=300ms", "nexus.webhooks.poll-interval=100ms",
+				"nexus.webhooks.request-timeout=500ms", "nexus.webhooks.connect-timeout=1s",
+				"nexus.webhooks.secret-overlap=1h", "nexus.encryption.key=" + WebhookIntegrationTests.ENCRYPTION_KEY })
 class WebhookIntegrationTests extends ApiIntegrationTest {
+
+	/**
+	 * Secrets are stored encrypted: every signature checked here was made with a
+	 * decrypted one.
+	 */
+	static final String ENCRYPTION_KEY = "wh:" + "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 	private static final Duration PATIENCE = Duration.ofSeconds(20);
 
@@ -167,6 +175,13 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 		assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
 		String newSecret = rotated.field("secret");
 		assertThat(newSecret).startsWith("whsec_").isNotEqualTo(subscription[1]);
+		List<String> stored = this.jdbc
+			.sql("SELECT secret, secret_key_id, previous_secret, previous_secret_key_id FROM webhook_subscriptions")
+			.query((rs, rowNum) -> Arrays.asList(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+			.single();
+		assertThat(stored.get(0)).as("stored encrypted").startsWith("nxenc:v1:").doesNotContain(newSecret);
+		assertThat(stored.get(2)).startsWith("nxenc:v1:");
+		assertThat(List.of(stored.get(1), stored.get(3))).containsOnly("wh");
 		assertThat(rotated.field("previous_secret_expires_at")).isNotNull();
 		assertThat(this.api.get("/api/webhooks/" + subscription[0]).json().has("secret")
 				&& !this.api.get("/api/webhooks/" + subscription[0]).json().get("secret").isNull())
