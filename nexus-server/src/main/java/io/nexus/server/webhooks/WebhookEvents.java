@@ -60,12 +60,7 @@ public class WebhookEvents {
 				|| !TransactionSynchronizationManager.isActualTransactionActive()) {
 			throw new IllegalStateException("Webhook events are published inside the transaction of their change");
 		}
-		Instant now = this.clock.instant();
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", type.wireName());
-		body.put("timestamp", now.toString());
-		body.put("data", data);
-		pending().add(new Event(Ids.next("msg"), type, this.json.writeValueAsString(body), now));
+		pending().add(new Event(Ids.next("msg"), type, new LinkedHashMap<>(data), this.clock.instant()));
 	}
 
 	private List<Event> pending() {
@@ -112,18 +107,29 @@ public class WebhookEvents {
 		}
 		List<NewDelivery> rows = new ArrayList<>();
 		for (Event event : events) {
-			wanted.forEach((subscription, types) -> {
-				if (types.contains(event.type())) {
-					rows.add(new NewDelivery(Ids.next("whd"), subscription, event.id(), event.type().wireName(),
-							event.payload(), event.at()));
+			String payload = null;
+			for (Map.Entry<String, List<WebhookEventType>> subscription : wanted.entrySet()) {
+				if (subscription.getValue().contains(event.type())) {
+					// serialised only for events that someone wants
+					payload = (payload != null) ? payload : payload(event);
+					rows.add(new NewDelivery(Ids.next("whd"), subscription.getKey(), event.id(),
+							event.type().wireName(), payload, event.at()));
 				}
-			});
+			}
 		}
 		this.deliveries.insertAll(rows);
 		return !rows.isEmpty();
 	}
 
-	private record Event(String id, WebhookEventType type, String payload, Instant at) {
+	private String payload(Event event) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("type", event.type().wireName());
+		body.put("timestamp", event.at().toString());
+		body.put("data", event.data());
+		return this.json.writeValueAsString(body);
+	}
+
+	private record Event(String id, WebhookEventType type, Map<String, ?> data, Instant at) {
 
 	}
 

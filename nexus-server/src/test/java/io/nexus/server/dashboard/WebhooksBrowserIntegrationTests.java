@@ -65,12 +65,12 @@ class WebhooksBrowserIntegrationTests extends BrowserIntegrationTest {
 		assertThat(this.browser.findElement(By.cssSelector("nav a[href='/webhooks']")).getDomAttribute("aria-current"))
 			.isEqualTo("page");
 		WebElement row = this.browser.findElement(By.cssSelector("tr[data-webhook-id='" + id + "']"));
-		assertThat(row.getText()).contains("browser drill").contains("task.cancelled").contains("enabled");
+		assertThat(row.getText()).contains("browser drill").contains("task.cancelled").containsIgnoringCase("enabled");
 		await().atMost(Duration.ofSeconds(10)).until(() -> {
 			this.browser.get(this.base + "/webhooks?id=" + id);
 			return this.browser.findElements(By.cssSelector("#deliveries-table [data-delivery-status]"))
 				.stream()
-				.anyMatch((status) -> status.getText().equals("delivered"));
+				.anyMatch((status) -> status.getText().equalsIgnoreCase("delivered"));
 		});
 		WebElement delivery = this.browser.findElement(By.cssSelector("#deliveries-table tbody tr"));
 		assertThat(delivery.getText()).contains("task.cancelled").contains("204");

@@ -29,8 +29,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -59,6 +62,12 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 
 	@Autowired
 	private WebhookDeliverer deliverer;
+
+	@Autowired
+	private WebhookEvents events;
+
+	@Autowired
+	private PlatformTransactionManager transactions;
 
 	private WebhookReceiver receiver;
 
@@ -266,6 +275,34 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 		finally {
 			other.stop();
 		}
+	}
+
+	@Test
+	void eventsCommitAndRollBackWithTheirTransactionAndWaitInTheOutboxWhileNoNodeDelivers() {
+		String[] subscription = subscribe(this.receiver.url("/hook"), "task.cancelled", "queue.stuck");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.events.publish(WebhookEventType.QUEUE_STUCK, Map.of("outside", true)));
+		TransactionTemplate transaction = new TransactionTemplate(this.transactions);
+		transaction.executeWithoutResult((status) -> {
+			this.events.publish(WebhookEventType.QUEUE_STUCK, Map.of("rolled_back", true));
+			status.setRollbackOnly();
+		});
+		assertThat(rows("webhook_deliveries")).isZero();
+
+		this.deliverer.stop();
+		try {
+			String task = cancelledTask();
+			assertThat(this.jdbc.sql("SELECT status FROM webhook_deliveries").query(String.class).single())
+				.isEqualTo("pending");
+			assertThat(this.jdbc.sql("SELECT payload FROM webhook_deliveries").query(String.class).single())
+				.contains(task);
+		}
+		finally {
+			this.deliverer.start();
+		}
+		await().atMost(PATIENCE).until(() -> this.receiver.acknowledged().size() == 1);
+		assertThat(verify(this.receiver.acknowledged().get(0), subscription[1])).isTrue();
+		assertThat(this.receiver.acknowledged().get(0).body()).doesNotContain("rolled_back");
 	}
 
 	@Test
