@@ -191,6 +191,7 @@ public class AgentRegistry {
 		}
 		Agent updated = get(id);
 		this.events.publishEvent(new AgentChanged(updated));
+		this.events.publishEvent(new AgentQuarantined(id, quarantine));
 		return updated;
 	}
 
@@ -253,9 +254,11 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public Optional<Agent> markOnline(AgentId id, String nodeId) {
-		if (!this.agents.setOnline(id, nodeId, this.clock.instant())) {
+		Instant now = this.clock.instant();
+		if (!this.agents.setOnline(id, nodeId, now)) {
 			return Optional.empty();
 		}
+		this.events.publishEvent(new AgentConnected(id, nodeId, now));
 		return Optional.of(get(id));
 	}
 
@@ -268,7 +271,12 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public boolean markOffline(AgentId id, String nodeId) {
-		return this.agents.setOffline(id, nodeId, this.clock.instant());
+		Instant now = this.clock.instant();
+		if (!this.agents.setOffline(id, nodeId, now)) {
+			return false;
+		}
+		this.events.publishEvent(new AgentDisconnected(id, "connection closed", now));
+		return true;
 	}
 
 	/**
@@ -279,7 +287,11 @@ public class AgentRegistry {
 	 */
 	@Transactional
 	public int markOfflineOnNode(String nodeId, Instant since) {
-		return this.agents.setOfflineOnNode(nodeId, since);
+		List<AgentId> held = this.agents.onlineOnNode(nodeId);
+		int marked = this.agents.setOfflineOnNode(nodeId, since);
+		Instant now = this.clock.instant();
+		held.forEach((agent) -> this.events.publishEvent(new AgentDisconnected(agent, "node declared dead", now)));
+		return marked;
 	}
 
 	/**

@@ -89,7 +89,7 @@ class SecurityConfiguration {
 				.requestMatchers("/api/auth/**", "/api/api-keys", "/api/api-keys/**", "/api/users/me/**")
 				.hasAnyRole(READERS)
 				.requestMatchers("/api/users", "/api/users/**", "/api/enrollment-keys", "/api/enrollment-keys/**",
-						"/api/audit", "/api/audit/**", "/api/admin/**")
+						"/api/audit", "/api/audit/**", "/api/admin/**", "/api/webhooks", "/api/webhooks/**")
 				.hasRole("ADMIN")
 				.requestMatchers(HttpMethod.POST, "/api/fleet/**")
 				.hasRole("ADMIN")
@@ -175,6 +175,9 @@ class SecurityConfiguration {
 			// the enrolment page checks its own state, kept in the HTTP session
 			.requestMatchers("/login/enrol", "/login/enrol/**")
 			.permitAll()
+			// webhook URLs may carry tokens: admins only, as in the API
+			.requestMatchers("/webhooks", "/webhooks/**")
+			.hasRole("ADMIN")
 			// the dashboard's actions: the same rule as the API, whatever the buttons
 			// show
 			.requestMatchers(HttpMethod.POST, "/agents", "/agents/**", "/tasks", "/tasks/**")

@@ -6,6 +6,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 
 import io.nexus.protocol.TaskStatus;
@@ -312,6 +313,15 @@ public class TaskService {
 		for (TaskId id : this.tasks.activeTasksOf(event.agentId())) {
 			this.transitions.toQueued(lock(id), event.actor(), "agent_deleted");
 		}
+	}
+
+	/**
+	 * The queued task that has waited longest (for the stuck-queue webhook).
+	 * @return the task, or empty when none is queued
+	 */
+	@Transactional(readOnly = true)
+	public Optional<Task> oldestQueued() {
+		return this.tasks.oldestQueued().flatMap(this.tasks::findById);
 	}
 
 	@Transactional(readOnly = true)

@@ -58,8 +58,13 @@ class KeyRotationIntegrationTests {
 		// the one-time code used in the second run, replayed in the third: computed once,
 		// so a 30 s step passing between them cannot turn the replay into a fresh code
 		String usedCode;
-		try (ConfigurableApplicationContext a = start(database, "--nexus.encryption.key=" + KEY_A)) {
+		try (ConfigurableApplicationContext a = start(database, "--nexus.encryption.key=" + KEY_A,
+				"--nexus.webhooks.allowed-networks=127.0.0.1/32")) {
 			ApiClient api = admin(a);
+			assertThat(
+					api.post("/api/webhooks", "{\"url\":\"http://127.0.0.1:9/hook\",\"event_types\":[\"task.failed\"]}")
+						.status())
+				.isEqualTo(201);
 			first = api
 				.post("/api/tasks", "{\"title\":\"r1\",\"category\":\"none\",\"payload\":{\"p\":\"" + MARKER + "\"}}")
 				.field("id");
@@ -84,12 +89,13 @@ class KeyRotationIntegrationTests {
 			JsonNode status = api.get("/api/admin/encryption").json();
 			assertThat(status.get("active_key_id").asString()).isEqualTo("key-b");
 			assertThat(status.get("configured_key_ids").toString()).isEqualTo("[\"key-b\",\"key-a\"]");
-			assertThat(status.get("values_pending").asLong()).isEqualTo(4);
+			assertThat(status.get("values_pending").asLong()).isEqualTo(5);
 
 			Response rotate = api.post("/api/admin/encryption/rotate", "");
 			assertThat(rotate.status()).as(rotate.body()).isEqualTo(200);
 			assertThat(rotate.json().get("reencrypted").get("tasks").asLong()).isEqualTo(2);
 			assertThat(rotate.json().get("reencrypted").get("user_mfa").asLong()).isEqualTo(1);
+			assertThat(rotate.json().get("reencrypted").get("webhook_subscriptions").asLong()).isEqualTo(1);
 			assertThat(rotate.json().get("remaining").asLong()).isZero();
 			assertThat(keyIds(b)).containsOnly("key-b");
 			usedCode = totp(secret, 1);
@@ -158,6 +164,7 @@ class KeyRotationIntegrationTests {
 		ids.addAll(jdbc.sql("SELECT payload_key_id FROM tasks").query(String.class).list());
 		ids.addAll(jdbc.sql("SELECT result_key_id FROM tasks WHERE result IS NOT NULL").query(String.class).list());
 		ids.addAll(jdbc.sql("SELECT secret_key_id FROM user_mfa").query(String.class).list());
+		ids.addAll(jdbc.sql("SELECT secret_key_id FROM webhook_subscriptions").query(String.class).list());
 		return ids;
 	}
 

@@ -39,6 +39,10 @@ class AccountsKeysAndAgentsIntegrationTests extends ApiIntegrationTest {
 			.post("/api/users",
 					"{\"username\":\"bobbybobbybob\",\"password\":\"BobbyBobbyBob\"," + "\"role\":\"viewer\"}")
 			.problemType()).isEqualTo("urn:nexus:problem:weak_password");
+		// 30 characters of 3 bytes: within 128 characters, beyond the 72 bytes bcrypt
+		// keeps
+		assertThat(this.api.post("/api/users/" + id + "/password", "{\"password\":\"" + "鸏".repeat(30) + "\"}")
+			.problemType()).isEqualTo("urn:nexus:problem:weak_password");
 		assertThat(this.api.post("/api/users/" + id + "/password", "{\"password\":\"alice-new-password\"}").status())
 			.isEqualTo(204);
 		new ApiClient(this.port).login("alice", "alice-new-password");

@@ -33,7 +33,7 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 	private static final List<String> SELF_SERVICE = List.of("/api/auth/", "/api/api-keys", "/api/users/me/");
 
 	private static final List<String> ADMIN_ONLY = List.of("/api/users", "/api/enrollment-keys", "/api/audit",
-			"/api/admin/");
+			"/api/admin/", "/api/webhooks");
 
 	/** Read by every role, changed by admins only. */
 	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/policies", "/api/limits",

@@ -190,6 +190,13 @@ public class AgentRepository {
 	 * @param since when they lost their node: the start of their reconnect grace
 	 * @return how many agents were marked
 	 */
+	public List<AgentId> onlineOnNode(String nodeId) {
+		return this.jdbc.sql("SELECT id FROM agents WHERE node_id = :node AND online = TRUE")
+			.param("node", nodeId)
+			.query((rs, rowNum) -> new AgentId(rs.getString("id")))
+			.list();
+	}
+
 	public int setOfflineOnNode(String nodeId, Instant since) {
 		return this.jdbc.sql("UPDATE agents SET " + OFFLINE + " WHERE node_id = :node AND online = TRUE")
 			.param("node", nodeId)

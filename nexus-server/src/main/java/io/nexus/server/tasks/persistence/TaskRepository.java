@@ -105,6 +105,16 @@ public class TaskRepository {
 		return result;
 	}
 
+	/**
+	 * The queued task that has waited longest, by the time it was queued.
+	 * @return its id, or empty when none is queued
+	 */
+	public Optional<TaskId> oldestQueued() {
+		return this.jdbc.sql("SELECT id FROM tasks WHERE status = 'queued' ORDER BY queued_at, seq LIMIT 1")
+			.query((rs, rowNum) -> new TaskId(rs.getString("id")))
+			.optional();
+	}
+
 	public List<Task> find(TaskQuery query, PageRequest page) {
 		StringBuilder sql = new StringBuilder("SELECT " + TaskRows.COLUMNS + " FROM tasks t WHERE 1 = 1");
 		Map<String, Object> params = new HashMap<>();
