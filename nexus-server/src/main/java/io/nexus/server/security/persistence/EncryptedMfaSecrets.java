@@ -1,6 +1,5 @@
 package io.nexus.server.security.persistence;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,31 +38,13 @@ class EncryptedMfaSecrets implements EncryptedColumns {
 
 	@Override
 	public List<KeyUsage> usage() {
-		List<KeyUsage> usage = new ArrayList<>();
-		this.jdbc.sql("SELECT secret_key_id, COUNT(*) AS n FROM user_mfa GROUP BY secret_key_id ORDER BY secret_key_id")
-			.query((rs) -> {
-				usage.add(new KeyUsage("secret", rs.getString("secret_key_id"), rs.getLong("n")));
-			});
-		return usage;
+		return EncryptedColumns.countByKey(this.jdbc, "user_mfa", List.of("secret"));
 	}
 
 	@Override
 	public long reencrypt(int batchSize) {
 		String active = Objects.requireNonNull(this.cipher.activeKeyId(), "no active key");
-		long changed = 0;
-		String after = "";
-		while (true) {
-			String from = after;
-			List<String> done = this.transaction.execute((status) -> batch(active, from, batchSize));
-			if (done == null || done.isEmpty()) {
-				return changed;
-			}
-			changed += done.size();
-			after = done.get(done.size() - 1);
-			if (done.size() < batchSize) {
-				return changed;
-			}
-		}
+		return EncryptedColumns.inBatches(this.transaction, batchSize, (after) -> batch(active, after, batchSize));
 	}
 
 	private List<String> batch(String active, String after, int batchSize) {

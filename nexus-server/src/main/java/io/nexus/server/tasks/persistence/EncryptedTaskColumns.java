@@ -1,6 +1,5 @@
 package io.nexus.server.tasks.persistence;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,16 +40,7 @@ class EncryptedTaskColumns implements EncryptedColumns {
 
 	@Override
 	public List<KeyUsage> usage() {
-		List<KeyUsage> usage = new ArrayList<>();
-		for (String column : List.of("payload", "result")) {
-			this.jdbc
-				.sql("SELECT " + column + "_key_id AS key_id, COUNT(*) AS n FROM tasks WHERE " + column
-						+ " IS NOT NULL GROUP BY " + column + "_key_id ORDER BY " + column + "_key_id")
-				.query((rs) -> {
-					usage.add(new KeyUsage(column, rs.getString("key_id"), rs.getLong("n")));
-				});
-		}
-		return usage;
+		return EncryptedColumns.countByKey(this.jdbc, "tasks", List.of("payload", "result"));
 	}
 
 	@Override

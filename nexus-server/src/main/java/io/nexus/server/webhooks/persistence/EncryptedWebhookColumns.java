@@ -1,6 +1,5 @@
 package io.nexus.server.webhooks.persistence;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,35 +39,13 @@ class EncryptedWebhookColumns implements EncryptedColumns {
 
 	@Override
 	public List<KeyUsage> usage() {
-		List<KeyUsage> usage = new ArrayList<>();
-		for (String column : List.of("secret", "previous_secret")) {
-			this.jdbc
-				.sql("SELECT " + column + "_key_id AS key_id, COUNT(*) AS n FROM webhook_subscriptions WHERE " + column
-						+ " IS NOT NULL GROUP BY " + column + "_key_id ORDER BY " + column + "_key_id")
-				.query((rs) -> {
-					usage.add(new KeyUsage(column, rs.getString("key_id"), rs.getLong("n")));
-				});
-		}
-		return usage;
+		return EncryptedColumns.countByKey(this.jdbc, "webhook_subscriptions", List.of("secret", "previous_secret"));
 	}
 
 	@Override
 	public long reencrypt(int batchSize) {
 		String active = Objects.requireNonNull(this.cipher.activeKeyId(), "no active key");
-		long changed = 0;
-		String after = "";
-		while (true) {
-			String from = after;
-			List<String> done = this.transaction.execute((status) -> batch(active, from, batchSize));
-			if (done == null || done.isEmpty()) {
-				return changed;
-			}
-			changed += done.size();
-			after = done.get(done.size() - 1);
-			if (done.size() < batchSize) {
-				return changed;
-			}
-		}
+		return EncryptedColumns.inBatches(this.transaction, batchSize, (after) -> batch(active, after, batchSize));
 	}
 
 	private List<String> batch(String active, String after, int batchSize) {
