@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import SDKS, AgentProcess, TcpProxy, launcher, scratch_directory
+from harness import SDKS, AgentProcess, TcpProxy, WebSocketRelay, launcher, scratch_directory
 
 # the server and REST client that the Python SDK's end-to-end tests use
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "python" / "tests"))
@@ -84,10 +84,15 @@ AgentStarter = Callable[..., AgentProcess]
 def start_agent(
     sdk: str, api: NexusApi, nexus: NexusServer, capability: str, workdir: Path
 ) -> Iterator[AgentStarter]:
-    """Starts the SDK's conformance agent: ``start_agent(name, url=..., token=...)`` creates the
-    agent in Nexus unless a token or an enrollment key is given."""
+    """Starts the SDK's conformance agent: ``start_agent(name, url=..., enrollment_key=...)``
+    creates the agent in Nexus unless an enrollment key is given; ``backoff_ms`` is its first
+    reconnection delay's ceiling (default 200 ms; the largest is 1 s or this, if longer)."""
     def start(
-        name: str = "a", url: str | None = None, enrollment_key: str | None = None, max_concurrency: int = 1
+        name: str = "a",
+        url: str | None = None,
+        enrollment_key: str | None = None,
+        max_concurrency: int = 1,
+        backoff_ms: int | None = None,
     ) -> AgentProcess:
         agent_id = f"{capability}-{name}"
         env = {
@@ -96,6 +101,8 @@ def start_agent(
             "AGENT_CAPABILITY": capability,
             "MAX_CONCURRENCY": str(max_concurrency),
         }
+        if backoff_ms is not None:
+            env["RECONNECT_BACKOFF_MS"] = str(backoff_ms)
         if enrollment_key is not None:
             env["AGENT_ENROLLMENT_KEY"] = enrollment_key
         else:
@@ -113,6 +120,13 @@ def start_agent(
 @pytest.fixture
 def proxy(nexus: NexusServer) -> Iterator[TcpProxy]:
     between = TcpProxy(nexus.port)
+    yield between
+    between.close()
+
+
+@pytest.fixture
+def relay(nexus: NexusServer) -> Iterator[WebSocketRelay]:
+    between = WebSocketRelay(nexus.ws_url)
     yield between
     between.close()
 

@@ -1,8 +1,10 @@
-"""What the conformance suite drives: each SDK's conformance agent as a process, and a TCP
-proxy between an agent and Nexus that can cut the connection like a network failure."""
+"""What the conformance suite drives: each SDK's conformance agent as a process, a TCP proxy
+between an agent and Nexus that can cut the connection like a network failure, and a
+WebSocket relay that can close it with a close code of Nexus's own."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import queue
@@ -143,7 +145,7 @@ class AgentProcess:
 class TcpProxy:
     """Forwards TCP connections from a local port to Nexus. :meth:`cut` resets every open
     connection, as a network failure would; while :attr:`refusing`, new connections are reset
-    at once, so that the agent stays away."""
+    at once (and counted in :attr:`refused`), so that the agent stays away."""
 
     def __init__(self, target_port: int) -> None:
         self._target = ("127.0.0.1", target_port)
@@ -154,6 +156,7 @@ class TcpProxy:
         self.port = self._listener.getsockname()[1]
         self.refusing = False
         self.accepted = 0
+        self.refused = 0
         self._pairs: list[tuple[socket.socket, socket.socket]] = []
         self._lock = threading.Lock()
         self._closed = False
@@ -170,6 +173,7 @@ class TcpProxy:
             except OSError:
                 return
             if self.refusing:
+                self.refused += 1
                 _reset(client)
                 continue
             try:
@@ -210,6 +214,97 @@ class TcpProxy:
         self._closed = True
         self._listener.close()
         self.cut()
+
+
+class WebSocketRelay:
+    """A WebSocket endpoint that relays every agent connection, frame by frame, to its own
+    connection to Nexus (with the agent's ``Authorization`` header). :meth:`close_agents`
+    closes the agents' side with a close code, as a Nexus node that shuts down does (4503),
+    and drops the relayed connections to Nexus, which see the agent go away."""
+
+    def __init__(self, target_ws_url: str) -> None:
+        import websockets  # Debian's python3-websockets, as for the Python SDK
+
+        self._websockets = websockets
+        self._target = target_ws_url
+        self._loop = asyncio.new_event_loop()
+        self._pairs: list[tuple[Any, Any]] = []
+        self._closing: dict[Any, tuple[int, str]] = {}
+        self.accepted = 0
+        ready = threading.Event()
+        threading.Thread(target=self._run, args=(ready,), daemon=True).start()
+        if not ready.wait(10):
+            raise RuntimeError("the WebSocket relay did not start")
+
+    def _run(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(self._websockets.serve(self._relay, "127.0.0.1", 0))
+        self.port = self._server.sockets[0].getsockname()[1]
+        ready.set()
+        self._loop.run_forever()
+        self._loop.close()
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    async def _relay(self, agent: Any, _path: str = "/ws") -> None:
+        headers = {}
+        if "Authorization" in agent.request_headers:
+            headers["Authorization"] = agent.request_headers["Authorization"]
+        try:
+            upstream = await self._websockets.connect(self._target, extra_headers=headers, max_size=None)
+        except Exception:  # Nexus refused or is away: so is the relay
+            await agent.close(code=1011, reason="upstream unavailable")
+            return
+        self.accepted += 1
+        pair = (agent, upstream)
+        self._pairs.append(pair)
+
+        async def pump(source: Any, target: Any) -> None:
+            async for message in source:
+                await target.send(message)
+
+        pumps = [asyncio.ensure_future(pump(agent, upstream)), asyncio.ensure_future(pump(upstream, agent))]
+        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        for running in pumps:
+            running.cancel()
+        upstream.transport.abort()
+        if pair in self._pairs:
+            self._pairs.remove(pair)
+        close_with = self._closing.pop(agent, None)
+        if close_with is not None:
+            await agent.close(code=close_with[0], reason=close_with[1])
+        elif not agent.closed:
+            agent.transport.abort()
+
+    def close_agents(self, code: int, reason: str) -> None:
+        """Closes every relayed agent connection with this code, after dropping its
+        connection to Nexus; returns once the agents have answered the close."""
+
+        async def close_all() -> None:
+            pairs = list(self._pairs)
+            for agent, upstream in pairs:
+                self._closing[agent] = (code, reason)
+                upstream.transport.abort()
+            await asyncio.wait_for(asyncio.gather(*(agent.wait_closed() for agent, _ in pairs)), 15)
+
+        asyncio.run_coroutine_threadsafe(close_all(), self._loop).result(20)
+
+    def close(self) -> None:
+        async def stop() -> None:
+            for agent, upstream in list(self._pairs):
+                agent.transport.abort()
+                upstream.transport.abort()
+            self._server.close()
+            await self._server.wait_closed()
+            others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 def _reset(sock: socket.socket) -> None:

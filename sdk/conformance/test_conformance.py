@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import AgentStarter
-from harness import TcpProxy
+from harness import TcpProxy, WebSocketRelay
 from nexus_server import NexusApi
 
 # The server runs with a reconnect grace of 3 s and retry backoffs of 100-200 ms
@@ -201,3 +201,111 @@ def test_enrolls_with_a_key_and_reconnects_with_the_issued_token(
     online(api, agent.name)
     task_id = api.create_task(capability, payload={"action": "echo"})
     eventually(task_of(api, task_id), has_status("completed"), "completion")
+
+
+APPROVAL = {
+    "type": "object",
+    "required": ["approved"],
+    "properties": {"approved": {"type": "boolean"}, "note": {"type": "string", "maxLength": 20}},
+}
+
+
+def answer_input(api: NexusApi, task_id: str, answer: Any) -> dict[str, Any]:
+    return api.call("POST", f"/api/tasks/{task_id}/input", {"answer": answer})
+
+
+def test_asks_a_person_and_gets_the_answer(sdk: str, api: NexusApi, capability: str, start_agent: AgentStarter) -> None:
+    """``askHuman``/``ask_human``: the task waits in input_required with the agent's question
+    and schema; an answer that does not fit the schema is refused; the one that fits reaches
+    the handler, which returns it."""
+    start_agent()
+    task_id = api.create_task(capability, payload={"action": "ask", "prompt": "Deploy build 512?", "schema": APPROVAL})
+    eventually(task_of(api, task_id), has_status("input_required"), "the task to wait for input")
+    question = api.call("GET", f"/api/tasks/{task_id}/input")
+    assert (question["prompt"], question["schema"], question["state"]) == ("Deploy build 512?", APPROVAL, "open"), question
+    try:
+        answer_input(api, task_id, {"approved": "yes"})
+        raise AssertionError("an answer that does not fit the agent's schema was taken")
+    except AssertionError as refused:
+        assert "answered 422" in str(refused) and "answer_does_not_fit_schema" in str(refused), refused
+    assert api.task(task_id)["status"] == "input_required"
+    answer_input(api, task_id, {"approved": True, "note": "go"})
+    task = eventually(task_of(api, task_id), has_status("completed", "failed"), "completion")
+    assert task["status"] == "completed", task
+    assert task["result"] == {"answer": {"approved": True, "note": "go"}, "sdk": sdk, "epoch": 1, "attempt": 1}
+
+
+def test_an_answer_given_while_the_agent_is_away_reaches_it_after_the_reconnection(
+    api: NexusApi, capability: str, start_agent: AgentStarter, proxy: TcpProxy
+) -> None:
+    """The lease of a task that waits for a person outlives the grace; the answer given while
+    the agent is away follows its next registration (or its question asked again)."""
+    agent = start_agent(url=proxy.ws_url)
+    task_id = api.create_task(capability, payload={"action": "ask", "prompt": "Which region?"})
+    agent.expect("started", task_id=task_id)
+    eventually(task_of(api, task_id), has_status("input_required"), "the task to wait for input")
+    proxy.refusing = True
+    proxy.cut()
+    eventually(lambda: proxy.refused, lambda count: count >= 1, "the agent to try to connect again", timeout=10)
+    eventually(lambda: api.agent(agent.name), lambda a: a["online"] is False, "the agent offline")
+    time.sleep(4)  # past the reconnect grace (3 s): a waiting task keeps its lease anyway
+    assert api.task(task_id)["status"] == "input_required"
+    answer_input(api, task_id, "eu-west")
+    proxy.refusing = False
+    task = eventually(task_of(api, task_id), has_status("completed", "failed", "queued"), "completion")
+    assert task["status"] == "completed", task
+    assert (task["result"]["answer"], task["lease_epoch"], task["attempts"]) == ("eu-west", 1, 1)
+
+
+def test_usage_on_progress_and_completion_is_summed_on_the_task(
+    api: NexusApi, capability: str, start_agent: AgentStarter, release: Path, proxy: TcpProxy
+) -> None:
+    """``reportUsage``/``report_usage``: each report is a delta. Two go out on progress frames
+    at once; the last is made while the agent is away, so it is kept and goes with the
+    result; Nexus sums all three on the task."""
+    agent = start_agent(url=proxy.ws_url)
+    reports = [
+        {"input_tokens": 1200, "output_tokens": 350, "cost": 0.0042, "model": "gpt-4o-mini"},
+        {"input_tokens": 800, "output_tokens": 50, "cost": 0.0008, "currency": "USD"},
+    ]
+    final = {"input_tokens": 1, "output_tokens": 600, "cost": 0.25, "model": "gpt-4o"}
+    payload = {"action": "usage", "progress": reports, "final": final, "release": str(release)}
+    task_id = api.create_task(capability, payload=payload)
+    agent.expect("reported", task_id=task_id)
+    task = eventually(
+        task_of(api, task_id), lambda t: (t.get("usage") or {}).get("reports") == 2, "the progress reports' usage"
+    )
+    usage = task["usage"]
+    assert (usage["input_tokens"], usage["output_tokens"], usage["model"]) == (2000, 400, "gpt-4o-mini"), usage
+    assert abs(usage["cost"] - 0.005) < 1e-9 and usage["currency"] == "USD", usage
+    # away: the last report is kept and travels with the result after the reconnection
+    proxy.refusing = True
+    proxy.cut()
+    eventually(lambda: proxy.refused, lambda count: count >= 1, "the agent to try to connect again", timeout=10)
+    release.touch()
+    agent.expect("finished", task_id=task_id)
+    proxy.refusing = False
+    task = eventually(task_of(api, task_id), has_status("completed", "failed", "queued"), "completion")
+    assert task["status"] == "completed", task
+    assert (task["lease_epoch"], task["attempts"]) == (1, 1), task
+    usage = task["usage"]
+    assert (usage["input_tokens"], usage["output_tokens"], usage["model"], usage["reports"]) == (2001, 1000, "gpt-4o", 3), usage
+    assert abs(usage["cost"] - 0.255) < 1e-9, usage
+
+
+def test_close_4503_reconnects_at_once_and_keeps_the_task(
+    api: NexusApi, capability: str, start_agent: AgentStarter, release: Path, relay: WebSocketRelay
+) -> None:
+    """Close 4503 (the node is shutting down): the agent reconnects at once, not after its
+    reconnection backoff (here up to 60 s, far past the 3 s grace), lists its running task and
+    keeps it under the same lease."""
+    agent = start_agent(url=relay.ws_url, backoff_ms=60_000)
+    task_id = api.create_task(capability, payload={"action": "wait", "release": str(release)})
+    agent.expect("started", task_id=task_id)
+    eventually(task_of(api, task_id), has_status("in_progress"), "in_progress")
+    relay.close_agents(4503, "reconnect: this node is shutting down")
+    eventually(lambda: relay.accepted, lambda count: count >= 2, "the agent to connect again at once", timeout=10)
+    release.touch()
+    task = eventually(task_of(api, task_id), has_status("completed", "failed", "queued"), "completion")
+    assert task["status"] == "completed", task
+    assert (task["lease_epoch"], task["attempts"], task["result"]["epoch"]) == (1, 1, 1)

@@ -1,7 +1,7 @@
 """The Python SDK's agent for the conformance suite: what it does with a task is chosen by the
 task's payload (see ../README.md), and it reports what its handler saw as JSON lines on
 standard output. Configured by the environment: NEXUS_WS (comma-separated URIs), AGENT_ID,
-AGENT_TOKEN or AGENT_ENROLLMENT_KEY, AGENT_CAPABILITY, MAX_CONCURRENCY."""
+AGENT_TOKEN or AGENT_ENROLLMENT_KEY, AGENT_CAPABILITY, MAX_CONCURRENCY, RECONNECT_BACKOFF_MS."""
 
 import asyncio
 import json
@@ -52,6 +52,18 @@ async def handle(task: TaskContext) -> dict[str, Any]:
             if payload.get("retryable", True):
                 raise RuntimeError("network down")
             raise NonRetryableTaskError("bad input")
+        if action == "ask":
+            answer = await task.ask_human(payload["prompt"], payload.get("schema"))
+            return outcome(task, answer=answer)
+        if action == "usage":
+            for usage in payload.get("progress", []):
+                task.report_usage(**usage)
+            report("reported", **lease(task))
+            await await_release(task, payload)
+            if payload.get("final"):
+                task.report_usage(**payload["final"])
+            report("finished", **lease(task))
+            return outcome(task)
         raise NonRetryableTaskError(f"unknown action {action}")
     except asyncio.CancelledError:
         if task.cancelled:
@@ -65,13 +77,14 @@ async def main() -> None:
         if "AGENT_ENROLLMENT_KEY" in os.environ
         else {"token": os.environ["AGENT_TOKEN"]}
     )
+    backoff = int(os.environ.get("RECONNECT_BACKOFF_MS", "200")) / 1000
     agent = NexusAgent(
         server_uri=os.environ["NEXUS_WS"].split(","),
         agent_id=os.environ["AGENT_ID"],
         capabilities=[os.environ["AGENT_CAPABILITY"]],
         max_concurrency=int(os.environ.get("MAX_CONCURRENCY", "1")),
-        initial_backoff=0.2,
-        max_backoff=1.0,
+        initial_backoff=backoff,
+        max_backoff=max(1.0, backoff),
         handler=handle,
         **credentials,
     )

@@ -1,7 +1,7 @@
 // The TypeScript SDK's agent for the conformance suite: what it does with a task is chosen by
 // the task's payload (see ../README.md), and it reports what its handler saw as JSON lines on
 // standard output. Configured by the environment: NEXUS_WS (comma-separated URIs), AGENT_ID,
-// AGENT_TOKEN or AGENT_ENROLLMENT_KEY, AGENT_CAPABILITY, MAX_CONCURRENCY.
+// AGENT_TOKEN or AGENT_ENROLLMENT_KEY, AGENT_CAPABILITY, MAX_CONCURRENCY, RECONNECT_BACKOFF_MS.
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -41,6 +41,21 @@ async function handle(task) {
         return outcome(task);
       case "fail":
         throw payload.retryable ?? true ? new Error("network down") : new NonRetryableTaskError("bad input");
+      case "ask": {
+        const answer = await task.askHuman(payload.prompt, payload.schema ?? null);
+        return outcome(task, { answer });
+      }
+      case "usage":
+        for (const usage of payload.progress ?? []) {
+          task.reportUsage(usage);
+        }
+        report("reported", lease(task));
+        await awaitRelease(task, payload);
+        if (payload.final) {
+          task.reportUsage(payload.final);
+        }
+        report("finished", lease(task));
+        return outcome(task);
       default:
         throw new NonRetryableTaskError(`unknown action ${action}`);
     }
@@ -55,13 +70,14 @@ async function handle(task) {
 const credentials = process.env.AGENT_ENROLLMENT_KEY
   ? { enrollmentKey: process.env.AGENT_ENROLLMENT_KEY }
   : { token: process.env.AGENT_TOKEN };
+const backoffMs = Number(process.env.RECONNECT_BACKOFF_MS ?? 200);
 const agent = new NexusAgent({
   serverUri: process.env.NEXUS_WS.split(","),
   agentId: process.env.AGENT_ID,
   capabilities: [process.env.AGENT_CAPABILITY],
   maxConcurrency: Number(process.env.MAX_CONCURRENCY ?? 1),
-  initialBackoffMs: 200,
-  maxBackoffMs: 1000,
+  initialBackoffMs: backoffMs,
+  maxBackoffMs: Math.max(1000, backoffMs),
   handler: handle,
   ...credentials,
 });

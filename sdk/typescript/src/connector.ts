@@ -339,6 +339,9 @@ export class Connector {
       case "task_cancel":
         this.runner.onCancel(frame);
         break;
+      case "input_response":
+        this.runner.onInputResponse(frame);
+        break;
       case "ack":
         this.runner.onAck(frame);
         break;

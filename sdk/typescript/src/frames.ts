@@ -49,6 +49,31 @@ export interface TaskAccept {
   lease_epoch: number;
 }
 
+/**
+ * What a handler spent on a task since its previous report (docs/protocol.md#usage): a delta
+ * that Nexus adds to the task's total. Every field is optional; {@link usageProblem} says what
+ * is out of bounds (Nexus refuses such a frame whole).
+ */
+export interface Usage {
+  /** Tokens read by the model, 0 to {@link MAX_TOKENS}. */
+  input_tokens?: number;
+  /** Tokens written by the model, 0 to {@link MAX_TOKENS}. */
+  output_tokens?: number;
+  /** Money spent, 0 to {@link MAX_COST} (Nexus keeps 6 decimals). */
+  cost?: number;
+  /** The currency of `cost`: ISO 4217, three capital letters; default USD. */
+  currency?: string;
+  /** The model, 1 to {@link MAX_MODEL_LENGTH} printable characters. */
+  model?: string;
+}
+
+/** The most tokens of one kind one usage report may carry. */
+export const MAX_TOKENS = 1_000_000_000;
+/** The most money one usage report may carry. */
+export const MAX_COST = 1_000_000;
+/** The longest model name. */
+export const MAX_MODEL_LENGTH = 128;
+
 /** How far a task has got; `message` absent clears the previous note. */
 export interface TaskProgress {
   type: "task_progress";
@@ -57,6 +82,7 @@ export interface TaskProgress {
   lease_epoch: number;
   progress?: number;
   message?: string;
+  usage?: Usage;
 }
 
 /** The task's result. */
@@ -67,6 +93,7 @@ export interface TaskComplete {
   lease_epoch: number;
   result?: Json;
   traceparent?: string;
+  usage?: Usage;
 }
 
 /** The task failed; `retryable` false fails it at once, whatever attempts remain. */
@@ -77,6 +104,26 @@ export interface TaskFail {
   lease_epoch: number;
   error?: string;
   retryable: boolean;
+  usage?: Usage;
+}
+
+/**
+ * Asks a person for input on a running task: the task waits in `input_required`, its timeout
+ * clock paused, until the answer comes as {@link InputResponse}.
+ */
+export interface InputRequest {
+  type: "input_request";
+  id?: string;
+  task_id: string;
+  lease_epoch: number;
+  /** The agent's id for the question, 1-128 characters; the answer echoes it. */
+  request_id: string;
+  /** What to ask, 1-4,000 characters. */
+  prompt: string;
+  /** A JSON Schema the answer must fit (the subset of docs/api.md), at most 16,384 bytes. */
+  schema?: Json;
+  /** How long to wait for the answer, at least 1; Nexus's default when absent. */
+  timeout_seconds?: number;
 }
 
 /** The agent's operational status; `draining` stops new work for this connection. */
@@ -132,6 +179,16 @@ export interface TaskCancel {
   reason: string | null;
 }
 
+/** A person's answer to an {@link InputRequest}; the task runs again under `lease_epoch`. */
+export interface InputResponse {
+  type: "input_response";
+  task_id: string;
+  /** The lease the answer is for: after a re-dispatch, the new lease of `task_assigned`. */
+  lease_epoch: number;
+  request_id: string;
+  answer: Json;
+}
+
 /** Nexus applied and stored the frame with this id. */
 export interface Ack {
   type: "ack";
@@ -163,11 +220,20 @@ export type OutgoingFrame =
   | TaskProgress
   | TaskComplete
   | TaskFail
+  | InputRequest
   | StatusUpdate
   | AgentMessage;
 
 /** The frames Nexus sends. */
-export type IncomingFrame = Registered | TaskAssigned | TaskCancel | Ack | ErrorFrame | AgentMessage | Ping;
+export type IncomingFrame =
+  | Registered
+  | TaskAssigned
+  | TaskCancel
+  | InputResponse
+  | Ack
+  | ErrorFrame
+  | AgentMessage
+  | Ping;
 
 /**
  * Writes a frame as JSON text, `type` first, with the frame's own `undefined` and `null`
@@ -208,6 +274,13 @@ const READERS: Record<string, Reader> = {
     task_id: requiredString(t, "task_id"),
     lease_epoch: requiredNumber(t, "lease_epoch"),
     reason: optionalString(t, "reason"),
+  }),
+  input_response: (t) => ({
+    type: "input_response",
+    task_id: requiredString(t, "task_id"),
+    lease_epoch: requiredNumber(t, "lease_epoch"),
+    request_id: requiredString(t, "request_id"),
+    answer: (t.answer ?? null) as Json,
   }),
   ack: (t) => ({ type: "ack", id: optionalString(t, "id"), task_id: optionalString(t, "task_id") }),
   error: (t) => ({

@@ -8,7 +8,15 @@ export { Backoff, ServerRotation } from "./backoff.js";
 export * from "./frames.js";
 export { consoleLogger, type Logger, type LogLevel } from "./log.js";
 export { type TaskHandler } from "./runner.js";
-export { NonRetryableTaskError, TaskCancelledError, TaskContext, childTraceparent } from "./task.js";
+export {
+  NonRetryableTaskError,
+  QuestionRefusedError,
+  TaskCancelledError,
+  TaskContext,
+  childTraceparent,
+  type AskOptions,
+} from "./task.js";
+export { addUsage, usageProblem } from "./usage-report.js";
 export { ResourceUsage } from "./usage.js";
 
 /** The SDK's version. */

@@ -4,6 +4,8 @@ import type { Backoff } from "./backoff.js";
 import type {
   Ack,
   ErrorFrame,
+  InputRequest,
+  InputResponse,
   Json,
   TaskAccept,
   TaskAssigned,
@@ -11,11 +13,12 @@ import type {
   TaskComplete,
   TaskFail,
   TaskLease,
+  TaskProgress,
 } from "./frames.js";
 import type { Logger } from "./log.js";
 import type { FrameSender } from "./sender.js";
 import { Slots } from "./slots.js";
-import { NonRetryableTaskError, TaskContext } from "./task.js";
+import { NonRetryableTaskError, TaskContext, type TaskReports } from "./task.js";
 
 /** `async (task) => result`: the result is any value `JSON.stringify` can write. */
 export type TaskHandler = (task: TaskContext) => unknown;
@@ -26,20 +29,21 @@ export const MAX_ERROR_LENGTH = 4000;
 const FINAL_REFUSALS = new Set(["stale_lease", "unknown_task"]);
 
 type Report = TaskAccept | TaskComplete | TaskFail;
+type Sent = Report | InputRequest | TaskProgress;
 
 /**
- * A frame that awaits an `ack` or `error`: an accept, or a result to send again after a
- * reconnection until it is acknowledged.
+ * A frame that awaits an `ack` or `error`: an accept, a question, a progress report that
+ * carries usage, or a result to send again after a reconnection until it is acknowledged.
  */
 interface Outstanding {
   readonly taskId: string;
   readonly leaseEpoch: number;
-  readonly frame: Report;
+  readonly frame: Sent;
   readonly retries: number;
 }
 
 function isResult(sent: Outstanding): boolean {
-  return sent.frame.type !== "task_accept";
+  return sent.frame.type === "task_complete" || sent.frame.type === "task_fail";
 }
 
 /**
@@ -53,6 +57,10 @@ export class TaskRunner {
   private readonly slots: Slots;
   private readonly timers = new Set<NodeJS.Timeout>();
   private drainWaiters: Array<() => void> | undefined;
+  private readonly reports: TaskReports = {
+    progress: (task, percent, message) => this.progress(task, percent, message),
+    ask: (task, question) => this.ask(task, question),
+  };
 
   constructor(
     private readonly handler: TaskHandler,
@@ -84,7 +92,7 @@ export class TaskRunner {
     if (held !== undefined) {
       this.drop(held, `superseded by lease ${assignment.lease_epoch}`);
     }
-    const task = new TaskContext(assignment, (t, percent, message) => this.progress(t, percent, message));
+    const task = new TaskContext(assignment, this.reports);
     this.tasks.set(task.taskId, task);
     this.accept(task);
     void this.execute(task);
@@ -98,6 +106,19 @@ export class TaskRunner {
     }
   }
 
+  /**
+   * A person's answer: completes the handler's `askHuman`, or is kept for the attempt's first
+   * question if none waits (after a re-dispatch, the answer follows `task_assigned`).
+   */
+  onInputResponse(response: InputResponse): void {
+    const task = this.tasks.get(response.task_id);
+    if (task === undefined || task.leaseEpoch !== response.lease_epoch || task.finished) {
+      this.log.debug(`Ignoring an answer for task ${response.task_id} under lease ${response.lease_epoch}`);
+      return;
+    }
+    task.answer(response.request_id, response.answer);
+  }
+
   /** Forgets a task once its result is acknowledged. */
   onAck(ack: Ack): void {
     const answered = ack.id === null ? undefined : this.outstanding.get(ack.id);
@@ -109,6 +130,7 @@ export class TaskRunner {
       const task = this.tasks.get(answered.taskId);
       if (task !== undefined && task.leaseEpoch === answered.leaseEpoch) {
         this.tasks.delete(answered.taskId);
+        this.forgetFrames(answered.taskId);
         this.log.debug(`Nexus acknowledged the result of ${task}`);
       }
       this.checkDrained();
@@ -132,10 +154,22 @@ export class TaskRunner {
       return true;
     }
     const task = this.tasks.get(refused.taskId);
+    const final = FINAL_REFUSALS.has(error.code);
+    if (!final && task !== undefined && refused.frame.type === "input_request") {
+      // a question Nexus would not take: the handler hears why, the task goes on
+      task.refuse(refused.frame.request_id, `${error.code}: ${error.message ?? ""}`);
+      return true;
+    }
+    if (!final && refused.frame.type === "task_progress") {
+      // a progress report is not the task's outcome: the task goes on (a spent budget
+      // cancels it with task_cancel)
+      this.log.warn(`Nexus refused a progress report of ${task ?? refused.taskId}: ${error.code} ${error.message ?? ""}`);
+      return true;
+    }
     if (task !== undefined && task.leaseEpoch === refused.leaseEpoch) {
       const what = isResult(refused) ? "result" : "frame";
       const text = `Nexus refused the ${what} of ${task}, dropping it: ${error.code} ${error.message ?? ""}`;
-      if (FINAL_REFUSALS.has(error.code)) {
+      if (final) {
         this.log.info(text);
       } else {
         this.log.warn(text);
@@ -161,6 +195,18 @@ export class TaskRunner {
     for (const sent of this.outstanding.values()) {
       if (isResult(sent)) {
         this.sender.send(sent.frame);
+      }
+    }
+    for (const task of this.tasks.values()) {
+      if (!task.finished) {
+        // questions still unanswered are asked again under the same lease: Nexus answers
+        // with the answer it kept, if one came meanwhile
+        for (const question of task.waitingQuestions()) {
+          this.sendQuestion(task, question);
+        }
+        // usage kept while away goes now
+        const { percent, message } = task.lastProgress;
+        this.progress(task, percent, message, true);
       }
     }
     this.checkDrained();
@@ -243,7 +289,7 @@ export class TaskRunner {
 
   private async execute(task: TaskContext): Promise<void> {
     await this.slots.take();
-    let outcome: Report | undefined;
+    let outcome: TaskComplete | TaskFail | undefined;
     try {
       if (task.cancelled) {
         return;
@@ -258,7 +304,7 @@ export class TaskRunner {
   }
 
   /** Runs the handler and turns what it returns or throws into the report. */
-  private async invoke(task: TaskContext): Promise<Report | undefined> {
+  private async invoke(task: TaskContext): Promise<TaskComplete | TaskFail | undefined> {
     let result: unknown;
     try {
       result = await this.handler(task);
@@ -299,11 +345,15 @@ export class TaskRunner {
     return { type: "task_fail", id: this.sender.nextId(), task_id: taskId, lease_epoch: leaseEpoch, error, retryable };
   }
 
-  private finished(task: TaskContext, outcome: Report): void {
+  private finished(task: TaskContext, outcome: TaskComplete | TaskFail): void {
     if (task.cancelled || this.tasks.get(task.taskId) !== task) {
       return;
     }
     task.markFinished();
+    const usage = task.takeUsage();
+    if (usage !== undefined) {
+      outcome.usage = usage;
+    }
     this.outstanding.set(outcome.id as string, {
       taskId: task.taskId,
       leaseEpoch: task.leaseEpoch,
@@ -313,16 +363,45 @@ export class TaskRunner {
     this.sender.send(outcome);
   }
 
-  private progress(task: TaskContext, percent: number, message: string | undefined): void {
-    if (this.tasks.get(task.taskId) === task) {
-      this.sender.send({
-        type: "task_progress",
-        task_id: task.taskId,
-        lease_epoch: task.leaseEpoch,
-        progress: percent,
-        ...(message === undefined ? {} : { message }),
-      });
+  /**
+   * Sends a progress report with the usage kept, if connected; usage stays kept while not.
+   * A report that carries usage has an id, so that a retryable refusal sends it again.
+   * @param onlyUsage send nothing unless usage is kept
+   */
+  private progress(task: TaskContext, percent: number | undefined, message: string | undefined, onlyUsage = false): void {
+    if (this.tasks.get(task.taskId) !== task || task.cancelled || task.finished || !this.sender.ready) {
+      return;
     }
+    const usage = task.takeUsage();
+    if (usage === undefined && onlyUsage) {
+      return;
+    }
+    const frame: TaskProgress = { type: "task_progress", task_id: task.taskId, lease_epoch: task.leaseEpoch };
+    if (percent !== undefined) {
+      frame.progress = percent;
+    }
+    if (message !== undefined) {
+      frame.message = message;
+    }
+    if (usage !== undefined) {
+      frame.id = this.sender.nextId();
+      frame.usage = usage;
+      this.outstanding.set(frame.id, { taskId: task.taskId, leaseEpoch: task.leaseEpoch, frame, retries: 0 });
+    }
+    this.sender.send(frame);
+  }
+
+  private ask(task: TaskContext, question: InputRequest): void {
+    if (!task.cancelled && !task.finished && this.tasks.get(task.taskId) === task) {
+      this.sendQuestion(task, question);
+    }
+  }
+
+  /** Sends a question with a fresh id (the same `request_id`), awaiting its `ack`. */
+  private sendQuestion(task: TaskContext, question: InputRequest): void {
+    const frame: InputRequest = { ...question, id: this.sender.nextId() };
+    this.outstanding.set(frame.id as string, { taskId: task.taskId, leaseEpoch: task.leaseEpoch, frame, retries: 0 });
+    this.sender.send(frame);
   }
 
   /**
@@ -352,9 +431,14 @@ export class TaskRunner {
     if (this.tasks.get(task.taskId) === task) {
       this.tasks.delete(task.taskId);
     }
-    this.outstanding = new Map([...this.outstanding].filter(([, sent]) => sent.taskId !== task.taskId));
+    this.forgetFrames(task.taskId);
     task.cancel(reason);
     this.checkDrained();
+  }
+
+  /** Forgets the frames of a task that still await an answer (a lost connection's, too). */
+  private forgetFrames(taskId: string): void {
+    this.outstanding = new Map([...this.outstanding].filter(([, sent]) => sent.taskId !== taskId));
   }
 
   private checkDrained(): void {

@@ -2,17 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 
 import { AgentRejectedError, NexusAgent, NonRetryableTaskError, type NexusAgentOptions } from "../src/index.js";
-import type { Logger } from "../src/log.js";
 import type { TaskContext } from "../src/task.js";
-import { eventually, FakeNexus } from "./fake-nexus.js";
-
-/** Keeps log lines for assertions instead of printing them. */
-function recordingLogger(lines: string[] = []): Logger {
-  const keep = (message: string) => {
-    lines.push(message);
-  };
-  return { debug: keep, info: keep, warn: keep, error: keep };
-}
+import { eventually, FakeNexus, latch, recordingLogger } from "./fake-nexus.js";
 
 let nexus: FakeNexus;
 const agents: NexusAgent[] = [];
@@ -51,14 +42,6 @@ function anAgent(handler: (task: TaskContext) => unknown, options: Partial<Nexus
   return agent;
 }
 
-/** A promise and its resolve function, to release a handler from a test. */
-function latch(): { promise: Promise<void>; release: () => void } {
-  let release: () => void = () => undefined;
-  const promise = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  return { promise, release };
-}
 
 test("registers with its token and capabilities, runs a task and reports progress and result", async () => {
   await fresh();

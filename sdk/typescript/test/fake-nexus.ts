@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 
 import { WebSocket, WebSocketServer } from "ws";
 
+import type { Logger } from "../src/log.js";
+
 export type Wire = Record<string, unknown> & { type: string };
 
 /** One agent connection as the fake server sees it. */
@@ -182,4 +184,21 @@ export async function eventually(condition: () => boolean, what: string, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** Keeps log lines for assertions instead of printing them. */
+export function recordingLogger(lines: string[] = []): Logger {
+  const keep = (message: string) => {
+    lines.push(message);
+  };
+  return { debug: keep, info: keep, warn: keep, error: keep };
+}
+
+/** A promise and its resolve function, to release a handler from a test. */
+export function latch(): { promise: Promise<void>; release: () => void } {
+  let release: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return { promise, release };
 }

@@ -175,7 +175,8 @@ final class Connector implements SocketConnection.Events {
 			}
 			Level level = (code >= 4000) ? Level.WARNING : Level.INFO;
 			logger.log(level, "Connection to Nexus closed ({0} {1})", code, describe(reason));
-			scheduleReconnect();
+			// 4503: the node is shutting down and has kept the leases: come back at once
+			scheduleReconnect(closeCode == CloseCode.RECONNECT);
 		});
 	}
 
@@ -280,14 +281,15 @@ final class Connector implements SocketConnection.Events {
 			}
 		}
 		logger.log(Level.WARNING, "Cannot connect to {0}: {1}", this.servers.current(), cause.toString());
-		scheduleReconnect();
+		scheduleReconnect(false);
 	}
 
-	private void scheduleReconnect() {
+	private void scheduleReconnect(boolean atOnce) {
 		if (this.servers.size() > 1) {
 			logger.log(Level.INFO, "Trying the next Nexus node: {0}", this.servers.advance());
 		}
-		Duration delay = this.settings.backoff().delay(this.failures++);
+		Duration delay = atOnce ? Duration.ZERO : this.settings.backoff().delay(this.failures);
+		this.failures++;
 		logger.log(Level.INFO, "Reconnecting to Nexus in {0} ms", delay.toMillis());
 		this.loop.schedule(this::connect, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}

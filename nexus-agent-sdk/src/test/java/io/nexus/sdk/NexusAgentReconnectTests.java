@@ -249,6 +249,16 @@ class NexusAgentReconnectTests {
 	}
 
 	@Test
+	void reconnectsAtOnceWhenItsNodeShutsDown() throws Exception {
+		// a backoff of an hour: only close code 4503 brings the agent back within the
+		// wait
+		FakeNexusServer.Connection first = startRegistered((
+				builder) -> builder.reconnectBackoff(Duration.ofHours(1), Duration.ofHours(1)).handler((task) -> null));
+		first.close(4503, "reconnect: this node is shutting down");
+		Wire.expect(this.server.nextConnection(), "agent_register");
+	}
+
+	@Test
 	void retriesAfterAProtocolError() throws Exception {
 		FakeNexusServer.Connection first = startRegistered((builder) -> builder.handler((task) -> null));
 		first.close(4400, "protocol error");

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.nexus.protocol.frames.UsageReport;
 import io.nexus.sdk.NexusAgent;
 import io.nexus.sdk.NexusAgentBuilder;
 import io.nexus.sdk.NonRetryableTaskException;
@@ -24,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * dependencies> io.nexus.sdk.conformance.ConformanceAgent}; configured by environment
  * variables: {@code NEXUS_WS} (comma-separated URIs), {@code AGENT_ID},
  * {@code AGENT_TOKEN} or {@code AGENT_ENROLLMENT_KEY}, {@code AGENT_CAPABILITY},
- * {@code MAX_CONCURRENCY}.
+ * {@code MAX_CONCURRENCY}, {@code RECONNECT_BACKOFF_MS}.
  */
 public final class ConformanceAgent {
 
@@ -36,12 +37,13 @@ public final class ConformanceAgent {
 	}
 
 	public static void main(String[] args) throws Exception {
+		long backoffMs = Long.parseLong(System.getenv().getOrDefault("RECONNECT_BACKOFF_MS", "200"));
 		NexusAgentBuilder builder = NexusAgent.builder()
 			.serverUris(Arrays.stream(System.getenv("NEXUS_WS").split(",")).map(URI::create).toList())
 			.agentId(System.getenv("AGENT_ID"))
 			.capabilities(System.getenv("AGENT_CAPABILITY"))
 			.maxConcurrency(Integer.parseInt(System.getenv().getOrDefault("MAX_CONCURRENCY", "1")))
-			.reconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
+			.reconnectBackoff(Duration.ofMillis(backoffMs), Duration.ofMillis(Math.max(1000, backoffMs)))
 			.handler(ConformanceAgent::handle);
 		String key = System.getenv("AGENT_ENROLLMENT_KEY");
 		NexusAgent agent = (key != null) ? builder.enrollmentKey(key).build()
@@ -76,6 +78,24 @@ public final class ConformanceAgent {
 					}
 					throw new NonRetryableTaskException("bad input");
 				}
+				case "ask" -> {
+					JsonNode schema = payload.path("schema");
+					JsonNode answer = task.askHuman(payload.path("prompt").asString(),
+							schema.isMissingNode() || schema.isNull() ? null : json.writeValueAsString(schema));
+					yield outcome(task, Map.of("answer", answer));
+				}
+				case "usage" -> {
+					for (JsonNode usage : payload.path("progress")) {
+						task.reportUsage(usage(usage));
+					}
+					report("reported", lease(task));
+					awaitRelease(task, payload);
+					if (payload.path("final").isObject()) {
+						task.reportUsage(usage(payload.path("final")));
+					}
+					report("finished", lease(task));
+					yield outcome(task, Map.of());
+				}
 				default -> throw new NonRetryableTaskException("unknown action " + action);
 			};
 		}
@@ -94,6 +114,14 @@ public final class ConformanceAgent {
 			Thread.sleep(20);
 		}
 		report("released", lease(task));
+	}
+
+	private static UsageReport usage(JsonNode usage) {
+		return new UsageReport(usage.hasNonNull("input_tokens") ? usage.get("input_tokens").asLong() : null,
+				usage.hasNonNull("output_tokens") ? usage.get("output_tokens").asLong() : null,
+				usage.hasNonNull("cost") ? usage.get("cost").decimalValue() : null,
+				usage.hasNonNull("currency") ? usage.get("currency").asString() : null,
+				usage.hasNonNull("model") ? usage.get("model").asString() : null);
 	}
 
 	private static Map<String, Object> outcome(TaskContext task, Map<String, Object> extra) {
