@@ -36,6 +36,9 @@ public class WebhookSubscriptions {
 	/** The longest description. */
 	public static final int MAX_DESCRIPTION = 500;
 
+	/** The most attempts at one delivery that its history shows: the last ones. */
+	public static final int MAX_ATTEMPTS_SHOWN = 100;
+
 	private final SubscriptionRepository subscriptions;
 
 	private final DeliveryRepository deliveries;
@@ -154,6 +157,21 @@ public class WebhookSubscriptions {
 	}
 
 	/**
+	 * The attempts at one delivery of a subscription, oldest first (the last
+	 * {@value #MAX_ATTEMPTS_SHOWN}).
+	 * @param id the subscription
+	 * @param deliveryId the delivery
+	 * @return the delivery and its attempts
+	 */
+	@Transactional(readOnly = true)
+	public DeliveryHistory attempts(String id, String deliveryId) {
+		get(id);
+		WebhookDelivery delivery = this.deliveries.find(id, deliveryId)
+			.orElseThrow(() -> new WebhookNotFoundException("delivery", deliveryId));
+		return new DeliveryHistory(delivery, this.deliveries.attempts(deliveryId, MAX_ATTEMPTS_SHOWN));
+	}
+
+	/**
 	 * Sends a delivery's event again, as a new delivery with the same {@code webhook-id}
 	 * and body, due at once, whatever became of the first.
 	 * @param id the subscription
@@ -225,10 +243,19 @@ public class WebhookSubscriptions {
 
 	/**
 	 * A subscription with its secret, as answered once.
-	 *
 	 * @param subscription the subscription
 	 * @param secret its current secret
 	 */
+	/**
+	 * A delivery with its attempts.
+	 *
+	 * @param delivery the delivery
+	 * @param attempts its attempts, oldest first
+	 */
+	public record DeliveryHistory(WebhookDelivery delivery, List<WebhookAttempt> attempts) {
+
+	}
+
 	public record Created(WebhookSubscription subscription, String secret) {
 
 	}

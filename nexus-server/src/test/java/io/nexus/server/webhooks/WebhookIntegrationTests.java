@@ -120,7 +120,29 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 		assertThat(deliveries(subscription[0])).allSatisfy((delivery) -> {
 			assertThat(delivery.get("attempts").asInt()).isGreaterThan(1);
 			assertThat(delivery.get("last_status_code").asInt()).isEqualTo(204);
+			// the history has every attempt: failures first, the acknowledgement last
+			JsonNode history = this.api
+				.get("/api/webhooks/" + subscription[0] + "/deliveries/" + delivery.get("id").asString())
+				.json();
+			assertThat(history.get("delivery").get("id").asString()).isEqualTo(delivery.get("id").asString());
+			List<JsonNode> attempts = new ArrayList<>();
+			history.get("attempts").forEach(attempts::add);
+			assertThat(attempts).hasSize(delivery.get("attempts").asInt());
+			for (int i = 0; i < attempts.size(); i++) {
+				JsonNode attempt = attempts.get(i);
+				assertThat(attempt.get("attempt").asInt()).isEqualTo(i + 1);
+				assertThat(attempt.get("node").asString()).isNotBlank();
+				if (i < attempts.size() - 1) {
+					// failed: an error status (500, or 503 after hanging) or no answer
+					assertThat(attempt.path("error").asString("")).as("attempt %s", attempt).isNotBlank();
+					assertThat(attempt.path("status_code").asInt(0) / 100).as("attempt %s", attempt).isNotEqualTo(2);
+				}
+			}
+			assertThat(attempts.get(attempts.size() - 1).get("status_code").asInt()).isEqualTo(204);
+			assertThat(attempts.get(attempts.size() - 1).path("error").isNull()).isTrue();
 		});
+		assertThat(this.api.get("/api/webhooks/" + subscription[0] + "/deliveries/whd_00000000000000000000000000")
+			.status()).isEqualTo(404);
 		// acknowledged: nothing is pending, so nothing is sent again
 		assertThat(this.jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE status <> 'delivered'")
 			.query(Long.class)

@@ -4,6 +4,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import javax.sql.DataSource;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.shared.SqlTimes;
+import io.nexus.server.webhooks.WebhookAttempt;
 import io.nexus.server.webhooks.WebhookDelivery;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,7 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The webhook outbox and delivery log. A node claims due rows with a conditional update
@@ -136,8 +139,9 @@ public class DeliveryRepository {
 	 * @param attempt what happened
 	 * @return whether the claim was still this node's
 	 */
+	@Transactional
 	public boolean recordAttempt(String id, String node, Attempt attempt) {
-		return this.jdbc.sql("""
+		boolean ours = this.jdbc.sql("""
 				UPDATE webhook_deliveries SET status = :status, attempts = attempts + 1, next_attempt_at = :next,
 				       claimed_by = NULL, claimed_until = NULL, last_status_code = :code, last_duration_ms = :duration,
 				       last_error = :error, last_attempt_at = :at,
@@ -153,6 +157,43 @@ public class DeliveryRepository {
 			.param("error", attempt.error())
 			.param("at", SqlTimes.toDb(attempt.at()))
 			.update() > 0;
+		if (ours) {
+			this.jdbc
+				.sql("""
+						INSERT INTO webhook_attempts (delivery_id, attempt, node, attempted_at, status_code, duration_ms, error)
+						SELECT id, attempts, :node, :at, :code, :duration, :error FROM webhook_deliveries WHERE id = :id
+						""")
+				.param("id", id)
+				.param("node", node)
+				.param("at", SqlTimes.toDb(attempt.at()))
+				.param("code", attempt.statusCode())
+				.param("duration", attempt.durationMs())
+				.param("error", attempt.error())
+				.update();
+		}
+		return ours;
+	}
+
+	/**
+	 * The attempts at a delivery, oldest first: the last {@code limit} of them.
+	 * @param deliveryId the delivery
+	 * @param limit the most to read
+	 * @return its attempts
+	 */
+	public List<WebhookAttempt> attempts(String deliveryId, int limit) {
+		List<WebhookAttempt> newestFirst = this.jdbc.sql("""
+				SELECT attempt, node, attempted_at, status_code, duration_ms, error FROM webhook_attempts
+				WHERE delivery_id = :id ORDER BY attempt DESC LIMIT :limit
+				""")
+			.param("id", deliveryId)
+			.param("limit", limit)
+			.query((rs, rowNum) -> new WebhookAttempt(rs.getInt("attempt"), rs.getString("node"),
+					SqlTimes.requiredFromDb(rs, "attempted_at"), (Integer) rs.getObject("status_code", Integer.class),
+					rs.getLong("duration_ms"), rs.getString("error")))
+			.list();
+		List<WebhookAttempt> oldestFirst = new ArrayList<>(newestFirst);
+		Collections.reverse(oldestFirst);
+		return oldestFirst;
 	}
 
 	/**

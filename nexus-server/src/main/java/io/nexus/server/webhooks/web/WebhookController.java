@@ -7,11 +7,13 @@ import java.util.List;
 import io.nexus.server.audit.AuditLog;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
+import io.nexus.server.webhooks.WebhookAttempt;
 import io.nexus.server.webhooks.WebhookDelivery;
 import io.nexus.server.webhooks.WebhookEventType;
 import io.nexus.server.webhooks.WebhookSubscription;
 import io.nexus.server.webhooks.WebhookSubscriptions;
 import io.nexus.server.webhooks.WebhookSubscriptions.Created;
+import io.nexus.server.webhooks.WebhookSubscriptions.DeliveryHistory;
 import io.nexus.server.webhooks.WebhookSubscriptions.Spec;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -114,6 +116,16 @@ class WebhookController {
 			@RequestParam(required = false) @Nullable Integer limit,
 			@RequestParam(required = false) @Nullable String cursor) {
 		return this.webhooks.deliveries(id, PageRequest.of(limit, cursor)).map(DeliveryResponse::of);
+	}
+
+	@GetMapping("/{id}/deliveries/{deliveryId}")
+	@Operation(summary = "One delivery with every attempt made at it, oldest first (admin)",
+			description = "The last " + WebhookSubscriptions.MAX_ATTEMPTS_SHOWN + " attempts.")
+	DeliveryHistoryResponse delivery(@PathVariable @Pattern(regexp = ID) String id,
+			@PathVariable @Pattern(regexp = ID) String deliveryId) {
+		DeliveryHistory history = this.webhooks.attempts(id, deliveryId);
+		return new DeliveryHistoryResponse(DeliveryResponse.of(history.delivery()),
+				history.attempts().stream().map(AttemptResponse::of).toList());
 	}
 
 	@PostMapping("/{id}/deliveries/{deliveryId}/redeliver")
@@ -235,6 +247,36 @@ class WebhookController {
 					WebhookDelivery.PENDING.equals(delivery.status()) ? delivery.nextAttemptAt() : null,
 					delivery.lastStatusCode(), delivery.lastDurationMs(), delivery.lastError(),
 					delivery.lastAttemptAt(), delivery.createdAt(), delivery.deliveredAt(), delivery.payload());
+		}
+
+	}
+
+	/**
+	 * A delivery and its attempts.
+	 *
+	 * @param delivery the delivery, as in the log
+	 * @param attempts every attempt at it, oldest first
+	 */
+	record DeliveryHistoryResponse(DeliveryResponse delivery, List<AttemptResponse> attempts) {
+
+	}
+
+	/**
+	 * One attempt at a delivery.
+	 *
+	 * @param attempt its number, from 1
+	 * @param node the node that made it
+	 * @param attemptedAt when
+	 * @param statusCode the receiver's status code ({@code null}: no answer)
+	 * @param durationMs how long it took, milliseconds
+	 * @param error why it failed
+	 */
+	record AttemptResponse(int attempt, String node, Instant attemptedAt, @Nullable Integer statusCode, long durationMs,
+			@Nullable String error) {
+
+		static AttemptResponse of(WebhookAttempt attempt) {
+			return new AttemptResponse(attempt.attempt(), attempt.node(), attempt.at(), attempt.statusCode(),
+					attempt.durationMs(), attempt.error());
 		}
 
 	}
