@@ -10,7 +10,7 @@ import { Role, TaskState } from "@a2a-js/sdk";
 import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory } from "@a2a-js/sdk/client";
 import { NexusAgent } from "@nexus/agent";
 
-import { NexusServer } from "./nexus.mjs";
+import { NexusServer } from "../lib/nexus.mjs";
 
 const CAPABILITY = "a2a-js-echo";
 
