@@ -127,6 +127,10 @@ class SecurityConfiguration {
 				// role
 				.requestMatchers(HttpMethod.POST, "/api/tasks/{id}/approve", "/api/tasks/{id}/reject")
 				.hasAnyRole(READERS)
+				// A2A's JSON-RPC endpoint reads and writes through one URL: it checks the
+				// operator role itself for the methods that write (docs/interop.md)
+				.requestMatchers(HttpMethod.POST, "/api/a2a")
+				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.HEAD, "/api/**")
@@ -171,6 +175,10 @@ class SecurityConfiguration {
 		http.authorizeHttpRequests((requests) -> requests
 			.requestMatchers("/health", "/health/**", "/login", "/error", "/favicon.ico", "/css/**", "/js/**",
 					"/img/**", "/webjars/**")
+			.permitAll()
+			// the A2A Agent Card is public, as the A2A specification allows
+			// (docs/interop.md)
+			.requestMatchers(HttpMethod.GET, "/.well-known/agent-card.json")
 			.permitAll()
 			// the enrolment page checks its own state, kept in the HTTP session
 			.requestMatchers("/login/enrol", "/login/enrol/**")

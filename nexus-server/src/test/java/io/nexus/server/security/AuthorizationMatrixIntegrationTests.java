@@ -131,6 +131,44 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 		return (caller == Caller.VIEWER) ? Expected.FORBIDDEN : Expected.ALLOWED;
 	}
 
+	/**
+	 * The A2A endpoint is one URL for reads and writes (hidden from the OpenAPI
+	 * document): reads take any role, writes need operator or admin, as the REST API's
+	 * tasks do.
+	 */
+	@Test
+	void a2aMethodsAnswerEveryCallerAsTheRulesSay() {
+		String viewer = this.api.post("/api/api-keys", "{\"name\":\"a2a-viewer\",\"role\":\"viewer\"}").field("key");
+		String operator = this.api.post("/api/api-keys", "{\"name\":\"a2a-operator\",\"role\":\"operator\"}")
+			.field("key");
+		String agentToken = this.api.post("/api/agents", "{\"name\":\"a2a-matrix\",\"capabilities\":[\"m\"]}")
+			.field("token");
+		Map<String, ApiClient> callers = Map.of("anonymous", this.api.withoutToken(), "agent",
+				this.api.withToken(agentToken), "viewer", this.api.withToken(viewer), "operator",
+				this.api.withToken(operator), "admin", this.api);
+		List<String> failures = new ArrayList<>();
+		for (String method : List.of("SendMessage", "SendStreamingMessage", "CancelTask", "GetTask", "ListTasks",
+				"SubscribeToTask")) {
+			boolean write = Set.of("SendMessage", "SendStreamingMessage", "CancelTask").contains(method);
+			callers.forEach((name, client) -> {
+				int expected = switch (name) {
+					case "anonymous" -> 401;
+					case "agent" -> 403;
+					case "viewer" -> write ? 403 : 200;
+					default -> 200;
+				};
+				Response response = client.send("POST", "/api/a2a",
+						BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method
+								+ "\",\"params\":{\"id\":\"matrix_missing\"}}"),
+						"application/json", "A2A-Version", "1.0");
+				if (response.status() != expected) {
+					failures.add(method + " as " + name + ": expected " + expected + ", got " + response.status());
+				}
+			});
+		}
+		assertThat(failures).isEmpty();
+	}
+
 	/** A fresh login per call, so that logouts in the matrix do not end later calls. */
 	private ApiClient client(Caller caller, String agentToken) {
 		return switch (caller) {

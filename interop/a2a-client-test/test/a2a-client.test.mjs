@@ -1,0 +1,192 @@
+// The official A2A JavaScript SDK's client (@a2a-js/sdk, A2A 1.0 over JSON-RPC) driving Nexus's
+// A2A server: the Agent Card, send (blocking and not), stream, get, list, cancel, subscribe,
+// roles and errors. The work is done by a Nexus agent of the TypeScript SDK (@nexus/agent).
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import { Role, TaskState } from "@a2a-js/sdk";
+import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory } from "@a2a-js/sdk/client";
+import { NexusAgent } from "@nexus/agent";
+
+import { NexusServer } from "../lib/nexus.mjs";
+
+const CAPABILITY = "a2a-js-echo";
+
+let nexus;
+let agent;
+let operator;
+let viewer;
+
+/** A client of the SDK that authenticates with a Nexus API key. */
+async function clientWith(key) {
+  const fetchImpl = (url, init = {}) => {
+    const headers = new Headers(init.headers);
+    headers.set("Authorization", `Bearer ${key}`);
+    return fetch(url, { ...init, headers });
+  };
+  const factory = new ClientFactory({
+    transports: [new JsonRpcTransportFactory({ fetchImpl })],
+    cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
+  });
+  return factory.createFromUrl(nexus.baseUrl);
+}
+
+function message(text, { skill = CAPABILITY, taskId = "", contextId = "" } = {}) {
+  return {
+    messageId: randomUUID(),
+    contextId,
+    taskId,
+    role: Role.ROLE_USER,
+    parts: [{ content: { $case: "text", value: text }, metadata: undefined, filename: "", mediaType: "" }],
+    metadata: taskId ? undefined : { skill },
+    extensions: [],
+    referenceTaskIds: [],
+  };
+}
+
+function send(text, options = {}, configuration = undefined) {
+  return { tenant: "", message: message(text, options), configuration, metadata: undefined };
+}
+
+function dataOf(task) {
+  const part = task.artifacts?.[0]?.parts?.[0];
+  assert.equal(part?.content?.$case, "data", `an artifact with a data part in ${JSON.stringify(task)}`);
+  return part.content.value;
+}
+
+before(async () => {
+  nexus = await NexusServer.start();
+  const token = await nexus.createAgent("a2a-js-agent", [CAPABILITY]);
+  // "echo <text>" answers at once; "slow" reports progress for a while; "wait" runs until cancelled
+  agent = new NexusAgent({
+    serverUri: nexus.wsUrl,
+    agentId: "a2a-js-agent",
+    token,
+    capabilities: [CAPABILITY],
+    maxConcurrency: 4,
+    handler: async (task) => {
+      const text = String(task.payload?.text ?? "");
+      if (text === "wait") {
+        await new Promise((resolve) => task.signal.addEventListener("abort", resolve, { once: true }));
+        return null;
+      }
+      if (text === "slow") {
+        for (let step = 1; step <= 3; step++) {
+          task.progress(25 * step, `step ${step}`);
+          await sleep(400, undefined, { signal: task.signal });
+        }
+      }
+      return { echo: text };
+    },
+  });
+  agent.start();
+  assert.ok(await agent.waitRegistered(30_000), "the agent registers");
+  operator = await nexus.apiKey("operator");
+  viewer = await nexus.apiKey("viewer");
+});
+
+after(async () => {
+  await agent?.close();
+  await nexus?.stop();
+});
+
+describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
+  test("the Agent Card names the JSON-RPC interface, streaming and one skill per capability", async () => {
+    const client = await clientWith(operator);
+    const card = client.agentCard;
+    assert.equal(card.supportedInterfaces[0].protocolBinding, "JSONRPC");
+    assert.equal(card.supportedInterfaces[0].protocolVersion, "1.0");
+    assert.equal(card.capabilities.streaming, true);
+    assert.ok(card.skills.some((skill) => skill.id === CAPABILITY), JSON.stringify(card.skills));
+    assert.equal(client.protocolVersion, "1.0");
+  });
+
+  test("a blocking send returns the completed task with the agent's result", async () => {
+    const client = await clientWith(operator);
+    const task = await client.sendMessage(send("hello", { contextId: "js-context" }));
+    assert.equal(task.status.state, TaskState.TASK_STATE_COMPLETED);
+    assert.equal(task.contextId, "js-context");
+    assert.deepEqual(dataOf(task), { echo: "hello" });
+
+    const read = await client.getTask({ tenant: "", id: task.id });
+    assert.equal(read.status.state, TaskState.TASK_STATE_COMPLETED);
+    assert.deepEqual(dataOf(read), { echo: "hello" });
+
+    const listed = await client.listTasks({
+      tenant: "",
+      contextId: "js-context",
+      status: TaskState.TASK_STATE_UNSPECIFIED,
+      pageSize: 10,
+      pageToken: "",
+      historyLength: undefined,
+      statusTimestampAfter: undefined,
+      includeArtifacts: true,
+    });
+    assert.deepEqual(
+      listed.tasks.map((each) => each.id),
+      [task.id],
+    );
+    assert.equal(listed.totalSize, 1);
+  });
+
+  test("a stream starts with the task, shows progress and ends with the result", async () => {
+    const client = await clientWith(operator);
+    const events = [];
+    for await (const event of client.sendMessageStream(send("slow"))) {
+      events.push(event.payload);
+    }
+    assert.equal(events[0].$case, "task", "the snapshot comes first");
+    const states = events.filter((event) => event.$case === "statusUpdate").map((event) => event.value.status.state);
+    assert.ok(states.includes(TaskState.TASK_STATE_WORKING), `states ${states}`);
+    assert.equal(states.at(-1), TaskState.TASK_STATE_COMPLETED);
+    const artifact = events.find((event) => event.$case === "artifactUpdate");
+    assert.deepEqual(artifact.value.artifact.parts[0].content.value, { echo: "slow" });
+  });
+
+  test("a task sent without waiting can be followed by a subscription", async () => {
+    const client = await clientWith(operator);
+    const task = await client.sendMessage(send("slow", {}, { returnImmediately: true, acceptedOutputModes: [] }));
+    assert.ok(
+      [TaskState.TASK_STATE_SUBMITTED, TaskState.TASK_STATE_WORKING].includes(task.status.state),
+      `state ${task.status.state}`,
+    );
+    const events = [];
+    for await (const event of client.resubscribeTask({ tenant: "", id: task.id })) {
+      events.push(event.payload);
+    }
+    assert.equal(events[0].$case, "task");
+    const last = events.at(-1);
+    assert.equal(last.$case, "statusUpdate");
+    assert.equal(last.value.status.state, TaskState.TASK_STATE_COMPLETED);
+  });
+
+  test("an operator cancels a running task; a viewer may read it but not cancel it", async () => {
+    const client = await clientWith(operator);
+    const reader = await clientWith(viewer);
+    const task = await client.sendMessage(send("wait", {}, { returnImmediately: true, acceptedOutputModes: [] }));
+    await assert.rejects(reader.cancelTask({ tenant: "", id: task.id, metadata: undefined }), /403/);
+    const seen = await reader.getTask({ tenant: "", id: task.id });
+    assert.equal(seen.id, task.id);
+
+    const cancelled = await client.cancelTask({ tenant: "", id: task.id, metadata: undefined });
+    assert.equal(cancelled.status.state, TaskState.TASK_STATE_CANCELED);
+    await assert.rejects(client.cancelTask({ tenant: "", id: task.id, metadata: undefined }), (error) => {
+      assert.equal(error.name, "TaskNotCancelableError");
+      return true;
+    });
+  });
+
+  test("errors come back as the SDK's A2A errors", async () => {
+    const client = await clientWith(operator);
+    await assert.rejects(client.getTask({ tenant: "", id: "no-such-task" }), (error) => {
+      assert.equal(error.name, "TaskNotFoundError");
+      return true;
+    });
+    await assert.rejects(client.sendMessage(send("no skill", { skill: "" })), (error) => {
+      assert.equal(error.name, "RequestMalformedError");
+      return true;
+    });
+  });
+});

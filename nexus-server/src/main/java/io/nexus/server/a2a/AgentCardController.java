@@ -1,0 +1,109 @@
+package io.nexus.server.a2a;
+
+import java.util.concurrent.TimeUnit;
+
+import io.nexus.server.shared.Hashing;
+import io.swagger.v3.oas.annotations.Hidden;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.http.CacheControl;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+
+/**
+ * The Agent Card at {@code /.well-known/agent-card.json}: Nexus as one A2A agent whose
+ * skills are the capabilities its registered agents offer. Public, as the specification
+ * allows (it names capabilities, nothing else); every call on the interface it names
+ * needs a Nexus API key or access token. Cached by clients for
+ * {@code nexus.a2a.card-max-age}, with an {@code ETag} ({@code 304} on a matching
+ * {@code If-None-Match}).
+ */
+@RestController
+@Hidden
+@ConditionalOnProperty(name = "nexus.a2a.enabled", havingValue = "true", matchIfMissing = true)
+class AgentCardController {
+
+	static final String PATH = "/.well-known/agent-card.json";
+
+	private final A2aTaskRows rows;
+
+	private final A2aProperties properties;
+
+	private final JsonMapper json;
+
+	AgentCardController(A2aTaskRows rows, A2aProperties properties, JsonMapper json) {
+		this.rows = rows;
+		this.properties = properties;
+		this.json = json;
+	}
+
+	@GetMapping(path = PATH, produces = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<String> serve(
+			@RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) @Nullable String ifNoneMatch) {
+		String body = this.json.writeValueAsString(card(baseUrl()));
+		String etag = "\"" + Hashing.sha256Hex(body).substring(0, 32) + "\"";
+		CacheControl cache = CacheControl.maxAge(this.properties.cardMaxAge().toSeconds(), TimeUnit.SECONDS)
+			.cachePublic();
+		if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.strip().equals("*"))) {
+			return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).cacheControl(cache).build();
+		}
+		return ResponseEntity.ok().eTag(etag).cacheControl(cache).contentType(MediaType.APPLICATION_JSON).body(body);
+	}
+
+	ObjectNode card(String baseUrl) {
+		ObjectNode card = this.json.createObjectNode();
+		card.put("name", this.properties.name());
+		card.put("description", this.properties.description());
+		ObjectNode jsonRpc = card.putArray("supportedInterfaces").addObject();
+		jsonRpc.put("url", baseUrl + A2aController.PATH);
+		jsonRpc.put("protocolBinding", "JSONRPC");
+		jsonRpc.put("protocolVersion", A2aController.VERSION);
+		ObjectNode provider = card.putObject("provider");
+		provider.put("organization", "Nexus");
+		provider.put("url", baseUrl);
+		String version = AgentCardController.class.getPackage().getImplementationVersion();
+		card.put("version", (version != null) ? version : "dev");
+		ObjectNode capabilities = card.putObject("capabilities");
+		capabilities.put("streaming", true);
+		capabilities.put("pushNotifications", false);
+		capabilities.put("extendedAgentCard", false);
+		ObjectNode bearer = card.putObject("securitySchemes").putObject("bearer").putObject("httpAuthSecurityScheme");
+		bearer.put("scheme", "Bearer");
+		bearer.put("description", "A Nexus API key (nxk_...) or an access token from /api/auth/login; "
+				+ "reading tasks needs the viewer role, sending and cancelling the operator role");
+		card.putArray("securityRequirements").addObject().putObject("schemes").putObject("bearer").putArray("list");
+		card.putArray("defaultInputModes").add("text/plain").add("application/json");
+		card.putArray("defaultOutputModes").add("application/json").add("text/plain");
+		ArrayNode skills = card.putArray("skills");
+		for (A2aTaskRows.Offer offer : this.rows.offers()) {
+			ObjectNode skill = skills.addObject();
+			skill.put("id", offer.capability());
+			skill.put("name", offer.capability());
+			skill.put("description",
+					"Tasks needing the capability '" + offer.capability() + "', run by one of the " + offer.agents()
+							+ " Nexus agent(s) that offer it. Send with metadata.skill = '" + offer.capability()
+							+ "'.");
+			skill.putArray("tags").add("nexus").add(offer.capability());
+		}
+		return card;
+	}
+
+	private String baseUrl() {
+		String configured = this.properties.publicUrl();
+		if (configured != null && !configured.isBlank()) {
+			return configured.replaceAll("/+$", "");
+		}
+		return ServletUriComponentsBuilder.fromCurrentContextPath().build().toUriString();
+	}
+
+}
