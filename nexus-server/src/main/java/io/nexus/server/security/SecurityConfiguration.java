@@ -192,6 +192,8 @@ class SecurityConfiguration {
 			.hasAnyRole(READERS)
 			.requestMatchers(HttpMethod.POST, "/policies", "/policies/**")
 			.hasRole("ADMIN")
+			.requestMatchers(HttpMethod.POST, "/schedules", "/schedules/**")
+			.hasRole("ADMIN")
 			.anyRequest()
 			.hasAnyRole(READERS))
 			.formLogin((form) -> form.loginPage("/login")
