@@ -77,9 +77,9 @@ class SchedulesPageController {
 	 * @param schedule the schedule
 	 * @param next its next fire times
 	 */
-	record Row(Schedule schedule, List<Instant> next) {
+	public record Row(Schedule schedule, List<Instant> next) {
 
-		String timing() {
+		public String timing() {
 			return (this.schedule.cron() != null) ? this.schedule.cron()
 					: "every " + this.schedule.intervalSeconds() + " s";
 		}

@@ -225,7 +225,7 @@ class ScheduleSweeper {
 		String taskId = outcome.task().id().value();
 		this.schedules.settleFire(schedule.id(), fireTime, ScheduleFire.CREATED, taskId, null);
 		this.created.increment();
-		logger.info("Schedule {} ({}) fired for {}: task {}", schedule.id(), schedule.name(), fireTime, taskId);
+		logger.debug("Schedule {} ({}) fired for {}: task {}", schedule.id(), schedule.name(), fireTime, taskId);
 		return taskId;
 	}
 
