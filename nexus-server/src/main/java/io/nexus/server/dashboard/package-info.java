@@ -5,7 +5,7 @@
  */
 @NullMarked
 @ApplicationModule(allowedDependencies = { "agents", "analytics", "audit", "cluster", "dispatch", "governance", "ops",
-		"security", "shared", "tasks", "usage", "webhooks" })
+		"schedules", "security", "shared", "tasks", "usage", "webhooks" })
 package io.nexus.server.dashboard;
 
 import org.jspecify.annotations.NullMarked;

@@ -180,9 +180,9 @@ public class Eligibility implements AssignmentEligibility {
 	}
 
 	/**
-	 * Why a queued task still waits, in words an operator understands: its retry backoff,
-	 * a rule that holds it whatever the agent (a limit), no agent at all, or the first
-	 * rule that none of the agents passing the rules before it passes.
+	 * Why a queued task still waits, in words an operator understands: its run_at or
+	 * retry backoff, a rule that holds it whatever the agent (a limit), no agent at all,
+	 * or the first rule that none of the agents passing the rules before it passes.
 	 * @param task a queued task
 	 * @param connected the agents connected to this node
 	 * @param now the time
@@ -190,7 +190,10 @@ public class Eligibility implements AssignmentEligibility {
 	 */
 	public String whyWaiting(Task task, Collection<? extends Contender> connected, Instant now) {
 		if (task.notBefore() != null && task.notBefore().isAfter(now)) {
-			return "waiting for its retry backoff until " + task.notBefore();
+			// before its first attempt only run_at sets not_before; after one, retry
+			// backoff
+			return (task.attempts() == 0) ? "scheduled to run at " + task.notBefore() + " (run_at)"
+					: "waiting for its retry backoff until " + task.notBefore();
 		}
 		for (EligibilityRule rule : this.rules) {
 			String held = rule.holding(task);

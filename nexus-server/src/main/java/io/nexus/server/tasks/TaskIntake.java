@@ -119,13 +119,18 @@ class TaskIntake {
 			if (budget != null) {
 				this.inserts.insertBudget(task.id(), budget);
 			}
+			if (task.notBefore() != null) {
+				this.inserts.insertRunAt(task.id(), task.notBefore());
+			}
 		}
 		for (Task task : created) {
-			this.transitions.created(task, actor, (retryOf != null) ? "retry of " + retryOf : switch (task.status()) {
+			String reason = (retryOf != null) ? "retry of " + retryOf : switch (task.status()) {
 				case QUEUED -> "created";
 				case AWAITING_APPROVAL -> "created; approval_requested";
 				default -> "created; waiting for dependencies";
-			});
+			};
+			this.transitions.created(task, actor,
+					(task.notBefore() != null) ? reason + "; scheduled to run at " + task.notBefore() : reason);
 		}
 		List<CreatedTask> ordered = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {
@@ -237,8 +242,17 @@ class TaskIntake {
 				null, request.effectiveCapabilities(), List.copyOf(new LinkedHashSet<>(request.dependencies())),
 				request.payloadJson(), null, request.estimatedDuration(), null, request.maxAttempts(), 0,
 				request.timeoutSeconds(), request.idempotencyKey(), null, 0, retryOf, actor, now, now,
-				queued ? now : null, null, null, null, null, null, null, null, null, traceparent, request.fairnessKey(),
-				0, List.of(), request.agentSelector());
+				queued ? now : null, null, null, null, runAt(request, now), null, null, null, null, traceparent,
+				request.fairnessKey(), 0, List.of(), request.agentSelector());
+	}
+
+	/**
+	 * The time a task is held until, kept in {@code not_before} so that the ready queue
+	 * leaves the task out until then; one already past is no hold at all.
+	 */
+	private static @Nullable Instant runAt(NewTask request, Instant now) {
+		Instant runAt = request.runAt();
+		return (runAt != null && runAt.isAfter(now)) ? runAt.truncatedTo(ChronoUnit.MICROS) : null;
 	}
 
 	private String hash(NewTask request) {

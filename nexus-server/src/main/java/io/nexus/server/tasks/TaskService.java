@@ -1,6 +1,7 @@
 package io.nexus.server.tasks;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Page;
 import io.nexus.server.shared.PageRequest;
 import io.nexus.server.tasks.persistence.TaskEventRepository;
+import io.nexus.server.tasks.persistence.TaskInserts;
 import io.nexus.server.tasks.persistence.TaskLeaseRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 import io.nexus.server.tracing.TaskTraces;
@@ -62,10 +64,13 @@ public class TaskService {
 
 	private final AssignmentEligibility eligibility;
 
+	private final TaskInserts inserts;
+
 	TaskService(TaskRepository tasks, TaskLeaseRepository leases, TaskEventRepository history, TaskIntake intake,
 			TaskTransitions transitions, AgentRegistry agents, TransactionTemplate transaction, Clock clock,
 			AgentPresence presence, GroupCommitter taskCreateWriter, TaskTraces traces,
-			AssignmentEligibility eligibility) {
+			AssignmentEligibility eligibility, TaskInserts inserts) {
+		this.inserts = inserts;
 		this.eligibility = eligibility;
 		this.creates = taskCreateWriter;
 		this.traces = traces;
@@ -117,6 +122,19 @@ public class TaskService {
 	}
 
 	/**
+	 * Creates one task in the caller's transaction, through the same checks as
+	 * {@link #create(NewTask, String)} (dependencies, approvals), without the group
+	 * commit: for a caller whose own writes must commit or roll back with the task (a
+	 * schedule's fire). Bad input is refused before anything is written.
+	 * @param request the task
+	 * @param actor who creates it
+	 * @return the task and whether it is new
+	 */
+	public CreatedTask createInTransaction(NewTask request, String actor) {
+		return this.intake.createAll(List.of(request), actor, null, null).get(0);
+	}
+
+	/**
 	 * Creates tasks all together or not at all.
 	 * @param requests the tasks
 	 * @param actor who creates them
@@ -149,9 +167,29 @@ public class TaskService {
 		}
 	}
 
+	/**
+	 * Reads a task that may no longer exist (retention deletes finished tasks).
+	 * @param id the task
+	 * @return the task, if it exists
+	 */
+	@Transactional(readOnly = true)
+	public Optional<Task> find(TaskId id) {
+		return this.tasks.findById(id);
+	}
+
 	@Transactional(readOnly = true)
 	public Task get(TaskId id) {
 		return this.tasks.findById(id).orElseThrow(() -> new TaskNotFoundException(id));
+	}
+
+	/**
+	 * The time a task was created to run at.
+	 * @param id the task
+	 * @return the time, or {@code null} if it was created to run at once
+	 */
+	@Transactional(readOnly = true)
+	public @Nullable Instant runAt(TaskId id) {
+		return this.inserts.runAt(id);
 	}
 
 	@Transactional(readOnly = true)
@@ -225,7 +263,8 @@ public class TaskService {
 	 * Assigns a queued task to an agent by hand.
 	 * @param id the task
 	 * @param agentId the agent
-	 * @param force assign even if the agent lacks a capability, is paused or is full
+	 * @param force assign even if the agent lacks a capability, is paused or is full, or
+	 * the task's run_at is still ahead
 	 * @param actor who assigns it
 	 * @return the task as it is now
 	 */
@@ -249,6 +288,13 @@ public class TaskService {
 					"terminal states are final");
 		}
 		checkPayloadReadable(task, "assigned");
+		Instant now = this.clock.instant();
+		if (!force && task.attempts() == 0 && task.notBefore() != null && task.notBefore().isAfter(now)) {
+			throw new ConflictException("task_not_due",
+					"Task '" + id + "' is scheduled to run at " + task.notBefore()
+							+ " (run_at); pass \"force\": true to assign it now",
+					Map.of("task_id", id.value(), "run_at", task.notBefore().toString()));
+		}
 		int active = (int) this.tasks.countActive(agentId);
 		if (force) {
 			this.eligibility.checkForcedAssignable(task, agent, active);

@@ -72,8 +72,14 @@ class TaskTransitions {
 				false, task, task.createdAt()));
 	}
 
+	/**
+	 * Queues a task; one not tried yet keeps a {@code run_at} still ahead (it was held by
+	 * dependencies or approval), so that it still waits for that time.
+	 */
 	void toQueued(Task task, String actor, String reason) {
-		toQueued(task, actor, reason, null);
+		Instant now = now();
+		boolean runAtAhead = task.attempts() == 0 && task.notBefore() != null && task.notBefore().isAfter(now);
+		toQueued(task, actor, reason, runAtAhead ? task.notBefore() : null);
 	}
 
 	void toQueued(Task task, String actor, String reason, @Nullable Instant notBefore) {

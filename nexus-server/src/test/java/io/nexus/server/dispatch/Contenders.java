@@ -117,10 +117,25 @@ final class Contenders {
 		return aTask(null, capabilities);
 	}
 
+	/**
+	 * A queued task; with {@code notBefore}, one that waits for its retry backoff after a
+	 * first attempt.
+	 */
 	static Task aTask(@Nullable Instant notBefore, String... capabilities) {
+		return aTask(notBefore, (notBefore != null) ? 1 : 0, capabilities);
+	}
+
+	/**
+	 * A queued task created with {@code run_at}, not tried yet.
+	 */
+	static Task aScheduledTask(Instant runAt, String... capabilities) {
+		return aTask(runAt, 0, capabilities);
+	}
+
+	private static Task aTask(@Nullable Instant notBefore, int attempts, String... capabilities) {
 		return new Task(new TaskId("t1"), "t1", null, TaskPriority.MEDIUM, null, TaskStatus.QUEUED, null,
-				List.of(capabilities), List.of(), null, null, null, null, 3, 0, 3600, null, null, 0, null, "admin", NOW,
-				NOW, NOW, null, null, null, notBefore, null, null, null, null, null, null, 1, List.of());
+				List.of(capabilities), List.of(), null, null, null, null, 3, attempts, 3600, null, null, 0, null,
+				"admin", NOW, NOW, NOW, null, null, null, notBefore, null, null, null, null, null, null, 1, List.of());
 	}
 
 }

@@ -217,6 +217,15 @@ class EligibilityTests {
 	}
 
 	@Test
+	void waitingTaskNamesItsRunAtBeforeItsFirstAttempt() {
+		assertThat(this.eligibility.whyWaiting(Contenders.aScheduledTask(NOW.plusSeconds(3600)),
+				List.of(anAgent("a1").build()), NOW))
+			.isEqualTo("scheduled to run at " + NOW.plusSeconds(3600) + " (run_at)");
+		assertThat(this.eligibility.whyWaiting(Contenders.aScheduledTask(NOW), List.of(anAgent("a1").build()), NOW))
+			.isEqualTo("an eligible agent is free; dispatch is imminent");
+	}
+
+	@Test
 	void waitingTaskSaysWhenNoAgentIsConnected() {
 		assertThat(this.eligibility.whyWaiting(aTask(), List.of(), NOW)).isEqualTo("no agent is connected");
 	}

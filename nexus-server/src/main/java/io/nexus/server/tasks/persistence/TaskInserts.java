@@ -1,5 +1,6 @@
 package io.nexus.server.tasks.persistence;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -38,6 +39,32 @@ public class TaskInserts {
 		this.jdbc = jdbc;
 		this.batch = batch;
 		this.cipher = cipher;
+	}
+
+	/**
+	 * Keeps the time a new task was created to run at, in the transaction that creates
+	 * the task.
+	 * @param id the task
+	 * @param runAt the time
+	 */
+	public void insertRunAt(TaskId id, Instant runAt) {
+		this.jdbc.sql("INSERT INTO task_run_at (task_id, run_at) VALUES (:id, :runAt)")
+			.param("id", id.value())
+			.param("runAt", SqlTimes.toDb(runAt))
+			.update();
+	}
+
+	/**
+	 * The time a task was created to run at.
+	 * @param id the task
+	 * @return the time, or {@code null} if it was created to run at once
+	 */
+	public @Nullable Instant runAt(TaskId id) {
+		return this.jdbc.sql("SELECT run_at FROM task_run_at WHERE task_id = :id")
+			.param("id", id.value())
+			.query((rs, row) -> SqlTimes.fromDb(rs, "run_at"))
+			.optional()
+			.orElse(null);
 	}
 
 	/**
@@ -93,7 +120,8 @@ public class TaskInserts {
 				.addValue("queuedAt", SqlTimes.toDb(task.queuedAt()))
 				.addValue("traceparent", task.traceparent())
 				.addValue("agentSelector", (task.agentSelector() != null) ? task.agentSelector().toJson() : null)
-				.addValue("fairnessKey", task.fairnessKey()));
+				.addValue("fairnessKey", task.fairnessKey())
+				.addValue("notBefore", SqlTimes.toDb(task.notBefore())));
 			for (String capability : task.requiredCapabilities()) {
 				capabilities.add(new MapSqlParameterSource().addValue("id", task.id().value())
 					.addValue("capability", capability));
@@ -108,11 +136,11 @@ public class TaskInserts {
 						INSERT INTO tasks (id, title, description, priority, category, status, status_reason, payload,
 						                   payload_key_id, estimated_duration, max_attempts, attempts, timeout_seconds, idempotency_key,
 						                   request_hash, lease_epoch, retry_of, created_by, created_at, updated_at, queued_at,
-						                   traceparent, agent_selector, fairness_key)
+						                   traceparent, agent_selector, fairness_key, not_before)
 						VALUES (:id, :title, :description, :priority, :category, :status, :statusReason, :payload,
 						        :payloadKeyId, :estimatedDuration, :maxAttempts, 0, :timeoutSeconds, :idempotencyKey,
 						        :requestHash, 0, :retryOf, :createdBy, :createdAt, :createdAt, :queuedAt,
-						        :traceparent, :agentSelector, :fairnessKey)
+						        :traceparent, :agentSelector, :fairnessKey, :notBefore)
 						""",
 				rows.toArray(SqlParameterSource[]::new));
 		if (!capabilities.isEmpty()) {

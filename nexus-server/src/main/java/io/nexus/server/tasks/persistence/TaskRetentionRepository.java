@@ -37,18 +37,21 @@ public class TaskRetentionRepository {
 
 	/**
 	 * Locks and returns the oldest finished tasks that finished before the cutoff and
-	 * that no unfinished task depends on. On PostgreSQL the rows another node is deleting
-	 * are skipped.
+	 * that no unfinished task depends on and that is no schedule's last task. On
+	 * PostgreSQL the rows another node is deleting are skipped.
 	 * @param cutoff finished before this
 	 * @param limit at most this many
 	 * @return their ids, oldest first
 	 */
 	public List<String> lockExpired(Instant cutoff, int limit) {
-		return this.jdbc.sql("SELECT t.id FROM tasks t WHERE " + FINISHED
-				+ " AND t.finished_at < :cutoff AND NOT EXISTS ("
-				+ "SELECT 1 FROM task_dependencies d JOIN tasks w ON w.id = d.task_id WHERE d.depends_on = t.id "
-				+ "AND w.status NOT IN ('completed', 'failed', 'cancelled')) ORDER BY t.finished_at, t.id LIMIT :limit"
-				+ (this.skipLocked ? " FOR UPDATE OF t SKIP LOCKED" : " FOR UPDATE"))
+		return this.jdbc
+			.sql("SELECT t.id FROM tasks t WHERE " + FINISHED + " AND t.finished_at < :cutoff AND NOT EXISTS ("
+					+ "SELECT 1 FROM task_dependencies d JOIN tasks w ON w.id = d.task_id WHERE d.depends_on = t.id "
+					+ "AND w.status NOT IN ('completed', 'failed', 'cancelled')) "
+					// a schedule's last task stays: its overlap policy and API name it
+					+ "AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.last_task_id = t.id) "
+					+ "ORDER BY t.finished_at, t.id LIMIT :limit"
+					+ (this.skipLocked ? " FOR UPDATE OF t SKIP LOCKED" : " FOR UPDATE"))
 			.param("cutoff", SqlTimes.toDb(cutoff))
 			.param("limit", limit)
 			.query(String.class)

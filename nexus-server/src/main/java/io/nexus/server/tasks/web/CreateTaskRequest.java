@@ -1,8 +1,12 @@
 package io.nexus.server.tasks.web;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import io.nexus.protocol.TaskPriority;
+import io.nexus.server.shared.InvalidRequestException;
 import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.PlainText;
 import io.nexus.server.tasks.AgentSelector;
@@ -42,6 +46,8 @@ import tools.jackson.databind.JsonNode;
  * @param fairnessKey who the task is for in fair share (a team, a customer)
  * @param approval the approval it needs before it may run (docs/governance.md)
  * @param budget the task's own budget: it is stopped once its reported usage exceeds it
+ * @param runAt when it may run at the earliest (ISO-8601 instant, at most
+ * {@value #MAX_RUN_AT_DAYS} days ahead; a time in the past means now)
  */
 record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@NotBlank @Size(max = Limits.MAX_TITLE) @PlainText String title,
@@ -57,9 +63,22 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 		@Nullable @Size(min = 1, max = Limits.MAX_IDEMPOTENCY_KEY) @PlainText String idempotencyKey,
 		@Nullable AgentSelector agentSelector,
 		@Nullable @Pattern(regexp = Limits.FAIRNESS_KEY_PATTERN) String fairnessKey, @Nullable ApprovalRequest approval,
-		@Nullable @Valid TaskBudgetRequest budget) {
+		@Nullable @Valid TaskBudgetRequest budget, @Nullable Instant runAt) {
 
-	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey) {
+	/** How far ahead {@code run_at} may be, days. */
+	static final int MAX_RUN_AT_DAYS = 366;
+
+	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey, Instant now) {
+		return toNewTask(defaults, payloads, headerKey, now, "");
+	}
+
+	/**
+	 * The task this request asks for.
+	 * @param prefix what names this request's fields in errors ({@code ""} for the body,
+	 * {@code "template."} for a schedule's template)
+	 */
+	NewTask toNewTask(TaskProperties defaults, TaskPayloads payloads, @Nullable String headerKey, Instant now,
+			String prefix) {
 		return new NewTask((this.id != null) ? new TaskId(this.id) : null, this.title.strip(), this.description,
 				(this.priority != null) ? this.priority : TaskPriority.MEDIUM, this.category, this.requiredCapabilities,
 				(this.dependencies != null) ? this.dependencies.stream().map(TaskId::new).toList() : List.of(),
@@ -67,8 +86,19 @@ record CreateTaskRequest(@Nullable @Pattern(regexp = TaskId.PATTERN) String id,
 				(this.maxAttempts != null) ? this.maxAttempts : defaults.defaultMaxAttempts(),
 				(this.timeoutSeconds != null) ? this.timeoutSeconds : defaults.defaultTimeoutSeconds(),
 				(this.idempotencyKey != null) ? this.idempotencyKey : headerKey, selector(), this.fairnessKey,
-				(this.approval != null) ? this.approval.toSpec("approval") : null,
-				(this.budget != null) ? this.budget.toBudget() : null);
+				(this.approval != null) ? this.approval.toSpec(prefix + "approval") : null,
+				(this.budget != null) ? this.budget.toBudget() : null, runAt(now, prefix));
+	}
+
+	private @Nullable Instant runAt(Instant now, String prefix) {
+		if (this.runAt == null || !this.runAt.isAfter(now)) {
+			return null;
+		}
+		if (this.runAt.isAfter(now.plus(Duration.ofDays(MAX_RUN_AT_DAYS)))) {
+			throw InvalidRequestException.unprocessable("run_at_too_far",
+					prefix + "run_at: at most " + MAX_RUN_AT_DAYS + " days ahead", Map.of("field", prefix + "run_at"));
+		}
+		return this.runAt;
 	}
 
 	private @Nullable AgentSelector selector() {

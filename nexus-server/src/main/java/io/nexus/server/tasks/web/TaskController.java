@@ -2,6 +2,8 @@ package io.nexus.server.tasks.web;
 
 import java.net.URI;
 import java.security.Principal;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -63,8 +65,11 @@ class TaskController {
 
 	private final ObjectProvider<TaskUsageSource> spending;
 
+	private final Clock clock;
+
 	TaskController(TaskService tasks, TaskProperties defaults, TaskPayloads payloads, AgentPresence presence,
-			AuditLog audit, CreationGate gate, ObjectProvider<TaskUsageSource> spending) {
+			AuditLog audit, CreationGate gate, ObjectProvider<TaskUsageSource> spending, Clock clock) {
+		this.clock = clock;
 		this.spending = spending;
 		this.gate = gate;
 		this.audit = audit;
@@ -76,12 +81,13 @@ class TaskController {
 
 	@PostMapping
 	@Operation(summary = "Create a task",
-			description = "201 for a new task; 200 with the earlier task when the idempotency key was seen before.")
+			description = "201 for a new task; 200 with the earlier task when the idempotency key was seen before. "
+					+ "With run_at (at most 366 days ahead) the task is not dispatched before that time.")
 	ResponseEntity<TaskResponse> create(@Valid @RequestBody CreateTaskRequest request,
 			@RequestHeader(name = "Idempotency-Key", required = false) @Nullable String idempotencyKey,
 			Principal principal, HttpServletRequest http) {
 		checkHeaderKey(idempotencyKey);
-		NewTask task = request.toNewTask(this.defaults, this.payloads, idempotencyKey);
+		NewTask task = request.toNewTask(this.defaults, this.payloads, idempotencyKey, this.clock.instant());
 		this.gate.leave(http);
 		CreatedTask outcome = this.tasks.create(task, principal.getName());
 		TaskResponse body = TaskResponse.of(outcome.task());
@@ -96,9 +102,10 @@ class TaskController {
 			description = "Tasks of one batch may depend on each other through ids chosen by the client.")
 	ResponseEntity<Map<String, List<TaskResponse>>> createBatch(@Valid @RequestBody CreateTaskBatchRequest request,
 			Principal principal, HttpServletRequest http) {
+		Instant now = this.clock.instant();
 		List<NewTask> tasks = request.tasks()
 			.stream()
-			.map((item) -> item.toNewTask(this.defaults, this.payloads, null))
+			.map((item) -> item.toNewTask(this.defaults, this.payloads, null, now))
 			.toList();
 		this.gate.leave(http);
 		List<CreatedTask> outcomes = this.tasks.createAll(tasks, principal.getName());
@@ -124,7 +131,9 @@ class TaskController {
 	@GetMapping("/{id}")
 	@Operation(summary = "Read a task, with why it waits if it is not running yet")
 	TaskResponse get(@PathVariable String id) {
-		return TaskResponse.of(this.tasks.get(new TaskId(id)), this.presence, this.spending.getIfAvailable());
+		TaskId taskId = new TaskId(id);
+		return TaskResponse.of(this.tasks.get(taskId), this.presence, this.spending.getIfAvailable())
+			.withRunAt(this.tasks.runAt(taskId));
 	}
 
 	@PutMapping("/{id}")

@@ -60,6 +60,8 @@ import org.jspecify.annotations.Nullable;
  * @param usage what its agents reported spending (only on {@code GET /api/tasks/{id}};
  * {@code null} before the first report)
  * @param budget its own budget (only on {@code GET /api/tasks/{id}})
+ * @param runAt the time it was created to run at, if any (on {@code GET /api/tasks/{id}}
+ * also once it ran; elsewhere only while it waits for it)
  */
 record TaskResponse(String id, String title, @Nullable String description, TaskPriority priority,
 		@Nullable String category, TaskStatus status, @Nullable String statusReason, List<String> requiredCapabilities,
@@ -71,7 +73,7 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 		@Nullable Double progress, @Nullable String progressMessage, @Nullable Instant notBefore,
 		@Nullable String reservedFor, @Nullable String waitingReason, @Nullable String fairnessKey,
 		List<String> unreadable, @Nullable AgentSelector agentSelector, @Nullable TaskUsage usage,
-		@Nullable TaskBudget budget) {
+		@Nullable TaskBudget budget, @Nullable Instant runAt) {
 
 	static TaskResponse of(Task task) {
 		return of(task, null);
@@ -94,12 +96,34 @@ record TaskResponse(String id, String title, @Nullable String description, TaskP
 				(task.reservedFor() != null) ? task.reservedFor().value() : null, waitingReason(task, presence),
 				task.fairnessKey(), task.unreadable().stream().map(UnreadableValue::describe).toList(),
 				task.agentSelector(), (spending != null) ? spending.usage(task.id()) : null,
-				(spending != null) ? spending.budget(task.id()) : null);
+				(spending != null) ? spending.budget(task.id()) : null, waitingFor(task));
+	}
+
+	/**
+	 * The time a task not tried yet waits for: only {@code run_at} sets
+	 * {@code not_before} before the first attempt (retry backoff comes after one).
+	 */
+	private static @Nullable Instant waitingFor(Task task) {
+		return (task.attempts() == 0 && task.notBefore() != null) ? task.notBefore() : null;
+	}
+
+	TaskResponse withRunAt(@Nullable Instant stored) {
+		if (stored == null) {
+			return this;
+		}
+		return new TaskResponse(this.id, this.title, this.description, this.priority, this.category, this.status,
+				this.statusReason, this.requiredCapabilities, this.dependencies, this.payload, this.result,
+				this.estimatedDuration, this.actualDuration, this.maxAttempts, this.attempts, this.timeoutSeconds,
+				this.idempotencyKey, this.assignedAgentId, this.leaseEpoch, this.retryOf, this.createdBy,
+				this.createdAt, this.updatedAt, this.queuedAt, this.assignedAt, this.startedAt, this.finishedAt,
+				this.progress, this.progressMessage, this.notBefore, this.reservedFor, this.waitingReason,
+				this.fairnessKey, this.unreadable, this.agentSelector, this.usage, this.budget, stored);
 	}
 
 	private static @Nullable String waitingReason(Task task, @Nullable AgentPresence presence) {
 		return switch (task.status()) {
-			case PENDING -> "waiting for dependencies to complete";
+			case PENDING -> "waiting for dependencies to complete"
+					+ ((waitingFor(task) != null) ? ", then for its run_at " + waitingFor(task) : "");
 			case AWAITING_APPROVAL -> "awaiting approval (GET /api/tasks/" + task.id() + "/approval)";
 			case QUEUED -> (presence != null) ? presence.whyWaiting(task) : null;
 			case ASSIGNED -> (task.reservedFor() != null) ? "reserved until agent " + task.reservedFor() + " connects"
