@@ -151,7 +151,7 @@ class ApprovalRequirements implements ApprovalGate {
 	private void requested(TaskId taskId, String actor, ApprovalSpec spec, @Nullable String policyId,
 			long policyVersion, Instant now) {
 		this.events.publishEvent(new ApprovalRequested(taskId, actor, spec.approvers().describe(),
-				(policyId != null) ? policyId + "@" + policyVersion : "", now));
+				(policyId != null) ? policyId + "@" + policyVersion : "", now, spec.approvers()));
 	}
 
 }

@@ -127,6 +127,9 @@ class SecurityConfiguration {
 				// role
 				.requestMatchers(HttpMethod.POST, "/api/tasks/{id}/approve", "/api/tasks/{id}/reject")
 				.hasAnyRole(READERS)
+				// marks the caller's own notifications read
+				.requestMatchers(HttpMethod.POST, "/api/notifications/{id}/read", "/api/notifications/read-all")
+				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.HEAD, "/api/**")
