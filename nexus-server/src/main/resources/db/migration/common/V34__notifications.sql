@@ -38,3 +38,12 @@ CREATE TABLE notification_reads (
     PRIMARY KEY (notification_id, user_name)
 );
 
+
+-- A task's own budget may say what happens when it is exceeded (issue 13 part 4):
+-- 'cancel' (as before) or 'approval' (the task awaits a person, who may grant more).
+-- grants counts the times a person granted more: the limits in force are the limits the
+-- task was created with times (1 + grants). awaiting_grant is set while the task awaits
+-- that approval.
+ALTER TABLE task_budgets ADD COLUMN on_exceed VARCHAR(16) DEFAULT 'cancel' NOT NULL;
+ALTER TABLE task_budgets ADD COLUMN grants INTEGER DEFAULT 0 NOT NULL;
+ALTER TABLE task_budgets ADD COLUMN awaiting_grant BOOLEAN DEFAULT FALSE NOT NULL;

@@ -41,6 +41,11 @@ class ApprovalRequirements implements ApprovalGate {
 
 	private final Clock clock;
 
+	/** Who grants more to a task without approvers of its own. */
+	private static final ApprovalSpec BUDGET_APPROVERS = new ApprovalSpec(
+			new ApprovalSpec.Approvers(List.of("operator", "admin"), List.of()), 1, null, ApprovalSpec.OnTimeout.REJECT,
+			null);
+
 	ApprovalRequirements(ApprovalRepository approvals, ActivePolicies policies, ApprovalProperties properties,
 			ApplicationEventPublisher events, Clock clock) {
 		this.approvals = approvals;
@@ -123,6 +128,17 @@ class ApprovalRequirements implements ApprovalGate {
 		}
 		requested(task.id(), "system", approval.spec(), approval.policyId(), approval.policyVersion(), now);
 		return true;
+	}
+
+	@Override
+	public void openForBudget(Task task) {
+		TaskApproval earlier = this.approvals.findRequirement(task.id()).orElse(null);
+		ApprovalSpec spec = (earlier != null) ? earlier.spec() : BUDGET_APPROVERS;
+		Instant now = this.clock.instant();
+		this.approvals.delete(task.id());
+		this.approvals.insert(new TaskApproval(task.id(), task.createdBy(), null, 0, spec, TaskApproval.State.OPEN, 1,
+				now, now.plus(timeout(spec.timeoutSeconds())), null, List.of()));
+		requested(task.id(), "system", spec, null, 0, now);
 	}
 
 	/**

@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nexus.server.notifications.persistence.NotificationRepository;
 import io.nexus.server.shared.Ids;
 import io.nexus.server.shared.NotFoundException;
@@ -43,10 +45,14 @@ public class Notifications {
 
 	private final Clock clock;
 
-	Notifications(NotificationRepository repository, NotificationProperties properties, Clock clock) {
+	private final MeterRegistry meters;
+
+	Notifications(NotificationRepository repository, NotificationProperties properties, Clock clock,
+			MeterRegistry meters) {
 		this.repository = repository;
 		this.properties = properties;
 		this.clock = clock;
+		this.meters = meters;
 	}
 
 	/**
