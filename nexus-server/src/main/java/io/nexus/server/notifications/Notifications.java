@@ -67,6 +67,12 @@ public class Notifications {
 	public void record(NotificationKind kind, String title, String detail, Subject subject, Audience audience) {
 		this.repository.insert(Ids.next("ntf"), kind, cut(title, MAX_TITLE), cut(detail, MAX_DETAIL), subject.taskId(),
 				subject.agentId(), subject.budgetId(), audience, this.clock.instant());
+		// five kinds: a bounded label
+		Counter.builder("nexus.notifications")
+			.description("Notifications for people written, by kind")
+			.tag("kind", kind.wireName())
+			.register(this.meters)
+			.increment();
 	}
 
 	/**

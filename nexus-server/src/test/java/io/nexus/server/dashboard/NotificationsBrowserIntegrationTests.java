@@ -19,14 +19,14 @@ class NotificationsBrowserIntegrationTests extends BrowserIntegrationTest {
 
 	@Test
 	void theBellCountsUnreadNotificationsAndThePageMarksThemRead() {
-		this.api.post("/api/users", "{\"username\":\"bell-op\",\"password\":\"bell-pass-1\",\"role\":\"operator\"}");
-		this.api.post("/api/users", "{\"username\":\"bell-view\",\"password\":\"bell-pass-1\",\"role\":\"viewer\"}");
-		ApiClient creator = new ApiClient(this.port).login("bell-op", "bell-pass-1");
+		this.api.post("/api/users", "{\"username\":\"bell-op\",\"password\":\"bell-pass-123\",\"role\":\"operator\"}");
+		this.api.post("/api/users", "{\"username\":\"bell-view\",\"password\":\"bell-pass-123\",\"role\":\"viewer\"}");
+		ApiClient creator = new ApiClient(this.port).login("bell-op", "bell-pass-123");
 		String approval = "\"approval\":{\"approvers\":{\"users\":[\"bell-view\"]}}";
 		String first = creator.post("/api/tasks", "{\"title\":\"bell one\"," + approval + "}").field("id");
 		String second = creator.post("/api/tasks", "{\"title\":\"bell two\"," + approval + "}").field("id");
 
-		Browsers.logIn(this.browser, this.base, "bell-view", "bell-pass-1");
+		Browsers.logIn(this.browser, this.base, "bell-view", "bell-pass-123");
 		this.browser.get(this.base + "/");
 		assertThat(this.browser.findElement(By.id("notifications-badge")).getText()).isEqualTo("2");
 		this.browser.findElement(By.id("notifications-link")).click();
