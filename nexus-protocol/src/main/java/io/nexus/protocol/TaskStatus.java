@@ -19,12 +19,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  *    │           │                          └─ input_required  (input_timeout, agent gone for good)
  *    └─► awaiting_approval ─┘  (approved; rejected or expired ends it cancelled)
  *                (ack timeout, lost agent, retry with backoff: back to queued)
+ *   assigned | in_progress ──► awaiting_approval  (its own budget exceeded, on_exceed approval)
  * </pre>
  *
  * A task that needs a person's approval enters {@code awaiting_approval} once its
  * dependencies are met (at creation when it has none) and is never dispatched there. A
  * running task moves to {@code input_required} when its agent asks a person for input; it
- * keeps its lease and its timeout clock stops until the answer comes.
+ * keeps its lease and its timeout clock stops until the answer comes. A running task
+ * whose own budget says {@code on_exceed: approval} moves to {@code awaiting_approval}
+ * when it exceeds it: its agent stops it and loses the lease; approved, it is queued
+ * again.
  *
  * Any task that is not terminal may also be closed by hand ({@code completed},
  * {@code failed}, {@code cancelled}). Terminal states are final.
@@ -76,8 +80,8 @@ public enum TaskStatus {
 			case PENDING -> EnumSet.of(QUEUED, AWAITING_APPROVAL, COMPLETED, FAILED, CANCELLED);
 			case AWAITING_APPROVAL -> EnumSet.of(QUEUED, COMPLETED, FAILED, CANCELLED);
 			case QUEUED -> EnumSet.of(ASSIGNED, COMPLETED, FAILED, CANCELLED);
-			case ASSIGNED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
-			case IN_PROGRESS -> EnumSet.of(QUEUED, INPUT_REQUIRED, COMPLETED, FAILED, CANCELLED);
+			case ASSIGNED -> EnumSet.of(IN_PROGRESS, QUEUED, AWAITING_APPROVAL, COMPLETED, FAILED, CANCELLED);
+			case IN_PROGRESS -> EnumSet.of(QUEUED, INPUT_REQUIRED, AWAITING_APPROVAL, COMPLETED, FAILED, CANCELLED);
 			case INPUT_REQUIRED -> EnumSet.of(IN_PROGRESS, QUEUED, COMPLETED, FAILED, CANCELLED);
 			case COMPLETED, FAILED, CANCELLED -> EnumSet.noneOf(TaskStatus.class);
 		};

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.nexus.server.governance.Approvals;
+import io.nexus.server.notifications.Notifications;
+import io.nexus.server.notifications.Reader;
 import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.governance.FleetStops;
 import io.nexus.server.security.Role;
@@ -45,8 +47,12 @@ class DashboardModel {
 
 	private final TaskInputs inputs;
 
-	DashboardModel(UserPreferences preferences, FleetStops fleetStops, Approvals approvals, TaskInputs inputs) {
+	private final Notifications notifications;
+
+	DashboardModel(UserPreferences preferences, FleetStops fleetStops, Approvals approvals, TaskInputs inputs,
+			Notifications notifications) {
 		this.inputs = inputs;
+		this.notifications = notifications;
 		this.preferences = preferences;
 		this.fleetStops = fleetStops;
 		this.approvals = approvals;
@@ -73,6 +79,8 @@ class DashboardModel {
 		model.addAttribute("inputWaiting", (user != null) ? this.inputs.countWaiting() : 0L);
 		model.addAttribute("isAdmin", "admin".equals(role(authentication)));
 		model.addAttribute("approvalsWaiting", (user != null) ? approvalsWaiting(user, role(authentication)) : 0L);
+		model.addAttribute("notificationsUnread",
+				(user != null) ? notificationsUnread(user, role(authentication)) : 0L);
 		model.addAttribute("path", request.getRequestURI());
 		String query = request.getQueryString();
 		model.addAttribute("currentUrl", request.getRequestURI() + ((query != null) ? "?" + query : ""));
@@ -85,6 +93,19 @@ class DashboardModel {
 	private long approvalsWaiting(String user, String role) {
 		try {
 			return this.approvals.countAwaiting(new Approvals.Caller(user, role));
+		}
+		catch (RuntimeException ex) {
+			return 0;
+		}
+	}
+
+	/**
+	 * The count on the notifications badge in the top bar: one query per page; none while
+	 * the database is away.
+	 */
+	private long notificationsUnread(String user, String role) {
+		try {
+			return this.notifications.unread(new Reader(user, role));
 		}
 		catch (RuntimeException ex) {
 			return 0;

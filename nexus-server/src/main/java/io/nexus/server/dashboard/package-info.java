@@ -4,8 +4,8 @@
  * pages current. It only reads and calls the other modules' façades.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "analytics", "audit", "cluster", "dispatch", "governance", "ops",
-		"schedules", "security", "shared", "tasks", "usage", "webhooks" })
+@ApplicationModule(allowedDependencies = { "agents", "analytics", "audit", "cluster", "dispatch", "governance",
+		"notifications", "ops", "schedules", "security", "shared", "tasks", "usage", "webhooks" })
 package io.nexus.server.dashboard;
 
 import org.jspecify.annotations.NullMarked;

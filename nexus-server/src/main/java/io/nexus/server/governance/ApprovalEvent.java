@@ -2,6 +2,7 @@ package io.nexus.server.governance;
 
 import java.time.Instant;
 
+import io.nexus.server.tasks.ApprovalSpec;
 import io.nexus.server.tasks.TaskId;
 
 /**
@@ -49,9 +50,10 @@ public sealed interface ApprovalEvent {
 	 * @param approvers who may approve, in words
 	 * @param policyRef the policy that required it, or {@code null}
 	 * @param at when
+	 * @param group who may approve (the notification's audience)
 	 */
-	record ApprovalRequested(TaskId taskId, String actor, String approvers, String policyRef,
-			Instant at) implements ApprovalEvent {
+	record ApprovalRequested(TaskId taskId, String actor, String approvers, String policyRef, Instant at,
+			ApprovalSpec.Approvers group) implements ApprovalEvent {
 
 		@Override
 		public String action() {
@@ -142,9 +144,10 @@ public sealed interface ApprovalEvent {
 	 * @param approvers the second group, in words
 	 * @param deadline until when they have
 	 * @param at when
+	 * @param group the second group (the notification's audience)
 	 */
-	record ApprovalEscalated(TaskId taskId, String actor, String approvers, Instant deadline,
-			Instant at) implements ApprovalEvent {
+	record ApprovalEscalated(TaskId taskId, String actor, String approvers, Instant deadline, Instant at,
+			ApprovalSpec.Approvers group) implements ApprovalEvent {
 
 		@Override
 		public String action() {

@@ -41,6 +41,11 @@ class ApprovalRequirements implements ApprovalGate {
 
 	private final Clock clock;
 
+	/** Who grants more to a task without approvers of its own. */
+	private static final ApprovalSpec BUDGET_APPROVERS = new ApprovalSpec(
+			new ApprovalSpec.Approvers(List.of("operator", "admin"), List.of()), 1, null, ApprovalSpec.OnTimeout.REJECT,
+			null);
+
 	ApprovalRequirements(ApprovalRepository approvals, ActivePolicies policies, ApprovalProperties properties,
 			ApplicationEventPublisher events, Clock clock) {
 		this.approvals = approvals;
@@ -125,6 +130,17 @@ class ApprovalRequirements implements ApprovalGate {
 		return true;
 	}
 
+	@Override
+	public void openForBudget(Task task) {
+		TaskApproval earlier = this.approvals.findRequirement(task.id()).orElse(null);
+		ApprovalSpec spec = (earlier != null) ? earlier.spec() : BUDGET_APPROVERS;
+		Instant now = this.clock.instant();
+		this.approvals.delete(task.id());
+		this.approvals.insert(new TaskApproval(task.id(), task.createdBy(), null, 0, spec, TaskApproval.State.OPEN, 1,
+				now, now.plus(timeout(spec.timeoutSeconds())), null, List.of()));
+		requested(task.id(), "system", spec, null, 0, now);
+	}
+
 	/**
 	 * Closes the approval of a task that ended while it waited for its dependencies or
 	 * awaited approval (cancelled by hand, a failed dependency), in the same transaction;
@@ -151,7 +167,7 @@ class ApprovalRequirements implements ApprovalGate {
 	private void requested(TaskId taskId, String actor, ApprovalSpec spec, @Nullable String policyId,
 			long policyVersion, Instant now) {
 		this.events.publishEvent(new ApprovalRequested(taskId, actor, spec.approvers().describe(),
-				(policyId != null) ? policyId + "@" + policyVersion : "", now));
+				(policyId != null) ? policyId + "@" + policyVersion : "", now, spec.approvers()));
 	}
 
 }

@@ -114,8 +114,10 @@ class ApprovalSweeper {
 				&& escalation != null) {
 			Instant deadline = now.plus(this.requirements.timeout(escalation.timeoutSeconds()));
 			if (this.approvals.escalate(id, now, deadline)) {
-				this.events
-					.publishEvent(new ApprovalEscalated(id, SYSTEM, escalation.approvers().describe(), deadline, now));
+				this.gated.note(task, SYSTEM,
+						"approval_escalated to " + escalation.approvers().describe() + " until " + deadline);
+				this.events.publishEvent(new ApprovalEscalated(id, SYSTEM, escalation.approvers().describe(), deadline,
+						now, escalation.approvers()));
 				logger.info("Approval of task {} escalated to {} until {}", id, escalation.approvers().describe(),
 						deadline);
 				return true;

@@ -137,6 +137,9 @@ class SecurityConfiguration {
 				// operator role itself for the methods that write (docs/interop.md)
 				.requestMatchers(HttpMethod.POST, "/api/a2a")
 				.hasAnyRole(READERS)
+				// marks the caller's own notifications read
+				.requestMatchers(HttpMethod.POST, "/api/notifications/{id}/read", "/api/notifications/read-all")
+				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.GET, "/api/**")
 				.hasAnyRole(READERS)
 				.requestMatchers(HttpMethod.HEAD, "/api/**")

@@ -38,6 +38,15 @@ public interface ApprovalGate {
 	boolean openIfRequired(Task task);
 
 	/**
+	 * Opens a request for a running task that exceeded its own budget and whose budget
+	 * says {@code on_exceed: approval}: its own approvers if it had an approval, else
+	 * operators and admins, one approval, the default timeout, rejected on timeout. A
+	 * decision made on an earlier approval of the task does not count.
+	 * @param task the task, locked, moving to {@code awaiting_approval}
+	 */
+	void openForBudget(Task task);
+
+	/**
 	 * What a task needs and why.
 	 *
 	 * @param spec the approvers, count and timeouts

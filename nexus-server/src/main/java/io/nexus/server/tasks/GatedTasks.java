@@ -1,9 +1,11 @@
 package io.nexus.server.tasks;
 
+import java.time.Clock;
 import java.util.Map;
 
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.shared.ConflictException;
+import io.nexus.server.tasks.persistence.TaskEventRepository;
 import io.nexus.server.tasks.persistence.TaskRepository;
 
 import org.springframework.stereotype.Service;
@@ -20,9 +22,19 @@ public class GatedTasks {
 
 	private final TaskTransitions transitions;
 
-	GatedTasks(TaskRepository tasks, TaskTransitions transitions) {
+	private final TaskEventRepository history;
+
+	private final Clock clock;
+
+	private final ApprovalGate approvals;
+
+	GatedTasks(TaskRepository tasks, TaskTransitions transitions, TaskEventRepository history, Clock clock,
+			ApprovalGate approvals) {
+		this.approvals = approvals;
 		this.tasks = tasks;
 		this.transitions = transitions;
+		this.history = history;
+		this.clock = clock;
 	}
 
 	/**
@@ -56,6 +68,34 @@ public class GatedTasks {
 	 */
 	public void release(Task task, String actor, String reason) {
 		this.transitions.toQueued(task, actor, reason);
+	}
+
+	/**
+	 * Records in the task's history that its wait for approval changed without a change
+	 * of state (an escalation to the second approver group): an event from
+	 * {@code awaiting_approval} to {@code awaiting_approval}, in the caller's
+	 * transaction.
+	 * @param task the task, awaiting approval and locked
+	 * @param actor who changed it ({@code system} for a timeout)
+	 * @param reason such as {@code approval_escalated to roles admin until ...}
+	 */
+	public void note(Task task, String actor, String reason) {
+		this.history.append(new TaskEvent(0, task.id(), task.status(), task.status(), actor, reason, null,
+				task.leaseEpoch(), this.clock.instant()));
+	}
+
+	/**
+	 * Holds a running task that exceeded its own budget until a person grants more: it
+	 * moves to {@code awaiting_approval}, its agent is told to stop ({@code task_cancel})
+	 * and loses the lease, and an approval request opens. Approved, the task is queued
+	 * again; rejected or expired, it is cancelled.
+	 * @param task the task, assigned or in progress, locked
+	 * @param actor who stops it ({@code system})
+	 * @param reason the status reason, such as {@code budget_exceeded: ...}
+	 */
+	public void holdForBudget(Task task, String actor, String reason) {
+		this.transitions.toAwaitingApproval(task, actor, reason);
+		this.approvals.openForBudget(task);
 	}
 
 	/**

@@ -2,20 +2,87 @@ package io.nexus.server.tasks;
 
 import java.math.BigDecimal;
 
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A task's own budget, given at creation: once the usage its agents report exceeds it,
- * the task is stopped on its agent with reason {@code budget_exceeded}.
+ * the task is stopped on its agent with reason {@code budget_exceeded}, and cancelled or,
+ * with {@code on_exceed: approval}, held in {@code awaiting_approval} until a person
+ * grants more.
  *
  * @param maxTokens the most input plus output tokens, if limited
  * @param maxCost the most money, in {@code currency}, if limited
  * @param currency the ISO 4217 code of {@code maxCost}; reports in another currency do
  * not count against it
+ * @param onExceed what happens when it is exceeded; {@code null} means
+ * {@link OnExceed#CANCEL} (and keeps the idempotency hash of requests without it)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost, String currency) {
+public record TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost, String currency,
+		@Nullable OnExceed onExceed) {
+
+	/**
+	 * A budget that cancels its task when exceeded.
+	 * @param maxTokens the most tokens, if limited
+	 * @param maxCost the most money, if limited
+	 * @param currency the currency of {@code maxCost}
+	 */
+	public TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost, String currency) {
+		this(maxTokens, maxCost, currency, null);
+	}
+
+	/**
+	 * What happens when the budget is exceeded.
+	 * @return never {@code null}
+	 */
+	public OnExceed effectiveOnExceed() {
+		return (this.onExceed != null) ? this.onExceed : OnExceed.CANCEL;
+	}
+
+	/**
+	 * What becomes of a running task that exceeds its own budget.
+	 */
+	public enum OnExceed {
+
+		/** Cancelled, reason {@code budget_exceeded}. */
+		CANCEL,
+		/**
+		 * Held in {@code awaiting_approval}; approved, it is queued again with its budget
+		 * raised by the amounts it was created with.
+		 */
+		APPROVAL;
+
+		/**
+		 * The name in the API.
+		 * @return {@code cancel} or {@code approval}
+		 */
+		@JsonValue
+		public String wireName() {
+			return name().toLowerCase(Locale.ROOT);
+		}
+
+		/**
+		 * The value with a wire name.
+		 * @param wireName {@code cancel} or {@code approval}
+		 * @return the value
+		 * @throws IllegalArgumentException for anything else
+		 */
+		@JsonCreator
+		public static OnExceed of(String wireName) {
+			for (OnExceed value : values()) {
+				if (value.wireName().equals(wireName)) {
+					return value;
+				}
+			}
+			throw new IllegalArgumentException("on_exceed is cancel or approval, not " + wireName);
+		}
+
+	}
 
 	/**
 	 * Whether a total exceeds the budget.

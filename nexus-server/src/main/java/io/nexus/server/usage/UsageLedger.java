@@ -8,14 +8,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.nexus.protocol.TaskStatus;
 import io.nexus.protocol.frames.UsageReport;
 import io.nexus.server.audit.AuditLog;
 import io.nexus.server.shared.NexusException;
+import io.nexus.server.tasks.GatedTasks;
 import io.nexus.server.tasks.Lease;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskBudget;
 import io.nexus.server.tasks.TaskLeases;
 import io.nexus.server.tasks.TaskService;
+import io.nexus.server.tasks.TaskStatusChanged;
 import io.nexus.server.tasks.TaskUsage;
 import io.nexus.server.usage.persistence.BudgetRepository;
 import io.nexus.server.usage.persistence.BudgetRepository.Spend;
@@ -25,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -37,7 +41,9 @@ import org.springframework.transaction.annotation.Transactional;
  * nodes count one after the other, and a scope's count passes its budget by at most the
  * one report that crossed it; every later report of the period is refused and its task
  * stopped. A task's own budget is checked after counting: the report that takes the task
- * past it is stored, and the task is cancelled with reason {@code budget_exceeded}.
+ * past it is stored, and the task is cancelled with reason {@code budget_exceeded} or, if
+ * its budget says {@code on_exceed: approval}, held in {@code awaiting_approval} until a
+ * person grants it as much again.
  */
 @Service
 public class UsageLedger {
@@ -49,9 +55,13 @@ public class UsageLedger {
 
 	private static final double WARNING_PERCENT = 80;
 
+	private static final String APPROVAL_REQUESTED = "approval_requested";
+
 	private final TaskLeases leases;
 
 	private final TaskService tasks;
+
+	private final GatedTasks gated;
 
 	private final UsageRepository usage;
 
@@ -67,8 +77,9 @@ public class UsageLedger {
 
 	private final Clock clock;
 
-	UsageLedger(TaskLeases leases, TaskService tasks, UsageRepository usage, BudgetRepository budgets,
+	UsageLedger(TaskLeases leases, TaskService tasks, GatedTasks gated, UsageRepository usage, BudgetRepository budgets,
 			BudgetBoard board, UsageMetrics metrics, ApplicationEventPublisher events, AuditLog audit, Clock clock) {
+		this.gated = gated;
 		this.leases = leases;
 		this.tasks = tasks;
 		this.usage = usage;
@@ -129,6 +140,11 @@ public class UsageLedger {
 		if (own != null && !finishing && own.exceededBy(total.inputTokens() + total.outputTokens(),
 				own.currency().equals(total.currency()) ? total.cost() : BigDecimal.ZERO)) {
 			String why = "the task's own budget (" + describe(own) + ") is spent";
+			if (own.effectiveOnExceed() == TaskBudget.OnExceed.APPROVAL
+					&& (task.status() == TaskStatus.IN_PROGRESS || task.status() == TaskStatus.ASSIGNED)) {
+				hold(task, why);
+				return new Charge(Charge.Outcome.STOPPED, BUDGET_EXCEEDED + ": " + why + "; " + APPROVAL_REQUESTED);
+			}
 			stop(task, why, "task");
 			return new Charge(Charge.Outcome.STOPPED, BUDGET_EXCEEDED + ": " + why);
 		}
@@ -168,9 +184,31 @@ public class UsageLedger {
 	private void stop(Task task, String why, String kind) {
 		logger.info("Stopping task {}: {}", task.id(), why);
 		this.metrics.exceeded(kind);
-		// TODO(#13): a budget that says so moves the task to awaiting_approval (the
-		// approvals' state) instead, so that a person can grant more
 		this.tasks.cancel(task.id(), BUDGET_EXCEEDED + ": " + why, "system");
+	}
+
+	/**
+	 * Stops a task whose own budget says {@code on_exceed: approval}: it awaits a person,
+	 * who grants it as much again ({@link #onTaskStatusChanged}) or cancels it.
+	 */
+	private void hold(Task task, String why) {
+		logger.info("Holding task {} for approval: {}", task.id(), why);
+		this.metrics.exceeded("task");
+		this.usage.awaitGrant(task.id());
+		this.gated.holdForBudget(task, "system", BUDGET_EXCEEDED + ": " + why + "; " + APPROVAL_REQUESTED);
+	}
+
+	/**
+	 * A task held for its budget was approved: its limits grow by the amounts it was
+	 * created with, in the transaction that queues it again.
+	 * @param change the change
+	 */
+	@EventListener
+	void onTaskStatusChanged(TaskStatusChanged change) {
+		if (change.from() == TaskStatus.AWAITING_APPROVAL && change.to() == TaskStatus.QUEUED
+				&& this.usage.grant(change.taskId())) {
+			logger.info("Task {} was granted more budget ({})", change.taskId(), change.reason());
+		}
 	}
 
 	private static String describe(TaskBudget budget) {

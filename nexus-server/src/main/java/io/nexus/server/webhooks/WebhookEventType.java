@@ -14,9 +14,9 @@ public enum WebhookEventType {
 	TASK_FAILED("task.failed"),
 	/** A task was cancelled. */
 	TASK_CANCELLED("task.cancelled"),
-	/** A task waits for a human's approval (fires once approvals exist). */
+	/** A task waits for a human's approval. */
 	TASK_AWAITING_APPROVAL("task.awaiting_approval"),
-	/** A task's agent asked a human for input (fires once human input exists). */
+	/** A task's agent asked a human for input. */
 	TASK_INPUT_REQUIRED("task.input_required"),
 	/** An agent's connection was recorded on a node. */
 	AGENT_ONLINE("agent.online"),
@@ -25,7 +25,11 @@ public enum WebhookEventType {
 	/** An agent was put in quarantine. */
 	AGENT_QUARANTINED("agent.quarantined"),
 	/** Queued work has waited too long without being dispatched. */
-	QUEUE_STUCK("queue.stuck");
+	QUEUE_STUCK("queue.stuck"),
+	/** A scope's budget reached 80 % of its period. */
+	BUDGET_WARNING("budget.warning"),
+	/** A scope's budget is spent for its period. */
+	BUDGET_SPENT("budget.spent");
 
 	private final String wireName;
 

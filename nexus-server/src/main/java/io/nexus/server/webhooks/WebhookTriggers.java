@@ -8,6 +8,8 @@ import io.nexus.server.agents.AgentConnected;
 import io.nexus.server.agents.AgentDisconnected;
 import io.nexus.server.agents.AgentQuarantined;
 import io.nexus.server.tasks.TaskStatusChanged;
+import io.nexus.server.usage.BudgetSpent;
+import io.nexus.server.usage.BudgetWarned;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,6 +92,28 @@ class WebhookTriggers {
 				? quarantined.quarantine().cooldownUntil().toString() : null);
 		data.put("actor", quarantined.quarantine().actor());
 		publish(WebhookEventType.AGENT_QUARANTINED, data);
+	}
+
+	@EventListener
+	void onBudgetWarned(BudgetWarned warned) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("budget_id", warned.budgetId());
+		data.put("name", warned.name());
+		data.put("scope", warned.scope());
+		data.put("period", warned.periodKey());
+		data.put("percent_used", Math.round(warned.percent() * 10) / 10.0);
+		publish(WebhookEventType.BUDGET_WARNING, data);
+	}
+
+	@EventListener
+	void onBudgetSpent(BudgetSpent spent) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("budget_id", spent.budgetId());
+		data.put("name", spent.name());
+		data.put("scope", spent.scope());
+		data.put("period", spent.periodKey());
+		data.put("reset_at", (spent.resetAt() != null) ? spent.resetAt().toString() : null);
+		publish(WebhookEventType.BUDGET_SPENT, data);
 	}
 
 	private void publish(WebhookEventType type, Map<String, Object> data) {

@@ -5,7 +5,7 @@
  * {@link io.nexus.server.webhooks.WebhookEvents}.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "audit", "encryption", "ops", "shared", "tasks" })
+@ApplicationModule(allowedDependencies = { "agents", "audit", "encryption", "ops", "shared", "tasks", "usage" })
 package io.nexus.server.webhooks;
 
 import org.jspecify.annotations.NullMarked;

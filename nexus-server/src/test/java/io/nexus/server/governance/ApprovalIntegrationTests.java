@@ -171,6 +171,14 @@ class ApprovalIntegrationTests extends ApiIntegrationTest {
 		assertThat(this.bob.post("/api/tasks/" + task + "/approve", "{}").problemType())
 			.isEqualTo("urn:nexus:problem:not_an_approver");
 		assertThat(audit("approval.escalated", task)).contains(task).contains("carol");
+		JsonNode history = this.api.get("/api/tasks/" + task + "/events").json();
+		JsonNode escalation = history.get(history.size() - 1);
+		assertThat(escalation.get("from").asString()).isEqualTo("awaiting_approval");
+		assertThat(escalation.get("to").asString()).isEqualTo("awaiting_approval");
+		assertThat(escalation.get("reason").asString())
+			.isEqualTo("approval_escalated to users carol until " + deadline.plusSeconds(120));
+		assertThat(this.carol.get("/api/notifications").body()).as("the second group is notified")
+			.contains("Approval escalated: escalating");
 
 		this.sweeper.sweep(deadline.plusSeconds(119));
 		assertThat(this.api.get("/api/tasks/" + task).field("status")).isEqualTo("awaiting_approval");

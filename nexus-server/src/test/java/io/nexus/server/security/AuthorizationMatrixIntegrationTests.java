@@ -41,10 +41,12 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 
 	/**
 	 * Writes open to every role: a dry run changes nothing; an approval decision is
-	 * checked against the task's own approvers.
+	 * checked against the task's own approvers; notifications are marked read for the
+	 * caller only.
 	 */
 	private static final Set<String> READER_WRITES = Set.of("POST /api/policies/dry-run",
-			"POST /api/tasks/{id}/approve", "POST /api/tasks/{id}/reject");
+			"POST /api/tasks/{id}/approve", "POST /api/tasks/{id}/reject", "POST /api/notifications/{id}/read",
+			"POST /api/notifications/read-all");
 
 	/** What an agent may do, with {id} its own id (tasks: only those leased to it). */
 	private static final Set<String> AGENT_ALLOWED = Set.of("GET /api/agents/{id}", "PUT /api/agents/{id}",

@@ -284,6 +284,41 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void budgetsAt80PercentAndSpentAreAnnouncedOnce() {
+		subscribe(this.receiver.url("/hook"), "budget.warning", "budget.spent");
+		Response budget = this.api.post("/api/budgets", "{\"name\":\"wh-budget\",\"scope\":\"category\","
+				+ "\"scope_value\":\"wh-spend\",\"period\":\"day\",\"max_tokens\":100}");
+		assertThat(budget.status()).as(budget.body()).isEqualTo(201);
+		Response agent = this.api.post("/api/agents",
+				"{\"name\":\"wh-spender\",\"capabilities\":[\"wh-spend\"],\"max_concurrency\":1}");
+		String task = this.api.post("/api/tasks", "{\"title\":\"wh spend\",\"category\":\"wh-spend\"}").field("id");
+		try (RawAgent connection = RawAgent.register(this.port, agent.field("id"), agent.field("token"))) {
+			long epoch = connection.next("task_assigned").get("lease_epoch").asLong();
+			for (int tokens : new int[] { 85, 10, 10, 10 }) {
+				connection.send("{\"type\":\"task_progress\",\"id\":\"p" + tokens + "\",\"task_id\":\"" + task
+						+ "\",\"lease_epoch\":" + epoch + ",\"usage\":{\"input_tokens\":" + tokens + "}}");
+			}
+			await().atMost(PATIENCE).until(() -> types().containsAll(List.of("budget.warning", "budget.spent")));
+		}
+		finally {
+			this.api.delete("/api/budgets/" + budget.field("id"));
+		}
+		assertThat(types()).as("once each").hasSize(2);
+		Map<String, JsonNode> byType = this.receiver.acknowledged()
+			.stream()
+			.map((request) -> JsonMapper.shared().readTree(request.body()))
+			.collect(Collectors.toMap((event) -> event.get("type").asString(), Function.identity(), (a, b) -> a));
+		JsonNode warning = byType.get("budget.warning").get("data");
+		assertThat(warning.get("budget_id").asString()).isEqualTo(budget.field("id"));
+		assertThat(warning.get("name").asString()).isEqualTo("wh-budget");
+		assertThat(warning.get("scope").asString()).isEqualTo("category wh-spend");
+		assertThat(warning.get("percent_used").asDouble()).isEqualTo(85.0);
+		JsonNode spent = byType.get("budget.spent").get("data");
+		assertThat(spent.get("budget_id").asString()).isEqualTo(budget.field("id"));
+		assertThat(spent.get("reset_at").asString()).isNotEmpty();
+	}
+
+	@Test
 	void aDeliveryIsSentAgainOnRequestWithTheSameIdAndBody() {
 		String[] subscription = subscribe(this.receiver.url("/hook"), "task.completed");
 		completedTask();

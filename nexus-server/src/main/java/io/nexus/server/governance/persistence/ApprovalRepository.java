@@ -59,6 +59,16 @@ public class ApprovalRepository {
 		}
 	}
 
+	/**
+	 * Removes a task's approval with its approvers and decisions, so that a new one may
+	 * be inserted (a task held again for its budget).
+	 */
+	public void delete(TaskId taskId) {
+		for (String table : List.of("task_approval_decisions", "task_approvers", "task_approvals")) {
+			this.jdbc.sql("DELETE FROM " + table + " WHERE task_id = :taskId").param("taskId", taskId.value()).update();
+		}
+	}
+
 	private void insertApprovers(TaskId taskId, int stage, ApprovalSpec.Approvers approvers) {
 		for (String role : approvers.roles()) {
 			insertApprover(taskId, stage, "role", role);

@@ -74,12 +74,13 @@ public class TaskInserts {
 	 */
 	public void insertBudget(TaskId id, TaskBudget budget) {
 		this.jdbc
-			.sql("INSERT INTO task_budgets (task_id, max_tokens, max_cost, currency) "
-					+ "VALUES (:id, :maxTokens, :maxCost, :currency)")
+			.sql("INSERT INTO task_budgets (task_id, max_tokens, max_cost, currency, on_exceed) "
+					+ "VALUES (:id, :maxTokens, :maxCost, :currency, :onExceed)")
 			.param("id", id.value())
 			.param("maxTokens", budget.maxTokens())
 			.param("maxCost", budget.maxCost())
 			.param("currency", budget.currency())
+			.param("onExceed", budget.effectiveOnExceed().wireName())
 			.update();
 	}
 

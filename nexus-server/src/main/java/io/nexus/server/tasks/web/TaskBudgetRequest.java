@@ -19,18 +19,22 @@ import org.jspecify.annotations.Nullable;
  * @param maxTokens the most input plus output tokens, 1 to 10^15
  * @param maxCost the most money, 0.000001 to 10^12, at most 6 decimals
  * @param currency the ISO 4217 code of {@code max_cost} (default USD)
+ * @param onExceed {@code cancel} (default) or {@code approval}: what becomes of the
+ * running task that exceeds it
  */
 record TaskBudgetRequest(@Nullable @Min(1) @Max(1_000_000_000_000_000L) Long maxTokens,
 		@Nullable @DecimalMin("0.000001") @DecimalMax("1000000000000") @Digits(integer = 13,
 				fraction = 6) BigDecimal maxCost,
-		@Nullable @Pattern(regexp = "[A-Z]{3}") String currency) {
+		@Nullable @Pattern(regexp = "[A-Z]{3}") String currency,
+		@Nullable @Pattern(regexp = "cancel|approval", message = "must be cancel or approval") String onExceed) {
 
 	TaskBudget toBudget() {
 		if (this.maxTokens == null && this.maxCost == null) {
 			throw InvalidRequestException.unprocessable("budget_empty", "A budget needs max_tokens, max_cost or both",
 					Map.of("field", "budget"));
 		}
-		return new TaskBudget(this.maxTokens, this.maxCost, (this.currency != null) ? this.currency : "USD");
+		return new TaskBudget(this.maxTokens, this.maxCost, (this.currency != null) ? this.currency : "USD",
+				(this.onExceed != null) ? TaskBudget.OnExceed.of(this.onExceed) : null);
 	}
 
 }

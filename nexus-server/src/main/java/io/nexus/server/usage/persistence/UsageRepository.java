@@ -44,12 +44,53 @@ public class UsageRepository {
 			.optional();
 	}
 
+	/**
+	 * A task's own budget as in force: the limits it was created with, times one plus the
+	 * number of times a person granted more.
+	 */
 	public Optional<TaskBudget> findBudget(TaskId id) {
-		return this.jdbc.sql("SELECT max_tokens, max_cost, currency FROM task_budgets WHERE task_id = :id")
+		return this.jdbc
+			.sql("SELECT max_tokens, max_cost, currency, on_exceed, grants FROM task_budgets WHERE task_id = :id")
 			.param("id", id.value())
-			.query((rs, n) -> new TaskBudget((rs.getObject("max_tokens") != null) ? rs.getLong("max_tokens") : null,
-					rs.getBigDecimal("max_cost"), rs.getString("currency")))
+			.query((rs, n) -> {
+				long times = 1L + rs.getInt("grants");
+				BigDecimal maxCost = rs.getBigDecimal("max_cost");
+				return new TaskBudget((rs.getObject("max_tokens") != null) ? rs.getLong("max_tokens") * times : null,
+						(maxCost != null) ? maxCost.multiply(BigDecimal.valueOf(times)) : null,
+						rs.getString("currency"), TaskBudget.OnExceed.of(rs.getString("on_exceed")));
+			})
 			.optional();
+	}
+
+	/**
+	 * Marks a task's own budget as waiting for a person to grant more.
+	 */
+	public void awaitGrant(TaskId id) {
+		this.jdbc.sql("UPDATE task_budgets SET awaiting_grant = TRUE WHERE task_id = :id")
+			.param("id", id.value())
+			.update();
+	}
+
+	/**
+	 * A person approved a task held for its budget: its limits grow by the amounts it was
+	 * created with.
+	 * @return whether the task was waiting for such a grant
+	 */
+	public boolean grant(TaskId id) {
+		return this.jdbc
+			.sql("UPDATE task_budgets SET grants = grants + 1, awaiting_grant = FALSE "
+					+ "WHERE task_id = :id AND awaiting_grant = TRUE")
+			.param("id", id.value())
+			.update() == 1;
+	}
+
+	/**
+	 * The wait for a grant ended otherwise (rejected, expired, cancelled).
+	 */
+	public void endGrantWait(TaskId id) {
+		this.jdbc.sql("UPDATE task_budgets SET awaiting_grant = FALSE WHERE task_id = :id AND awaiting_grant = TRUE")
+			.param("id", id.value())
+			.update();
 	}
 
 	/**
