@@ -31,11 +31,14 @@ final class NexusApi {
 
 	private final URI agentBase;
 
-	private NexusApi(HttpClient client, URI base, String bearer, URI agentBase) {
+	private final boolean countDeleted;
+
+	private NexusApi(HttpClient client, URI base, String bearer, URI agentBase, boolean countDeleted) {
 		this.client = client;
 		this.base = base;
 		this.bearer = bearer;
 		this.agentBase = agentBase;
+		this.countDeleted = countDeleted;
 	}
 
 	/**
@@ -44,7 +47,17 @@ final class NexusApi {
 	 * @return a copy
 	 */
 	NexusApi withAgentBase(URI agentBase) {
-		return new NexusApi(this.client, this.base, this.bearer, agentBase);
+		return new NexusApi(this.client, this.base, this.bearer, agentBase, this.countDeleted);
+	}
+
+	/**
+	 * The same session, counting the completed tasks that retention deleted meanwhile
+	 * ({@code nexus_tasks_retention_deleted_total}) as completed, for runs whose server
+	 * deletes finished tasks while the load runs.
+	 * @return a copy
+	 */
+	NexusApi countingDeletedTasks() {
+		return new NexusApi(this.client, this.base, this.bearer, this.agentBase, true);
 	}
 
 	static NexusApi login(URI base, String username, String password) throws IOException, InterruptedException {
@@ -63,7 +76,7 @@ final class NexusApi {
 			throw new IOException("Login failed with HTTP " + response.statusCode() + ": " + response.body());
 		}
 		return new NexusApi(client, base, "Bearer " + json.readTree(response.body()).get("access_token").asString(),
-				base);
+				base, false);
 	}
 
 	RegisteredAgent registerAgent(String name, String capability, int maxConcurrency)
@@ -98,7 +111,26 @@ final class NexusApi {
 	/** Tasks in {@code completed}, from {@code GET /status}. */
 	long completedTasks() throws IOException, InterruptedException {
 		JsonNode completed = status().path("tasks").path("by_status").path("completed");
-		return completed.isMissingNode() ? 0 : completed.asLong();
+		long stored = completed.isMissingNode() ? 0 : completed.asLong();
+		return this.countDeleted ? stored + retentionDeleted() : stored;
+	}
+
+	/**
+	 * Finished tasks the node deleted by retention, from {@code GET /metrics}: in a run
+	 * whose tasks all complete, completed ones.
+	 */
+	private long retentionDeleted() throws IOException, InterruptedException {
+		String metric = "nexus_tasks_retention_deleted_total";
+		double deleted = 0;
+		for (String line : expect(200, get("/metrics")).split("\n")) {
+			if (line.startsWith(metric + "{") || line.startsWith(metric + " ")) {
+				String value = line.substring(line.lastIndexOf(line.contains("}") ? '}' : ' ') + 1)
+					.trim()
+					.split(" ")[0];
+				deleted += Double.parseDouble(value);
+			}
+		}
+		return (long) deleted;
 	}
 
 	/** Agents online, from {@code GET /status}. */

@@ -140,6 +140,10 @@ public final class NexusBench implements Callable<Integer> {
 					+ "threads and open files; report whether they stayed flat; 0: off (${DEFAULT-VALUE})")
 	int soakSampleSeconds;
 
+	@Option(names = "--count-deleted-tasks",
+			description = "Count tasks that the server's retention deleted during the run (nexus_tasks_retention_deleted_total) as completed: for a server run with a short nexus.tasks.retention")
+	boolean countDeletedTasks;
+
 	@Option(names = "--soak-tolerance", defaultValue = "10",
 			description = "Soak: growth in percent allowed from the second quarter's average to the last quarter's (${DEFAULT-VALUE})")
 	double soakTolerancePercent;
@@ -189,6 +193,9 @@ public final class NexusBench implements Callable<Integer> {
 		NexusApi api = NexusApi.login(this.url, this.username, this.password);
 		if (this.agentUrl != null) {
 			api = api.withAgentBase(this.agentUrl);
+		}
+		if (this.countDeletedTasks) {
+			api = api.countingDeletedTasks();
 		}
 		Report report = (this.idleAgents > 0) ? new IdleRun(api, idleSettings()).run()
 				: this.fairShare ? new FairShareRun(api, fairShareSettings()).run() : measured(api);
