@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 
-import { JAR, NexusServer } from './nexus.mjs';
+import { JAR, NexusServer } from '../support/nexus.mjs';
 
 const CLIENT = { name: 'nexus-interop-test', version: '1.0.0' };
 

@@ -88,7 +88,7 @@ class McpConfiguration {
 	@Bean
 	FilterRegistrationBean<McpRequestGuard> mcpRequestGuard(McpProperties properties, JsonMapper json) {
 		FilterRegistrationBean<McpRequestGuard> registration = new FilterRegistrationBean<>(
-				new McpRequestGuard(properties.maxRequestBytes(), json));
+				new McpRequestGuard(properties.maxRequestBytes(), json, protocolMapper()));
 		registration.addUrlPatterns(ENDPOINT);
 		// after Spring Security (-100): an unauthenticated body is never parsed
 		registration.setOrder(0);

@@ -4,11 +4,16 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -16,6 +21,7 @@ import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -46,20 +52,27 @@ class McpRequestGuard extends OncePerRequestFilter {
 
 	static final int INVALID_PARAMS = -32602;
 
+	static final int SESSION_NOT_FOUND = -32001;
+
 	private final int maxBytes;
 
 	private final JsonMapper json;
 
-	McpRequestGuard(int maxBytes, JsonMapper json) {
+	private final McpJsonMapper protocol;
+
+	McpRequestGuard(int maxBytes, JsonMapper json, McpJsonMapper protocol) {
 		this.maxBytes = maxBytes;
 		this.json = json;
+		this.protocol = protocol;
 	}
 
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (!"POST".equals(request.getMethod())) {
-			chain.doFilter(request, response);
+			JsonErrors errors = new JsonErrors(response);
+			chain.doFilter(request, errors);
+			errors.finish(null);
 			return;
 		}
 		if (request.getContentLengthLong() > this.maxBytes) {
@@ -83,9 +96,25 @@ class McpRequestGuard extends OncePerRequestFilter {
 			error(response, 400, null, PARSE_ERROR, "Parse error: the body is empty");
 			return;
 		}
-		if (check(message, response)) {
-			chain.doFilter(new CachedBody(request, body), response);
+		if (!check(message, response)) {
+			return;
 		}
+		if (!message.has("method")) {
+			// an answer to a request of the server's: Nexus sends none, so there is
+			// nothing to match it with; accepted and dropped, as a notification would be
+			response.setStatus(HttpServletResponse.SC_ACCEPTED);
+			return;
+		}
+		JsonErrors errors = new JsonErrors(response);
+		chain.doFilter(new CachedBody(request, body), errors);
+		errors.finish(idOf(message.get("id")));
+	}
+
+	private static @Nullable Object idOf(@Nullable JsonNode id) {
+		if (id == null || !(id.isString() || (id.isIntegralNumber() && id.canConvertToLong()))) {
+			return null;
+		}
+		return id.isString() ? id.asString() : id.longValue();
 	}
 
 	/**
@@ -102,8 +131,8 @@ class McpRequestGuard extends OncePerRequestFilter {
 			return false;
 		}
 		JsonNode id = message.get("id");
-		boolean idUsable = id != null && (id.isString() || id.isIntegralNumber());
-		Object answerId = idUsable ? (id.isString() ? id.asString() : id.numberValue()) : null;
+		Object answerId = idOf(id);
+		boolean idUsable = answerId != null;
 		if (!"2.0".equals(textOf(message.get("jsonrpc")))) {
 			error(response, 400, answerId, INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\"");
 			return false;
@@ -139,6 +168,9 @@ class McpRequestGuard extends OncePerRequestFilter {
 			return false;
 		}
 		String problem = paramsProblem(name, params);
+		if (problem == null) {
+			problem = unreadable(name, params);
+		}
 		if (problem != null) {
 			error(response, 200, answerId, INVALID_PARAMS, "Invalid params: " + problem);
 			return false;
@@ -185,6 +217,34 @@ class McpRequestGuard extends OncePerRequestFilter {
 		return null;
 	}
 
+	/**
+	 * Whether the SDK can read the parameters as its request type; it would otherwise
+	 * answer with an exception's text, or not at all.
+	 */
+	private @Nullable String unreadable(String method, @Nullable JsonNode params) {
+		Class<?> type = switch (method) {
+			case "initialize" -> McpSchema.InitializeRequest.class;
+			case "tools/call" -> McpSchema.CallToolRequest.class;
+			case "resources/read" -> McpSchema.ReadResourceRequest.class;
+			case "tools/list", "resources/list", "resources/templates/list" -> McpSchema.PaginatedRequest.class;
+			default -> null;
+		};
+		if (type == null || params == null) {
+			return null;
+		}
+		JsonNode meta = params.get("_meta");
+		if (meta != null && !meta.isObject() && !meta.isNull()) {
+			return "_meta must be an object";
+		}
+		try {
+			this.protocol.convertValue(params, type);
+			return null;
+		}
+		catch (RuntimeException ex) {
+			return "the parameters of " + method + " do not have the form the specification gives";
+		}
+	}
+
 	private static boolean isText(@Nullable JsonNode node) {
 		return node != null && node.isString();
 	}
@@ -217,6 +277,73 @@ class McpRequestGuard extends OncePerRequestFilter {
 		response.setContentType("application/json");
 		response.setCharacterEncoding("UTF-8");
 		response.getOutputStream().write(this.json.writeValueAsBytes(body));
+	}
+
+	/**
+	 * Turns the SDK's own error answers (an exception serialized whole, stack trace
+	 * included, sometimes with status 500) into a JSON-RPC error with status 400 or 404;
+	 * event streams and successful answers pass through untouched.
+	 */
+	private final class JsonErrors extends HttpServletResponseWrapper {
+
+		private @Nullable ByteArrayOutputStream buffer;
+
+		private @Nullable PrintWriter writer;
+
+		JsonErrors(HttpServletResponse response) {
+			super(response);
+		}
+
+		@Override
+		public PrintWriter getWriter() throws IOException {
+			String type = getContentType();
+			if (type != null && type.startsWith("text/event-stream")) {
+				return super.getWriter();
+			}
+			if (this.writer == null) {
+				this.buffer = new ByteArrayOutputStream();
+				this.writer = new PrintWriter(new OutputStreamWriter(this.buffer, StandardCharsets.UTF_8));
+			}
+			return this.writer;
+		}
+
+		void finish(@Nullable Object id) throws IOException {
+			if (this.writer == null || this.buffer == null) {
+				return;
+			}
+			this.writer.flush();
+			byte[] body = this.buffer.toByteArray();
+			int status = getStatus();
+			HttpServletResponse response = (HttpServletResponse) getResponse();
+			if (status < 400) {
+				response.getOutputStream().write(body);
+				return;
+			}
+			// the codes of the TypeScript SDK's server: -32001 for a session it does not
+			// know, -32600 for the rest (the Java SDK says -32601 or -32603 there)
+			int code = (status == 404) ? SESSION_NOT_FOUND : INVALID_REQUEST;
+			String message = (status == 404) ? "Session not found" : "Invalid Request";
+			try {
+				JsonNode error = McpRequestGuard.this.json.readTree(body).path("jsonRpcError");
+				if (error.path("message").isString()) {
+					message = withoutExceptions(error.path("message").asString());
+				}
+			}
+			catch (JacksonException ex) {
+				// not the SDK's error shape: the generic answer
+			}
+			error(response, (status == 404) ? 404 : 400, id, code, message);
+		}
+
+	}
+
+	/**
+	 * The SDK's messages may name exceptions and classes; the caller gets the sense only.
+	 */
+	static String withoutExceptions(String message) {
+		String plain = message
+			.replaceAll(":?\\s*(tools\\.jackson|java\\.|jakarta\\.|io\\.modelcontextprotocol)[\\s\\S]*$", "");
+		return clip(plain.isBlank() ? "Invalid Request" : plain);
 	}
 
 	/** The request with its body read once and served again to the transport. */
