@@ -1,27 +1,14 @@
 package io.nexus.server.mcp;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -44,16 +31,6 @@ class McpRequestGuard extends OncePerRequestFilter {
 	static final Set<String> METHODS = Set.of("initialize", "ping", "tools/list", "tools/call", "resources/list",
 			"resources/read", "resources/templates/list");
 
-	static final int PARSE_ERROR = -32700;
-
-	static final int INVALID_REQUEST = -32600;
-
-	static final int METHOD_NOT_FOUND = -32601;
-
-	static final int INVALID_PARAMS = -32602;
-
-	static final int SESSION_NOT_FOUND = -32001;
-
 	private final int maxBytes;
 
 	private final JsonMapper json;
@@ -70,7 +47,7 @@ class McpRequestGuard extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		if (!"POST".equals(request.getMethod())) {
-			JsonErrors errors = new JsonErrors(response);
+			SdkErrorRewriter errors = new SdkErrorRewriter(response, this.json);
 			chain.doFilter(request, errors);
 			errors.finish(null);
 			return;
@@ -89,11 +66,11 @@ class McpRequestGuard extends OncePerRequestFilter {
 			message = this.json.readTree(body);
 		}
 		catch (JacksonException ex) {
-			error(response, 400, null, PARSE_ERROR, "Parse error: the body is not JSON");
+			error(response, 400, null, JsonRpcErrors.PARSE_ERROR, "Parse error: the body is not JSON");
 			return;
 		}
 		if (message == null || message.isMissingNode()) {
-			error(response, 400, null, PARSE_ERROR, "Parse error: the body is empty");
+			error(response, 400, null, JsonRpcErrors.PARSE_ERROR, "Parse error: the body is empty");
 			return;
 		}
 		if (!check(message, response)) {
@@ -105,8 +82,8 @@ class McpRequestGuard extends OncePerRequestFilter {
 			response.setStatus(HttpServletResponse.SC_ACCEPTED);
 			return;
 		}
-		JsonErrors errors = new JsonErrors(response);
-		chain.doFilter(new CachedBody(request, body), errors);
+		SdkErrorRewriter errors = new SdkErrorRewriter(response, this.json);
+		chain.doFilter(new CachedBodyRequest(request, body), errors);
 		errors.finish(idOf(message.get("id")));
 	}
 
@@ -123,39 +100,43 @@ class McpRequestGuard extends OncePerRequestFilter {
 	 */
 	private boolean check(JsonNode message, HttpServletResponse response) throws IOException {
 		if (message.isArray()) {
-			error(response, 400, null, INVALID_REQUEST, "Invalid Request: JSON-RPC batches are not supported");
+			error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+					"Invalid Request: JSON-RPC batches are not supported");
 			return false;
 		}
 		if (!message.isObject()) {
-			error(response, 400, null, INVALID_REQUEST, "Invalid Request: a message is a JSON object");
+			error(response, 400, null, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: a message is a JSON object");
 			return false;
 		}
 		JsonNode id = message.get("id");
 		Object answerId = idOf(id);
 		boolean idUsable = answerId != null;
 		if (!"2.0".equals(textOf(message.get("jsonrpc")))) {
-			error(response, 400, answerId, INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\"");
+			error(response, 400, answerId, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\"");
 			return false;
 		}
 		JsonNode method = message.get("method");
 		if (method == null) {
 			boolean response1 = idUsable && (message.has("result") || message.has("error"));
 			if (!response1) {
-				error(response, 400, answerId, INVALID_REQUEST, "Invalid Request: no method, and not a response");
+				error(response, 400, answerId, JsonRpcErrors.INVALID_REQUEST,
+						"Invalid Request: no method, and not a response");
 			}
 			return response1;
 		}
 		if (!method.isString() || method.asString().isEmpty()) {
-			error(response, 400, answerId, INVALID_REQUEST, "Invalid Request: method must be a string");
+			error(response, 400, answerId, JsonRpcErrors.INVALID_REQUEST, "Invalid Request: method must be a string");
 			return false;
 		}
 		if (id != null && !idUsable) {
-			error(response, 400, null, INVALID_REQUEST, "Invalid Request: id must be a string or an integer");
+			error(response, 400, null, JsonRpcErrors.INVALID_REQUEST,
+					"Invalid Request: id must be a string or an integer");
 			return false;
 		}
 		JsonNode params = message.get("params");
 		if (params != null && !params.isObject()) {
-			error(response, idUsable ? 200 : 400, answerId, INVALID_PARAMS, "Invalid params: params must be an object");
+			error(response, idUsable ? 200 : 400, answerId, JsonRpcErrors.INVALID_PARAMS,
+					"Invalid params: params must be an object");
 			return false;
 		}
 		String name = method.asString();
@@ -164,7 +145,8 @@ class McpRequestGuard extends OncePerRequestFilter {
 			return true;
 		}
 		if (!METHODS.contains(name)) {
-			error(response, 200, answerId, METHOD_NOT_FOUND, "Method not found: " + clip(name));
+			error(response, 200, answerId, JsonRpcErrors.METHOD_NOT_FOUND,
+					"Method not found: " + JsonRpcErrors.clip(name));
 			return false;
 		}
 		String problem = paramsProblem(name, params);
@@ -172,7 +154,7 @@ class McpRequestGuard extends OncePerRequestFilter {
 			problem = unreadable(name, params);
 		}
 		if (problem != null) {
-			error(response, 200, answerId, INVALID_PARAMS, "Invalid params: " + problem);
+			error(response, 200, answerId, JsonRpcErrors.INVALID_PARAMS, "Invalid params: " + problem);
 			return false;
 		}
 		return true;
@@ -253,158 +235,15 @@ class McpRequestGuard extends OncePerRequestFilter {
 		return (node != null && node.isString()) ? node.asString() : null;
 	}
 
-	private static String clip(String text) {
-		String printable = text.replaceAll("[^\\x20-\\x7E]", "?");
-		return (printable.length() > 100) ? printable.substring(0, 100) + "..." : printable;
-	}
-
 	private void tooLarge(HttpServletResponse response) throws IOException {
 		response.setHeader("Connection", "close");
-		error(response, 413, null, INVALID_REQUEST,
+		error(response, 413, null, JsonRpcErrors.INVALID_REQUEST,
 				"Invalid Request: the message exceeds the limit of " + this.maxBytes + " bytes");
 	}
 
 	private void error(HttpServletResponse response, int status, @Nullable Object id, int code, String message)
 			throws IOException {
-		Map<String, Object> error = new LinkedHashMap<>();
-		error.put("code", code);
-		error.put("message", message);
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("jsonrpc", "2.0");
-		body.put("id", id);
-		body.put("error", error);
-		response.setStatus(status);
-		response.setContentType("application/json");
-		response.setCharacterEncoding("UTF-8");
-		response.getOutputStream().write(this.json.writeValueAsBytes(body));
-	}
-
-	/**
-	 * Turns the SDK's own error answers (an exception serialized whole, stack trace
-	 * included, sometimes with status 500) into a JSON-RPC error with status 400 or 404;
-	 * event streams and successful answers pass through untouched.
-	 */
-	private final class JsonErrors extends HttpServletResponseWrapper {
-
-		private @Nullable ByteArrayOutputStream buffer;
-
-		private @Nullable PrintWriter writer;
-
-		JsonErrors(HttpServletResponse response) {
-			super(response);
-		}
-
-		@Override
-		public PrintWriter getWriter() throws IOException {
-			String type = getContentType();
-			if (type != null && type.startsWith("text/event-stream")) {
-				return super.getWriter();
-			}
-			if (this.writer == null) {
-				this.buffer = new ByteArrayOutputStream();
-				this.writer = new PrintWriter(new OutputStreamWriter(this.buffer, StandardCharsets.UTF_8));
-			}
-			return this.writer;
-		}
-
-		void finish(@Nullable Object id) throws IOException {
-			if (this.writer == null || this.buffer == null) {
-				return;
-			}
-			this.writer.flush();
-			byte[] body = this.buffer.toByteArray();
-			int status = getStatus();
-			HttpServletResponse response = (HttpServletResponse) getResponse();
-			if (status < 400) {
-				response.getOutputStream().write(body);
-				return;
-			}
-			// the codes of the TypeScript SDK's server: -32001 for a session it does not
-			// know, -32600 for the rest (the Java SDK says -32601 or -32603 there)
-			int code = (status == 404) ? SESSION_NOT_FOUND : INVALID_REQUEST;
-			String message = (status == 404) ? "Session not found" : "Invalid Request";
-			try {
-				JsonNode error = McpRequestGuard.this.json.readTree(body).path("jsonRpcError");
-				if (error.path("message").isString()) {
-					message = withoutExceptions(error.path("message").asString());
-				}
-			}
-			catch (JacksonException ex) {
-				// not the SDK's error shape: the generic answer
-			}
-			error(response, (status == 404) ? 404 : 400, id, code, message);
-		}
-
-	}
-
-	/**
-	 * The SDK's messages may name exceptions and classes; the caller gets the sense only.
-	 */
-	static String withoutExceptions(String message) {
-		String plain = message
-			.replaceAll(":?\\s*(tools\\.jackson|java\\.|jakarta\\.|io\\.modelcontextprotocol)[\\s\\S]*$", "");
-		return clip(plain.isBlank() ? "Invalid Request" : plain);
-	}
-
-	/** The request with its body read once and served again to the transport. */
-	private static final class CachedBody extends HttpServletRequestWrapper {
-
-		private final byte[] body;
-
-		CachedBody(HttpServletRequest request, byte[] body) {
-			super(request);
-			this.body = body;
-		}
-
-		@Override
-		public ServletInputStream getInputStream() {
-			ByteArrayInputStream in = new ByteArrayInputStream(this.body);
-			return new ServletInputStream() {
-
-				@Override
-				public int read() throws IOException {
-					return in.read();
-				}
-
-				@Override
-				public int read(byte[] buffer, int offset, int length) throws IOException {
-					return in.read(buffer, offset, length);
-				}
-
-				@Override
-				public boolean isFinished() {
-					return in.available() == 0;
-				}
-
-				@Override
-				public boolean isReady() {
-					return true;
-				}
-
-				@Override
-				public void setReadListener(ReadListener listener) {
-					throw new UnsupportedOperationException("synchronous reads only");
-				}
-
-			};
-		}
-
-		@Override
-		public BufferedReader getReader() {
-			return new BufferedReader(
-					new InputStreamReader(new ByteArrayInputStream(this.body), StandardCharsets.UTF_8));
-		}
-
-		@Override
-		public int getContentLength() {
-			return this.body.length;
-		}
-
-		@Override
-		public long getContentLengthLong() {
-			return this.body.length;
-		}
-
+		JsonRpcErrors.write(this.json, response, status, id, code, message);
 	}
 
 }
