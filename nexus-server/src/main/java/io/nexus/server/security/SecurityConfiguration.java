@@ -162,6 +162,32 @@ class SecurityConfiguration {
 		return http.build();
 	}
 
+	/**
+	 * The MCP endpoint (docs/interop.md) takes the same bearer tokens as the API and
+	 * needs a role to open at all; each tool then checks the role its REST endpoint
+	 * needs.
+	 */
+	@Bean
+	@Order(1)
+	SecurityFilterChain mcpSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
+			SecurityProperties properties, SharedCounters sharedCounters) throws Exception {
+		ProviderManager bearerManager = new ProviderManager(bearer);
+		http.securityMatcher("/mcp", "/mcp/**")
+			.authorizeHttpRequests((requests) -> requests.anyRequest().hasAnyRole(READERS))
+			.oauth2ResourceServer((resource) -> resource.authenticationEntryPoint(problems.unauthorized())
+				.accessDeniedHandler(problems.forbidden())
+				.authenticationManagerResolver((request) -> bearerManager))
+			.exceptionHandling((exceptions) -> exceptions.authenticationEntryPoint(problems.unauthorized())
+				.accessDeniedHandler(problems.forbidden()))
+			.addFilterAfter(new RateLimitFilter(properties.rateLimit(), problems, sharedCounters),
+					BearerTokenAuthenticationFilter.class)
+			.headers(SecurityConfiguration::headers)
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.requestCache((cache) -> cache.disable())
+			.csrf((csrf) -> csrf.disable());
+		return http.build();
+	}
+
 	@Bean
 	@Order(2)
 	SecurityFilterChain webSecurity(HttpSecurity http, ProblemResponses problems, BearerTokenAuthenticator bearer,
