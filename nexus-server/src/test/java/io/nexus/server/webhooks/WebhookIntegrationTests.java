@@ -328,7 +328,16 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 			.post("/api/webhooks/" + subscription[0] + "/deliveries/" + deliveryId + "/redeliver", "{}");
 		assertThat(redelivered.status()).as(redelivered.body()).isEqualTo(202);
 		assertThat(redelivered.field("id")).isNotEqualTo(deliveryId);
-		await().atMost(PATIENCE).until(() -> this.receiver.acknowledged().size() == 2);
+		await().atMost(PATIENCE)
+			.untilAsserted(() -> assertThat(this.receiver.acknowledged())
+				.as("acknowledged; deliveries %s, received %s",
+						this.jdbc
+							.sql("SELECT id, status, attempts, next_attempt_at, claimed_by, claimed_until, last_error "
+									+ "FROM webhook_deliveries")
+							.query()
+							.listOfRows(),
+						this.receiver.received())
+				.hasSize(2));
 		List<Received> both = this.receiver.acknowledged();
 		assertThat(both.get(1).id()).isEqualTo(both.get(0).id());
 		assertThat(both.get(1).body()).isEqualTo(both.get(0).body());
