@@ -158,6 +158,7 @@ class HostileTaskInputIntegrationTests extends HostileInputTest {
 
 	@Test
 	void forceAssignsDespiteACapabilityMismatch() {
+		ownFixtures();
 		Response forced = send("POST", "/api/tasks/{task}/assign", "{\"agent_id\": \"{agent}\", \"force\": true}");
 		assertThat(forced.status()).isEqualTo(200);
 		assertThat(forced.field("assigned_agent_id")).isEqualTo(this.agent);
@@ -167,6 +168,7 @@ class HostileTaskInputIntegrationTests extends HostileInputTest {
 
 	@Test
 	void finishedTasksRefuseEveryChange() {
+		ownFixtures();
 		assertThat(send("PUT", "/api/tasks/{task}", "{\"status\": \"completed\"}").status()).isEqualTo(200);
 		String finished = send("GET", "/api/tasks/{task}", null).body();
 		assertRejected(409, () -> send("PUT", "/api/tasks/{task}", "{\"status\": \"completed\"}"));
@@ -181,6 +183,7 @@ class HostileTaskInputIntegrationTests extends HostileInputTest {
 
 	@Test
 	void refusesDependenciesThatCanNeverComplete() {
+		ownFixtures();
 		assertThat(send("POST", "/api/tasks/{task}/cancel", null).status()).isEqualTo(200);
 		assertRejected(422,
 				() -> send("POST", "/api/tasks", "{\"title\": \"t\", \"dependencies\": [\"" + this.task + "\"]}"));

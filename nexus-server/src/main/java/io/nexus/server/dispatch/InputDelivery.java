@@ -23,8 +23,9 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * lease: at once if it is connected here, through the node it is connected to otherwise
  * (a {@link ClusterEvent} that names the task; that node reads the answer from the
  * database). An answer that reaches no agent stays pending and goes to the agent that
- * next holds the lease: when it resumes the lease on reconnecting ({@link #resumed}), or,
- * after a re-dispatch, right after its {@code task_assigned} under the new lease
+ * next holds the lease when it resumes the lease on reconnecting ({@link #resumed});
+ * after a re-dispatch the new holder gets the answer right after its
+ * {@code task_assigned} under the new lease, whether or not an earlier holder got it
  * ({@link #assigned}).
  */
 @Component
@@ -95,15 +96,17 @@ public class InputDelivery {
 	}
 
 	/**
-	 * Sends, right after {@code task_assigned}, the answer that the task's previous
-	 * attempt never received. Only a retried task can have one, so first attempts cost
-	 * nothing here.
+	 * Sends, right after {@code task_assigned}, the answer given to a question of the
+	 * task's previous attempt: the new holder of the lease never received it (what the
+	 * previous one received went away with it). Only a retried task can have one, so
+	 * first attempts cost nothing here.
 	 * @param agent the agent
 	 * @param task the task, as assigned
 	 */
 	void assigned(ConnectedAgent agent, Task task) {
 		if (task.attempts() > 1) {
-			this.inputs.pendingAnswer(task.id()).ifPresent((question) -> send(agent, question, task.leaseEpoch()));
+			this.inputs.answerForNewLease(task.id(), task.leaseEpoch())
+				.ifPresent((question) -> send(agent, question, task.leaseEpoch()));
 		}
 	}
 

@@ -232,6 +232,22 @@ public class TaskInputs {
 	}
 
 	/**
+	 * The answer to give the agent that holds a task under a new lease after a
+	 * re-dispatch: the latest answered question, whether or not it was sent before, if it
+	 * was asked under an older lease. Whatever the previous holder received went away
+	 * with it, and a send to an agent whose connection was closing may have reached
+	 * nobody although it was noted as delivered.
+	 * @param taskId the task
+	 * @param leaseEpoch the new lease
+	 * @return the question with its answer, if there is one
+	 */
+	public Optional<InputQuestion> answerForNewLease(TaskId taskId, long leaseEpoch) {
+		return this.questions.latest(taskId)
+			.filter((question) -> InputQuestion.ANSWERED.equals(question.state())
+					&& (question.deliveredAt() == null || question.leaseEpoch() < leaseEpoch));
+	}
+
+	/**
 	 * Notes that an answer was sent to an agent, in a transaction of its own (it is
 	 * called after the commit of the answer).
 	 * @param question the question

@@ -5,6 +5,7 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import io.nexus.server.support.ApiClient.Response;
@@ -27,12 +28,34 @@ public abstract class HostileInputTest extends ApiIntegrationTest {
 	/** An active agent that can do {@code backend} only. */
 	protected String agent;
 
+	/**
+	 * The fixtures of each class, shared by its tests: a refused request leaves them as
+	 * they are (every test checks it), so the hundreds of cases of a class need one task
+	 * and one agent, not one of each per case.
+	 */
+	private static final Map<Class<?>, List<String>> SHARED = new ConcurrentHashMap<>();
+
 	@BeforeEach
-	void createFixtures() {
-		this.task = created(this.api.post("/api/tasks", """
-				{"title": "fixture", "category": "frontend"}"""));
-		this.agent = created(this.api.post("/api/agents", """
-				{"name": "fixture", "capabilities": ["backend"]}"""));
+	void useTheSharedFixtures() {
+		List<String> shared = SHARED.computeIfAbsent(getClass(), (type) -> newFixtures());
+		this.task = shared.get(0);
+		this.agent = shared.get(1);
+	}
+
+	/**
+	 * Gives the current test a task and an agent of its own, for a test that changes them
+	 * (assigns, finishes or cancels the task).
+	 */
+	protected void ownFixtures() {
+		List<String> own = newFixtures();
+		this.task = own.get(0);
+		this.agent = own.get(1);
+	}
+
+	private List<String> newFixtures() {
+		return List.of(created(this.api.post("/api/tasks", """
+				{"title": "fixture", "category": "frontend"}""")), created(this.api.post("/api/agents", """
+				{"name": "fixture", "capabilities": ["backend"]}""")));
 	}
 
 	/**

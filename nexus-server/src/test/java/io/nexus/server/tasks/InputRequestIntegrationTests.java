@@ -232,6 +232,32 @@ class InputRequestIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void anAnswerItsLostAgentReceivedStillReachesTheReplacement() {
+		// the first agent gets the answer and dies before finishing: the retry runs from
+		// the start, so its agent needs the answer too (and a send to an agent whose
+		// connection was closing may have reached nobody)
+		String[] first = registerAgent("in-lost", "in-lost");
+		String task = createTask("in-lost", 3600, 3);
+		long epoch;
+		try (RawAgent socket = RawAgent.register(this.port, first[0], first[1])) {
+			epoch = accept(socket, task);
+			ask(socket, task, epoch, "q", "Region?", null, null);
+			assertThat(this.api.post("/api/tasks/" + task + "/input", "{\"answer\":\"eu\"}").status()).isEqualTo(200);
+			assertThat(socket.next("input_response").get("answer").asString()).isEqualTo("eu");
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> "queued".equals(status(task)));
+		String[] second = registerAgent("in-lost-new", "in-lost");
+		try (RawAgent replacement = RawAgent.register(this.port, second[0], second[1])) {
+			JsonNode assigned = replacement.next("task_assigned");
+			assertThat(assigned.get("task_id").asString()).isEqualTo(task);
+			JsonNode response = replacement.next("input_response");
+			assertThat(response.get("lease_epoch").asLong()).isEqualTo(assigned.get("lease_epoch").asLong())
+				.isGreaterThan(epoch);
+			assertThat(response.get("answer").asString()).isEqualTo("eu");
+		}
+	}
+
+	@Test
 	void askingAgainUnderTheSameLeaseReturnsTheAnswerItMissed() {
 		String[] agent = registerAgent("in-again", "in-again");
 		try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
