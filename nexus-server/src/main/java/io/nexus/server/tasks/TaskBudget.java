@@ -87,7 +87,8 @@ public record TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost,
 	/**
 	 * The budget a task gets from its own budget and a policy's: the smaller of each
 	 * limit (a limit only one of them sets is that one); a cost limit in another currency
-	 * than the policy's gives way to the policy's; {@code cancel} if either says so.
+	 * than the policy's gives way to the policy's; {@code on_exceed} is the policy's
+	 * (default cancel) unless the task's own says cancel.
 	 * @param own the task's own budget, or {@code null}
 	 * @param policy the policy's budget
 	 * @return the budget that applies
@@ -112,8 +113,7 @@ public record TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost,
 			maxCost = own.maxCost.min(policy.maxCost);
 			currency = policy.currency;
 		}
-		OnExceed onExceed = (own.onExceed == OnExceed.CANCEL || policy.onExceed == OnExceed.CANCEL) ? OnExceed.CANCEL
-				: (own.onExceed != null) ? own.onExceed : policy.onExceed;
+		OnExceed onExceed = (own.onExceed == OnExceed.CANCEL) ? OnExceed.CANCEL : policy.onExceed;
 		return new TaskBudget(maxTokens, maxCost, currency, onExceed);
 	}
 

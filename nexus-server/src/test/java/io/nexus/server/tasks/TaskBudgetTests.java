@@ -19,10 +19,13 @@ class TaskBudgetTests {
 	}
 
 	@Test
-	void eachLimitIsTheSmallerOfTheTwoOrTheOneThatIsSet() {
+	void eachLimitIsTheSmallerOfTheTwoOrTheOneThatIsSetAndThePolicySaysWhatHappens() {
 		assertThat(TaskBudget.tighter(new TaskBudget(500L, new BigDecimal("1.5"), "EUR", TaskBudget.OnExceed.APPROVAL),
 				POLICY))
-			.isEqualTo(new TaskBudget(100L, new BigDecimal("1.5"), "EUR", TaskBudget.OnExceed.CANCEL));
+			.isEqualTo(new TaskBudget(100L, new BigDecimal("1.5"), "EUR"));
+		assertThat(TaskBudget.tighter(new TaskBudget(5L, null, "EUR", TaskBudget.OnExceed.CANCEL),
+				new TaskBudget(10L, null, "EUR", TaskBudget.OnExceed.APPROVAL)))
+			.isEqualTo(new TaskBudget(5L, null, "EUR", TaskBudget.OnExceed.CANCEL));
 		assertThat(TaskBudget.tighter(new TaskBudget(50L, null, "USD"), POLICY))
 			.isEqualTo(new TaskBudget(50L, new BigDecimal("2"), "EUR"));
 		assertThat(TaskBudget.tighter(new TaskBudget(null, new BigDecimal("1"), "USD"),
