@@ -47,6 +47,8 @@ class ActivePolicies {
 
 	private volatile List<CompiledPolicy> approvals = List.of();
 
+	private volatile List<CompiledPolicy> budgets = List.of();
+
 	ActivePolicies(PlacementPolicyRepository repository, PolicyCompiler compiler, ObjectProvider<Dispatcher> dispatcher,
 			MeterRegistry meters) {
 		this.repository = repository;
@@ -75,6 +77,15 @@ class ActivePolicies {
 	 */
 	List<CompiledPolicy> approvals() {
 		return this.approvals;
+	}
+
+	/**
+	 * The enabled {@code budget} policies, in the order they apply; they take no part in
+	 * placement ({@link #enabled()} leaves them out).
+	 * @return by priority, then name
+	 */
+	List<CompiledPolicy> budgets() {
+		return this.budgets;
 	}
 
 	/**
@@ -109,6 +120,7 @@ class ActivePolicies {
 		Map<String, CompiledPolicy> known = new HashMap<>();
 		before.forEach((policy) -> known.put(policy.policy().ref(), policy));
 		beforeApprovals.forEach((policy) -> known.put(policy.policy().ref(), policy));
+		this.budgets.forEach((policy) -> known.put(policy.policy().ref(), policy));
 		List<CompiledPolicy> now = new ArrayList<>();
 		for (PlacementPolicy policy : live) {
 			if (!policy.definition().enabled()) {
@@ -131,7 +143,8 @@ class ActivePolicies {
 			now.add(compiled);
 		}
 		this.approvals = now.stream().filter(CompiledPolicy::gatesApproval).toList();
-		now.removeIf(CompiledPolicy::gatesApproval);
+		this.budgets = now.stream().filter(CompiledPolicy::setsBudget).toList();
+		now.removeIf((policy) -> policy.gatesApproval() || policy.setsBudget());
 		if (!now.equals(before)) {
 			this.enabled = List.copyOf(now);
 			// a policy removed or relaxed may let waiting tasks go

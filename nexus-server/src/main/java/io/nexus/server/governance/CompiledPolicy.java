@@ -81,6 +81,14 @@ record CompiledPolicy(PlacementPolicy policy, PolicyCompiler.Programs programs) 
 		return this.policy.definition().effect() == PlacementPolicy.Effect.REQUIRE_APPROVAL;
 	}
 
+	/**
+	 * Whether it gives tasks a budget rather than placing them.
+	 * @return {@code true} for budget
+	 */
+	boolean setsBudget() {
+		return this.policy.definition().effect() == PlacementPolicy.Effect.BUDGET;
+	}
+
 	boolean deny() {
 		return this.policy.definition().effect() == PlacementPolicy.Effect.DENY;
 	}

@@ -154,8 +154,8 @@ public class PlacementPolicies {
 	 * without changing anything.
 	 * @param task the task's variables (a stored task's, or one described)
 	 * @param agent the agent
-	 * @param draft a policy not saved yet, judged as if it were enabled; may be
-	 * {@code null}
+	 * @param draft a policy not saved yet, judged as if it were enabled (a budget policy
+	 * is only checked: it does not place tasks); may be {@code null}
 	 * @return each policy's decision and the verdict
 	 * @throws InvalidPolicyException if the draft is refused
 	 */
@@ -163,8 +163,12 @@ public class PlacementPolicies {
 		List<CompiledPolicy> judged = new ArrayList<>(this.board.enabled());
 		if (draft != null) {
 			Instant now = this.clock.instant();
-			judged.add(new CompiledPolicy(new PlacementPolicy("draft", 0, draft, "", now, "", now),
-					this.compiler.compile(draft)));
+			CompiledPolicy compiled = new CompiledPolicy(new PlacementPolicy("draft", 0, draft, "", now, "", now),
+					this.compiler.compile(draft));
+			// a budget policy does not place tasks: checked, then left out
+			if (!compiled.setsBudget()) {
+				judged.add(compiled);
+			}
 			judged.sort(
 					(a, b) -> Integer.compare(a.policy().definition().priority(), b.policy().definition().priority()));
 		}

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Locale;
 
 import io.nexus.server.tasks.ApprovalSpec;
+import io.nexus.server.tasks.TaskBudget;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -43,7 +44,12 @@ public record PlacementPolicy(String id, long version, Definition definition, St
 		 * The task must be approved by a person before it is queued ({@code approval}
 		 * says by whom); it does not constrain agents.
 		 */
-		REQUIRE_APPROVAL;
+		REQUIRE_APPROVAL,
+		/**
+		 * The task gets a budget ({@code budget} says which), or its own is cut to it; it
+		 * does not constrain agents.
+		 */
+		BUDGET;
 
 		public String wireName() {
 			return name().toLowerCase(Locale.ROOT);
@@ -64,9 +70,27 @@ public record PlacementPolicy(String id, long version, Definition definition, St
 	 * and {@code agent.*} that an agent must satisfy; {@code null} for deny
 	 * @param approval for {@link Effect#REQUIRE_APPROVAL}, who must approve the matching
 	 * tasks; {@code null} otherwise
+	 * @param budget for {@link Effect#BUDGET}, the budget of the matching tasks;
+	 * {@code null} otherwise
 	 */
 	public record Definition(String name, String description, boolean enabled, int priority, String match,
-			Effect effect, @Nullable String require, @Nullable ApprovalSpec approval) {
+			Effect effect, @Nullable String require, @Nullable ApprovalSpec approval, @Nullable TaskBudget budget) {
+
+		/**
+		 * A policy without a budget.
+		 * @param name a unique name
+		 * @param description what it is for
+		 * @param enabled whether dispatch applies it
+		 * @param priority the order of application
+		 * @param match the CEL condition that selects the tasks
+		 * @param effect deny, require or require_approval
+		 * @param require the condition an agent must satisfy, for require
+		 * @param approval who must approve, for require_approval
+		 */
+		public Definition(String name, String description, boolean enabled, int priority, String match, Effect effect,
+				@Nullable String require, @Nullable ApprovalSpec approval) {
+			this(name, description, enabled, priority, match, effect, require, approval, null);
+		}
 
 		/**
 		 * A placement rule (deny or require), with no approval.
@@ -80,7 +104,7 @@ public record PlacementPolicy(String id, long version, Definition definition, St
 		 */
 		public Definition(String name, String description, boolean enabled, int priority, String match, Effect effect,
 				@Nullable String require) {
-			this(name, description, enabled, priority, match, effect, require, null);
+			this(name, description, enabled, priority, match, effect, require, null, null);
 		}
 
 	}

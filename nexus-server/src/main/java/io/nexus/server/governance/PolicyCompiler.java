@@ -105,6 +105,11 @@ public class PolicyCompiler {
 							: "Only a policy with effect require_approval takes an approval",
 					Map.of("field", "approval"));
 		}
+		if ((definition.effect() == PlacementPolicy.Effect.BUDGET) != (definition.budget() != null)) {
+			throw new InvalidPolicyException("policy_invalid", (definition.budget() == null)
+					? "A policy with effect budget needs a budget" : "Only a policy with effect budget takes a budget",
+					Map.of("field", "budget"));
+		}
 		return new Programs(match.program(), require != null ? require.program() : null, match.plain(),
 				require != null ? require.plain() : null);
 	}

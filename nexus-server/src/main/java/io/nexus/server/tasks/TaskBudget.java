@@ -85,6 +85,39 @@ public record TaskBudget(@Nullable Long maxTokens, @Nullable BigDecimal maxCost,
 	}
 
 	/**
+	 * The budget a task gets from its own budget and a policy's: the smaller of each
+	 * limit (a limit only one of them sets is that one); a cost limit in another currency
+	 * than the policy's gives way to the policy's; {@code on_exceed} is the policy's
+	 * (default cancel) unless the task's own says cancel.
+	 * @param own the task's own budget, or {@code null}
+	 * @param policy the policy's budget
+	 * @return the budget that applies
+	 */
+	public static TaskBudget tighter(@Nullable TaskBudget own, TaskBudget policy) {
+		if (own == null) {
+			return policy;
+		}
+		Long maxTokens = (own.maxTokens == null) ? policy.maxTokens
+				: (policy.maxTokens == null) ? own.maxTokens : Math.min(own.maxTokens, policy.maxTokens);
+		BigDecimal maxCost;
+		String currency;
+		if (policy.maxCost == null) {
+			maxCost = own.maxCost;
+			currency = own.currency;
+		}
+		else if (own.maxCost == null || !own.currency.equals(policy.currency)) {
+			maxCost = policy.maxCost;
+			currency = policy.currency;
+		}
+		else {
+			maxCost = own.maxCost.min(policy.maxCost);
+			currency = policy.currency;
+		}
+		OnExceed onExceed = (own.onExceed == OnExceed.CANCEL) ? OnExceed.CANCEL : policy.onExceed;
+		return new TaskBudget(maxTokens, maxCost, currency, onExceed);
+	}
+
+	/**
 	 * Whether a total exceeds the budget.
 	 * @param tokens input plus output tokens so far
 	 * @param cost money so far, in {@code currency}

@@ -31,7 +31,8 @@ import org.springframework.stereotype.Component;
 /**
  * Creates tasks, alone or in all-or-nothing batches: checks dependencies (they must
  * exist, form no cycle and not have failed), honours idempotency keys, and decides
- * whether each new task starts {@code pending} or {@code queued}. Callers hold the
+ * whether each new task starts {@code pending} or {@code queued}; stores each task's
+ * budget, its own cut to a budget policy's ({@link TaskBudget#tighter}). Callers hold the
  * transaction.
  */
 @Component
@@ -49,9 +50,12 @@ class TaskIntake {
 
 	private final ApprovalGate approvals;
 
+	private final BudgetDefaults budgets;
+
 	TaskIntake(TaskRepository tasks, TaskInserts inserts, TaskTransitions transitions, JsonMapper json, Clock clock,
-			ApprovalGate approvals) {
+			ApprovalGate approvals, BudgetDefaults budgets) {
 		this.approvals = approvals;
+		this.budgets = budgets;
 		this.tasks = tasks;
 		this.inserts = inserts;
 		this.transitions = transitions;
@@ -98,8 +102,13 @@ class TaskIntake {
 		List<@Nullable String> hashes = new ArrayList<>(fresh.size());
 		List<Task> gated = new ArrayList<>();
 		List<ApprovalGate.Requirement> requirements = new ArrayList<>();
+		Map<TaskId, BudgetDefaults.PolicyBudget> policyBudgets = new HashMap<>();
 		for (TaskId id : inDependencyOrder(fresh)) {
 			NewTask request = fresh.get(id);
+			BudgetDefaults.PolicyBudget policyBudget = this.budgets.budgetOf(request, actor);
+			if (policyBudget != null) {
+				policyBudgets.put(id, policyBudget);
+			}
 			ApprovalGate.Requirement requirement = this.approvals.requirementOf(request, actor, retryOf);
 			Task task = newTask(id, request, actor, retryOf, external, traceparent, now, requirement != null);
 			created.add(task);
@@ -116,6 +125,10 @@ class TaskIntake {
 		}
 		for (Task task : created) {
 			TaskBudget budget = fresh.get(task.id()).budget();
+			BudgetDefaults.PolicyBudget policyBudget = policyBudgets.get(task.id());
+			if (policyBudget != null) {
+				budget = TaskBudget.tighter(budget, policyBudget.budget());
+			}
 			if (budget != null) {
 				this.inserts.insertBudget(task.id(), budget);
 			}
@@ -129,8 +142,14 @@ class TaskIntake {
 				case AWAITING_APPROVAL -> "created; approval_requested";
 				default -> "created; waiting for dependencies";
 			};
-			this.transitions.created(task, actor,
-					(task.notBefore() != null) ? reason + "; scheduled to run at " + task.notBefore() : reason);
+			if (task.notBefore() != null) {
+				reason += "; scheduled to run at " + task.notBefore();
+			}
+			BudgetDefaults.PolicyBudget policyBudget = policyBudgets.get(task.id());
+			if (policyBudget != null) {
+				reason += "; budget by policy " + policyBudget.policyRef();
+			}
+			this.transitions.created(task, actor, reason);
 		}
 		List<CreatedTask> ordered = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {

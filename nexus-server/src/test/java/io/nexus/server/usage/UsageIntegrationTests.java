@@ -138,6 +138,65 @@ class UsageIntegrationTests extends ApiIntegrationTest {
 	}
 
 	@Test
+	void aBudgetPolicyGivesTheTasksItMatchesABudgetThatIsEnforced() {
+		long policies = rows("placement_policies");
+		for (String bad : List.of("{\"name\":\"use-nb\",\"match\":\"true\",\"effect\":\"budget\"}",
+				"{\"name\":\"use-nb\",\"match\":\"true\",\"effect\":\"deny\",\"budget\":{\"max_tokens\":5}}",
+				"{\"name\":\"use-nb\",\"match\":\"true\",\"effect\":\"budget\",\"budget\":{}}")) {
+			Response refused = this.api.post("/api/policies", bad);
+			assertThat(refused.status()).as(bad).isEqualTo(422);
+			assertThat(refused.body()).contains("budget");
+		}
+		for (String bad : List.of("{\"max_tokens\":-5}", "{\"max_cost\":0.1234567}",
+				"{\"max_cost\":1,\"currency\":\"eur\"}", "{\"max_tokens\":5,\"on_exceed\":\"never\"}")) {
+			Response refused = this.api.post("/api/policies",
+					"{\"name\":\"use-nb\",\"match\":\"true\",\"effect\":\"budget\",\"budget\":" + bad + "}");
+			assertThat(refused.status()).as(bad).isBetween(400, 422);
+		}
+		assertThat(rows("placement_policies")).isEqualTo(policies);
+		Response policy = this.api.post("/api/policies",
+				"{\"name\":\"use-capped\",\"match\":\"task.category.startsWith('use-p')\",\"effect\":\"budget\","
+						+ "\"budget\":{\"max_tokens\":100,\"max_cost\":2,\"currency\":\"EUR\"}}");
+		assertThat(policy.status()).as(policy.body()).isEqualTo(201);
+		String policyId = policy.field("id");
+		assertThat(policy.json().get("budget").get("max_tokens").asLong()).isEqualTo(100);
+		try {
+			// use-pq is no agent's capability: it stays queued
+			String cut = createTask("{\"title\":\"cut\",\"category\":\"use-pq\",\"budget\":{\"max_tokens\":500,"
+					+ "\"max_cost\":1.5,\"currency\":\"EUR\",\"on_exceed\":\"approval\"}}");
+			JsonNode cutTask = this.api.get("/api/tasks/" + cut).json();
+			JsonNode cutBudget = cutTask.get("budget");
+			assertThat(cutBudget.get("max_tokens").asLong()).isEqualTo(100);
+			assertThat(cutBudget.get("max_cost").decimalValue()).isEqualByComparingTo("1.5");
+			assertThat(cutBudget.get("currency").asString()).isEqualTo("EUR");
+			assertThat(cutBudget.get("on_exceed").asString()).isEqualTo("cancel");
+			assertThat(this.api.get("/api/tasks/" + cut + "/events").json().get(0).get("reason").asString())
+				.isEqualTo("created; budget by policy " + policyId + "@1");
+			JsonNode free = this.api.get("/api/tasks/" + createTask("{\"title\":\"free\",\"category\":\"use-none\"}"))
+				.json()
+				.get("budget");
+			assertThat(free == null || free.isNull()).as("budget of a task no policy matches").isTrue();
+			String[] agent = registerAgent("use-policy", 1);
+			try (RawAgent socket = RawAgent.register(this.port, agent[0], agent[1])) {
+				String task = createTask("{\"title\":\"policed\",\"category\":\"use-p\"}");
+				assertThat(this.api.get("/api/tasks/" + task).json().get("budget").get("max_tokens").asLong())
+					.isEqualTo(100);
+				long epoch = socket.next("task_assigned").get("lease_epoch").asLong();
+				socket.send(frame("task_accept", "a1", task, epoch, ""));
+				socket.next("ack");
+				socket.send(frame("task_progress", "p1", task, epoch, ",\"usage\":{\"input_tokens\":101}"));
+				assertThat(socket.next("task_cancel").get("reason").asString()).startsWith("budget_exceeded");
+				JsonNode stored = this.api.get("/api/tasks/" + task).json();
+				assertThat(stored.get("status").asString()).isEqualTo("cancelled");
+				assertThat(stored.get("status_reason").asString()).startsWith("budget_exceeded");
+			}
+		}
+		finally {
+			this.api.delete("/api/policies/" + policyId);
+		}
+	}
+
+	@Test
 	void aSpentScopeBudgetRefusesReportsAndHoldsNewTasksUntilRaised() {
 		Response created = this.api.post("/api/budgets", "{\"name\":\"use-day\",\"scope\":\"category\","
 				+ "\"scope_value\":\"use-s\",\"period\":\"day\",\"max_tokens\":100}");
@@ -315,7 +374,7 @@ class UsageIntegrationTests extends ApiIntegrationTest {
 
 	private String[] registerAgent(String name, int concurrency) {
 		Response response = this.api.post("/api/agents", "{\"name\":\"" + name
-				+ "\",\"capabilities\":[\"use-a\",\"use-b\",\"use-s\",\"use-r\",\"use-race\"],\"max_concurrency\":"
+				+ "\",\"capabilities\":[\"use-a\",\"use-b\",\"use-s\",\"use-r\",\"use-race\",\"use-p\"],\"max_concurrency\":"
 				+ concurrency + "}");
 		assertThat(response.status()).as(response.body()).isEqualTo(201);
 		return new String[] { response.field("id"), response.field("token") };

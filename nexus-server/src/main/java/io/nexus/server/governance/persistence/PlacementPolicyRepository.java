@@ -14,6 +14,7 @@ import io.nexus.server.governance.PolicyVersion;
 import io.nexus.server.shared.SqlTimes;
 
 import io.nexus.server.tasks.ApprovalSpec;
+import io.nexus.server.tasks.TaskBudget;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,12 +39,13 @@ public class PlacementPolicyRepository {
 
 	public void insert(PlacementPolicy policy) {
 		PlacementPolicy.Definition definition = policy.definition();
-		this.jdbc.sql("""
-				INSERT INTO placement_policies (id, name, description, enabled, priority, match_expr, effect,
-				    require_expr, approval, version, created_by, created_at, updated_by, updated_at)
-				VALUES (:id, :name, :description, :enabled, :priority, :match, :effect, :require, :approval, :version,
-				    :createdBy, :createdAt, :updatedBy, :updatedAt)
-				""")
+		this.jdbc
+			.sql("""
+					INSERT INTO placement_policies (id, name, description, enabled, priority, match_expr, effect,
+					    require_expr, approval, budget, version, created_by, created_at, updated_by, updated_at)
+					VALUES (:id, :name, :description, :enabled, :priority, :match, :effect, :require, :approval, :budget, :version,
+					    :createdBy, :createdAt, :updatedBy, :updatedAt)
+					""")
 			.param("id", policy.id())
 			.params(definitionParams(definition))
 			.param("version", policy.version())
@@ -61,12 +63,13 @@ public class PlacementPolicyRepository {
 	 */
 	public boolean update(PlacementPolicy policy) {
 		PlacementPolicy.Definition definition = policy.definition();
-		return this.jdbc.sql("""
-				UPDATE placement_policies SET name = :name, description = :description, enabled = :enabled,
-				    priority = :priority, match_expr = :match, effect = :effect, require_expr = :require,
-				    approval = :approval, version = :version, updated_by = :updatedBy, updated_at = :updatedAt
-				WHERE id = :id AND version = :previous AND deleted_at IS NULL
-				""")
+		return this.jdbc
+			.sql("""
+					UPDATE placement_policies SET name = :name, description = :description, enabled = :enabled,
+					    priority = :priority, match_expr = :match, effect = :effect, require_expr = :require,
+					    approval = :approval, budget = :budget, version = :version, updated_by = :updatedBy, updated_at = :updatedAt
+					WHERE id = :id AND version = :previous AND deleted_at IS NULL
+					""")
 			.param("id", policy.id())
 			.params(definitionParams(definition))
 			.param("version", policy.version())
@@ -102,9 +105,9 @@ public class PlacementPolicyRepository {
 		PlacementPolicy.Definition definition = version.definition();
 		this.jdbc.sql("""
 				INSERT INTO placement_policy_versions (policy_id, version, change, name, description, enabled,
-				    priority, match_expr, effect, require_expr, approval, changed_by, changed_at)
+				    priority, match_expr, effect, require_expr, approval, budget, changed_by, changed_at)
 				VALUES (:id, :version, :change, :name, :description, :enabled, :priority, :match, :effect,
-				    :require, :approval, :changedBy, :changedAt)
+				    :require, :approval, :budget, :changedBy, :changedAt)
 				""")
 			.param("id", version.policyId())
 			.param("version", version.version())
@@ -156,11 +159,13 @@ public class PlacementPolicyRepository {
 
 	private PlacementPolicy.Definition definition(ResultSet rs) throws SQLException {
 		String approval = rs.getString("approval");
+		String budget = rs.getString("budget");
 		return new PlacementPolicy.Definition(rs.getString("name"), rs.getString("description"),
 				rs.getBoolean("enabled"), rs.getInt("priority"), rs.getString("match_expr"),
 				PlacementPolicy.Effect.valueOf(rs.getString("effect").toUpperCase(Locale.ROOT)),
 				rs.getString("require_expr"),
-				(approval != null) ? this.json.readValue(approval, ApprovalSpec.class) : null);
+				(approval != null) ? this.json.readValue(approval, ApprovalSpec.class) : null,
+				(budget != null) ? this.json.readValue(budget, TaskBudget.class) : null);
 	}
 
 	/**
@@ -180,6 +185,8 @@ public class PlacementPolicyRepository {
 		// null unless the policy requires approval
 		params.put("approval",
 				(definition.approval() != null) ? this.json.writeValueAsString(definition.approval()) : null);
+		// null unless the policy gives a budget
+		params.put("budget", (definition.budget() != null) ? this.json.writeValueAsString(definition.budget()) : null);
 		return params;
 	}
 

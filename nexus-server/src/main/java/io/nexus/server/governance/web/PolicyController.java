@@ -19,6 +19,8 @@ import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.PlainText;
 import io.nexus.server.tasks.ApprovalRequest;
 import io.nexus.server.tasks.ApprovalSpec;
+import io.nexus.server.tasks.TaskBudget;
+import io.nexus.server.tasks.TaskBudgetRequest;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskService;
 import io.swagger.v3.oas.annotations.Operation;
@@ -159,23 +161,26 @@ class PolicyController {
 	 * @param enabled whether dispatch applies it (default true)
 	 * @param priority the order of application, smaller first (default 100)
 	 * @param match CEL over task.*: which tasks it is about
-	 * @param effect deny, require or require_approval
+	 * @param effect deny, require, require_approval or budget
 	 * @param require CEL over task.* and agent.*, for require: what the agent must
 	 * satisfy
 	 * @param approval for require_approval: who must approve the matching tasks, as a
 	 * task's approval
+	 * @param budget for budget: the budget of the matching tasks, as a task's budget
 	 */
 	record PolicyRequest(@NotBlank @Pattern(regexp = Limits.NAME_PATTERN) String name,
 			@Nullable @Size(max = MAX_DESCRIPTION) @PlainText String description, @Nullable Boolean enabled,
 			@Nullable @Min(0) @Max(1_000_000) Integer priority, @NotNull @Size(max = MAX_BODY_EXPRESSION) String match,
-			@NotNull @Pattern(regexp = "deny|require|require_approval") String effect,
-			@Nullable @Size(max = MAX_BODY_EXPRESSION) String require, @Nullable ApprovalRequest approval) {
+			@NotNull @Pattern(regexp = "deny|require|require_approval|budget") String effect,
+			@Nullable @Size(max = MAX_BODY_EXPRESSION) String require, @Nullable ApprovalRequest approval,
+			@Nullable @Valid TaskBudgetRequest budget) {
 
 		PlacementPolicy.Definition toDefinition() {
 			return new PlacementPolicy.Definition(this.name, (this.description != null) ? this.description : "",
 					this.enabled == null || this.enabled, (this.priority != null) ? this.priority : 100, this.match,
 					PlacementPolicy.Effect.valueOf(this.effect.toUpperCase(Locale.ROOT)), this.require,
-					(this.approval != null) ? this.approval.toSpec("approval") : null);
+					(this.approval != null) ? this.approval.toSpec("approval") : null,
+					(this.budget != null) ? this.budget.toBudget() : null);
 		}
 
 	}
@@ -227,24 +232,25 @@ class PolicyController {
 	 * @param enabled whether dispatch applies it
 	 * @param priority its order
 	 * @param match its match condition
-	 * @param effect deny, require or require_approval
+	 * @param effect deny, require, require_approval or budget
 	 * @param require its require condition
 	 * @param approval who must approve, for require_approval
+	 * @param budget the budget it gives, for budget
 	 * @param createdBy who created it
 	 * @param createdAt when
 	 * @param updatedBy who made this version
 	 * @param updatedAt when
 	 */
 	record PolicyResponse(String id, long version, String name, String description, boolean enabled, int priority,
-			String match, String effect, @Nullable String require, @Nullable ApprovalSpec approval, String createdBy,
-			Instant createdAt, String updatedBy, Instant updatedAt) {
+			String match, String effect, @Nullable String require, @Nullable ApprovalSpec approval,
+			@Nullable TaskBudget budget, String createdBy, Instant createdAt, String updatedBy, Instant updatedAt) {
 
 		static PolicyResponse of(PlacementPolicy policy) {
 			PlacementPolicy.Definition definition = policy.definition();
 			return new PolicyResponse(policy.id(), policy.version(), definition.name(), definition.description(),
 					definition.enabled(), definition.priority(), definition.match(), definition.effect().wireName(),
-					definition.require(), definition.approval(), policy.createdBy(), policy.createdAt(),
-					policy.updatedBy(), policy.updatedAt());
+					definition.require(), definition.approval(), definition.budget(), policy.createdBy(),
+					policy.createdAt(), policy.updatedBy(), policy.updatedAt());
 		}
 
 	}
@@ -269,22 +275,23 @@ class PolicyController {
 	 * @param enabled whether it was enabled
 	 * @param priority its order
 	 * @param match its match condition
-	 * @param effect deny or require
+	 * @param effect deny, require, require_approval or budget
 	 * @param require its require condition
 	 * @param approval who must approve, for require_approval
+	 * @param budget the budget it gave, for budget
 	 * @param changedBy who made the version
 	 * @param changedAt when
 	 */
 	record VersionResponse(String policyId, long version, String change, String name, String description,
 			boolean enabled, int priority, String match, String effect, @Nullable String require,
-			@Nullable ApprovalSpec approval, String changedBy, Instant changedAt) {
+			@Nullable ApprovalSpec approval, @Nullable TaskBudget budget, String changedBy, Instant changedAt) {
 
 		static VersionResponse of(PolicyVersion version) {
 			PlacementPolicy.Definition definition = version.definition();
 			return new VersionResponse(version.policyId(), version.version(), version.change(), definition.name(),
 					definition.description(), definition.enabled(), definition.priority(), definition.match(),
-					definition.effect().wireName(), definition.require(), definition.approval(), version.changedBy(),
-					version.changedAt());
+					definition.effect().wireName(), definition.require(), definition.approval(), definition.budget(),
+					version.changedBy(), version.changedAt());
 		}
 
 	}

@@ -13,6 +13,7 @@ import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.ApprovalRequest;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.TaskId;
+import io.nexus.server.tasks.TaskBudgetRequest;
 import io.nexus.server.tasks.TaskProperties;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
