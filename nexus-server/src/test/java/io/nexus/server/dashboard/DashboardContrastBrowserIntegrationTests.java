@@ -41,6 +41,8 @@ class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 
 	private static final String AGENT = "contrast-agent";
 
+	private static final String HELD_AGENT = "contrast-held-agent";
+
 	private static final String DEAD_NODE = "contrast-dead-node";
 
 	@Autowired
@@ -65,6 +67,17 @@ class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 			this.api.post("/api/agents",
 					"{\"id\":\"" + AGENT + "\",\"name\":\"Contrast agent\",\"capabilities\":[\"contrast\",\"ui\"]}");
 		}
+		// an agent in quarantine: its notification puts an unread count on the bell of
+		// the
+		// top bar, whose colours are then checked on every page
+		if (this.api.get("/api/agents/" + HELD_AGENT).status() == 404) {
+			this.api.post("/api/agents",
+					"{\"id\":\"" + HELD_AGENT + "\",\"name\":\"Held agent\",\"capabilities\":[\"held\"]}");
+		}
+		this.api.post("/api/agents/" + HELD_AGENT + "/release", "{}");
+		assertThat(
+				this.api.post("/api/agents/" + HELD_AGENT + "/quarantine", "{\"reason\":\"contrast check\"}").status())
+			.isEqualTo(200);
 		String queued = task("Waiting for an agent", "nobody-has-this");
 		task("Waits for another task", null, "\"dependencies\":[\"" + queued + "\"]");
 		String assigned = task("Handed to an agent", "contrast");
