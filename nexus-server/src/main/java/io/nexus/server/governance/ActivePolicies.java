@@ -4,15 +4,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
+import dev.cel.runtime.CelEvaluationException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nexus.server.dispatch.ClusterEvent;
 import io.nexus.server.dispatch.Dispatcher;
 import io.nexus.server.governance.persistence.PlacementPolicyRepository;
+import io.nexus.server.tasks.NewTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +90,41 @@ class ActivePolicies {
 	 */
 	List<CompiledPolicy> budgets() {
 		return this.budgets;
+	}
+
+	/**
+	 * The first of some policies (in their order) that {@code applies} to and whose
+	 * {@code match} holds for a new task. A condition that fails to evaluate counts as
+	 * holding: approvals and budgets only restrict, so they fail closed.
+	 * @param candidates the policies, in priority order
+	 * @param applies which of them to consider
+	 * @param request the new task
+	 * @param actor who creates it
+	 * @return the policy, if one matches
+	 */
+	Optional<CompiledPolicy> firstMatching(List<CompiledPolicy> candidates, Predicate<CompiledPolicy> applies,
+			NewTask request, String actor) {
+		if (candidates.isEmpty()) {
+			return Optional.empty();
+		}
+		var variables = PolicyVariables.task((request.id() != null) ? request.id().value() : "", request.title(),
+				request.category(), request.effectiveCapabilities(), request.priority().wireName(), actor,
+				request.maxAttempts(), request.timeoutSeconds());
+		for (CompiledPolicy policy : candidates) {
+			if (!applies.test(policy)) {
+				continue;
+			}
+			try {
+				if (policy.matches(variables)) {
+					return Optional.of(policy);
+				}
+			}
+			catch (CelEvaluationException ex) {
+				failed(policy, ex);
+				return Optional.of(policy);
+			}
+		}
+		return Optional.empty();
 	}
 
 	/**

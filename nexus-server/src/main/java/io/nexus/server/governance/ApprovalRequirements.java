@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import dev.cel.runtime.CelEvaluationException;
 import io.nexus.protocol.TaskStatus;
 import io.nexus.server.governance.ApprovalEvent.ApprovalRequested;
 import io.nexus.server.governance.persistence.ApprovalRepository;
@@ -71,31 +70,12 @@ class ApprovalRequirements implements ApprovalGate {
 	}
 
 	private @Nullable Requirement byPolicy(NewTask request, String actor) {
-		List<CompiledPolicy> enabled = this.policies.approvals();
-		if (enabled.isEmpty()) {
-			return null;
-		}
-		var variables = PolicyVariables.task((request.id() != null) ? request.id().value() : "", request.title(),
-				request.category(), request.effectiveCapabilities(), request.priority().wireName(), actor,
-				request.maxAttempts(), request.timeoutSeconds());
-		for (CompiledPolicy policy : enabled) {
-			ApprovalSpec spec = policy.policy().definition().approval();
-			if (spec == null) {
-				continue;
-			}
-			boolean matches;
-			try {
-				matches = policy.matches(variables);
-			}
-			catch (CelEvaluationException ex) {
-				this.policies.failed(policy, ex);
-				matches = true;
-			}
-			if (matches) {
-				return new Requirement(spec, policy.policy().id(), policy.policy().version());
-			}
-		}
-		return null;
+		return this.policies
+			.firstMatching(this.policies.approvals(), (policy) -> policy.policy().definition().approval() != null,
+					request, actor)
+			.map((policy) -> new Requirement(policy.policy().definition().approval(), policy.policy().id(),
+					policy.policy().version()))
+			.orElse(null);
 	}
 
 	@Override

@@ -1,11 +1,7 @@
 package io.nexus.server.governance;
 
-import java.util.List;
-
-import dev.cel.runtime.CelEvaluationException;
 import io.nexus.server.tasks.BudgetDefaults;
 import io.nexus.server.tasks.NewTask;
-import io.nexus.server.tasks.TaskBudget;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.stereotype.Component;
@@ -26,31 +22,11 @@ class BudgetPolicies implements BudgetDefaults {
 
 	@Override
 	public @Nullable PolicyBudget budgetOf(NewTask request, String actor) {
-		List<CompiledPolicy> enabled = this.policies.budgets();
-		if (enabled.isEmpty()) {
-			return null;
-		}
-		var variables = PolicyVariables.task((request.id() != null) ? request.id().value() : "", request.title(),
-				request.category(), request.effectiveCapabilities(), request.priority().wireName(), actor,
-				request.maxAttempts(), request.timeoutSeconds());
-		for (CompiledPolicy policy : enabled) {
-			TaskBudget budget = policy.policy().definition().budget();
-			if (budget == null) {
-				continue;
-			}
-			boolean matches;
-			try {
-				matches = policy.matches(variables);
-			}
-			catch (CelEvaluationException ex) {
-				this.policies.failed(policy, ex);
-				matches = true;
-			}
-			if (matches) {
-				return new PolicyBudget(budget, policy.policy().ref());
-			}
-		}
-		return null;
+		return this.policies
+			.firstMatching(this.policies.budgets(), (policy) -> policy.policy().definition().budget() != null, request,
+					actor)
+			.map((policy) -> new PolicyBudget(policy.policy().definition().budget(), policy.policy().ref()))
+			.orElse(null);
 	}
 
 }
