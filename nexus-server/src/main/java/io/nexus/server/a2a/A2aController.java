@@ -222,36 +222,44 @@ class A2aController {
 				String state = status.get("state").asString();
 				status.remove("timestamp");
 				String fingerprint = status.toString();
+				boolean changed = !fingerprint.equals(this.lastStatus);
 				if (this.lastStatus == null) {
-					this.lastStatus = fingerprint;
 					emit(result(id, wrap("task", A2aController.this.shapes.task(task, contextId))));
+					// a task that ended before its first read still ends its stream with
+					// the
+					// result and the final status, so that every stream ends the same way
+					changed = A2aTasks.terminal(state);
 				}
-				else if (!fingerprint.equals(this.lastStatus)) {
-					this.lastStatus = fingerprint;
-					ObjectNode artifact = A2aController.this.shapes.artifact(task);
-					if (artifact != null) {
-						ObjectNode update = A2aController.this.json.createObjectNode();
-						update.put("taskId", task.id().value());
-						update.put("contextId", contextId);
-						update.set("artifact", artifact);
-						update.put("lastChunk", true);
-						emit(result(id, wrap("artifactUpdate", update)));
-					}
-					ObjectNode update = A2aController.this.json.createObjectNode();
-					update.put("taskId", task.id().value());
-					update.put("contextId", contextId);
-					update.set("status", A2aController.this.shapes.status(task, contextId));
-					emit(result(id, wrap("statusUpdate", update)));
+				if (changed) {
+					emitResultAndStatus(task);
 				}
 				else if (System.nanoTime() - this.lastSent > 15_000_000_000L) {
 					// an idle stream says it is alive, so that proxies do not close it
 					keepAlive();
 				}
+				this.lastStatus = fingerprint;
 				if (A2aTasks.terminal(state)) {
 					emitter.complete();
 					return false;
 				}
 				return true;
+			}
+
+			private void emitResultAndStatus(Task task) {
+				ObjectNode artifact = A2aController.this.shapes.artifact(task);
+				if (artifact != null) {
+					ObjectNode update = A2aController.this.json.createObjectNode();
+					update.put("taskId", task.id().value());
+					update.put("contextId", contextId);
+					update.set("artifact", artifact);
+					update.put("lastChunk", true);
+					emit(result(id, wrap("artifactUpdate", update)));
+				}
+				ObjectNode update = A2aController.this.json.createObjectNode();
+				update.put("taskId", task.id().value());
+				update.put("contextId", contextId);
+				update.set("status", A2aController.this.shapes.status(task, contextId));
+				emit(result(id, wrap("statusUpdate", update)));
 			}
 
 			@Override
