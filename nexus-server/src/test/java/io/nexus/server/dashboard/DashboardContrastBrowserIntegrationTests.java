@@ -98,6 +98,14 @@ class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 			this.nodes.transition(DEAD_NODE, NodeState.UP, NodeState.DEAD, now);
 		}
 		this.pages.put("nodes (one dead)", "/nodes");
+		this.pages.put("approvals", "/approvals");
+		this.pages.put("input", "/input");
+		this.pages.put("usage", "/usage");
+		this.pages.put("schedules", "/schedules");
+		this.pages.put("webhooks", "/webhooks");
+		this.pages.put("policies", "/policies");
+		this.pages.put("notifications", "/notifications");
+		this.pages.put("account", "/account");
 	}
 
 	@AfterEach
@@ -168,7 +176,9 @@ class DashboardContrastBrowserIntegrationTests extends ApiIntegrationTest {
 		js.executeScript(this.script);
 		Map<String, Object> result = new LinkedHashMap<>(
 				(Map<String, Object>) js.executeScript("return window.__nexusContrast.audit();"));
-		result.put("focus", focusRings(js));
+		// focus rings are a requirement of Modern only; tabbing through the other themes
+		// would only cost time
+		result.put("focus", "modern".equals(theme) ? focusRings(js) : List.of());
 		List<?> failures = (List<?>) result.get("failures");
 		System.out.printf(Locale.ROOT, "contrast %-13s %-13s checked %3d, below 4.5:1 %3d, worst %5.2f, failing %d%n",
 				theme, page, result.get("checked"), result.get("belowAa"), ((Number) result.get("worst")).doubleValue(),
