@@ -294,9 +294,17 @@ class WebhookIntegrationTests extends ApiIntegrationTest {
 		String task = this.api.post("/api/tasks", "{\"title\":\"wh spend\",\"category\":\"wh-spend\"}").field("id");
 		try (RawAgent connection = RawAgent.register(this.port, agent.field("id"), agent.field("token"))) {
 			long epoch = connection.next("task_assigned").get("lease_epoch").asLong();
-			for (int tokens : new int[] { 85, 10, 10, 10 }) {
-				connection.send("{\"type\":\"task_progress\",\"id\":\"p" + tokens + "\",\"task_id\":\"" + task
-						+ "\",\"lease_epoch\":" + epoch + ",\"usage\":{\"input_tokens\":" + tokens + "}}");
+			int[] reports = { 85, 10, 10, 10 };
+			for (int i = 0; i < reports.length; i++) {
+				String id = "p" + i;
+				connection.send("{\"type\":\"task_progress\",\"id\":\"" + id + "\",\"task_id\":\"" + task
+						+ "\",\"lease_epoch\":" + epoch + ",\"usage\":{\"input_tokens\":" + reports[i] + "}}");
+				// each report is answered before the next is sent: the first three are
+				// stored, the fourth comes after the budget was spent
+				JsonNode answer = connection.next((frame) -> id.equals(frame.path("id").asString()),
+						"the answer to " + id);
+				assertThat(answer.path(i < 3 ? "type" : "code").asString()).as(answer.toString())
+					.isEqualTo(i < 3 ? "ack" : "budget_exceeded");
 			}
 			await().atMost(PATIENCE).until(() -> types().containsAll(List.of("budget.warning", "budget.spent")));
 		}
