@@ -364,6 +364,75 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 			.isEqualTo(200);
 	}
 
+	@Test
+	void httpJsonBindingSurvivesHostileInput() {
+		List<String> texts = List.of("%00", "%FF%FE", "%E2%80%AE", "x%0D%0Ay", "'%20OR%201=1--", "..%2F..%2Fetc",
+				"9".repeat(40), "-1", "1e309", "%F0%9F%92%A5", "a".repeat(5000));
+		List<String> values = List.of("null", "true", "-1", "1e309", "99999999999999999999999", "\"\\u0000\"", "[]",
+				"{}", "\"" + "z".repeat(20_000) + "\"", "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]");
+		List<String> failures = new java.util.ArrayList<>();
+		for (String text : texts) {
+			check(failures, rest("GET", "/tasks/" + text, null), "GET /tasks/" + text);
+			check(failures, rest("POST", "/tasks/" + text + ":cancel", null), "cancel " + text);
+			check(failures, rest("POST", "/tasks/" + text + ":subscribe", null), "subscribe " + text);
+			for (String parameter : List.of("contextId", "status", "pageSize", "pageToken", "historyLength",
+					"statusTimestampAfter", "includeArtifacts")) {
+				check(failures, rest("GET", "/tasks?" + parameter + "=" + text, null), parameter + "=" + text);
+			}
+		}
+		for (String value : values) {
+			for (String field : List.of("message", "messageId", "role", "contextId", "taskId", "parts", "metadata",
+					"skill", "priority", "labels", "fairness_key", "configuration")) {
+				String body = hostileSend(field, value);
+				check(failures, rest("POST", "/message:send", body), field + "=" + value);
+			}
+		}
+		assertThat(failures).isEmpty();
+	}
+
+	/**
+	 * A send that would run at once (without waiting) if it were valid, with one field
+	 * replaced.
+	 */
+	private static String hostileSend(String field, String value) {
+		java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+		fields.put("messageId", "\"m-hostile-" + field + value.hashCode() + "\"");
+		fields.put("role", "\"ROLE_USER\"");
+		fields.put("contextId", "\"ctx-hostile\"");
+		fields.put("taskId", "null");
+		fields.put("parts", "[{\"text\": \"x\"}]");
+		fields.put("skill", "\"a2a-hostile\"");
+		fields.put("priority", "\"low\"");
+		fields.put("labels", "{}");
+		fields.put("fairness_key", "null");
+		fields.put("configuration", "{\"returnImmediately\": true}");
+		fields.put(field, value);
+		if (field.equals("configuration")) {
+			// a configuration that asks to wait would hold the call: no skill, so it is
+			// refused
+			fields.put("skill", "null");
+		}
+		String metadata = "{\"skill\": " + fields.get("skill") + ", \"priority\": " + fields.get("priority")
+				+ ", \"labels\": " + fields.get("labels") + ", \"fairness_key\": " + fields.get("fairness_key") + "}";
+		String message = "{\"messageId\": " + fields.get("messageId") + ", \"role\": " + fields.get("role")
+				+ ", \"contextId\": " + fields.get("contextId") + ", \"taskId\": " + fields.get("taskId")
+				+ ", \"parts\": " + fields.get("parts") + ", \"metadata\": "
+				+ (field.equals("metadata") ? value : metadata) + "}";
+		return "{\"message\": " + (field.equals("message") ? value : message) + ", \"configuration\": "
+				+ fields.get("configuration") + "}";
+	}
+
+	private static void check(List<String> failures, Response response, String what) {
+		if (response.status() >= 500
+				|| response.status() == 200 && response.contentType().startsWith("text/event-stream")
+				|| List.of("Exception", "\tat ", "java.", "org.springframework", "io.nexus.server")
+					.stream()
+					.anyMatch(response.body()::contains)) {
+			failures.add(what + " -> " + response.status() + " "
+					+ response.body().substring(0, Math.min(200, response.body().length())));
+		}
+	}
+
 	private void agent(String id, String capability, io.nexus.sdk.TaskHandler handler) {
 		String token = this.api
 			.post("/api/agents",
