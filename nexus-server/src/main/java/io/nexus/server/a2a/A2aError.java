@@ -5,7 +5,8 @@ import java.util.Map;
 import io.nexus.server.shared.NexusException;
 
 /**
- * An A2A error, answered as a JSON-RPC error object with its code (docs/interop.md).
+ * An A2A error, answered as a JSON-RPC error object with its code, or over HTTP+JSON as a
+ * {@code google.rpc.Status} ({@link A2aRestErrors}; docs/interop.md).
  */
 class A2aError extends RuntimeException {
 
