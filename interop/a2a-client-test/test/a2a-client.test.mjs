@@ -1,13 +1,19 @@
-// The official A2A JavaScript SDK's client (@a2a-js/sdk, A2A 1.0 over JSON-RPC) driving Nexus's
-// A2A server: the Agent Card, send (blocking and not), stream, get, list, cancel, subscribe,
-// roles and errors. The work is done by a Nexus agent of the TypeScript SDK (@nexus/agent).
+// The official A2A JavaScript SDK's client (@a2a-js/sdk, A2A 1.0) driving Nexus's A2A server over
+// both of its bindings, JSON-RPC and HTTP+JSON: the Agent Card, send (blocking and not), stream,
+// get, list, cancel, subscribe, roles and errors. The work is done by a Nexus agent of the
+// TypeScript SDK (@nexus/agent).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { Role, TaskState } from "@a2a-js/sdk";
-import { ClientFactory, DefaultAgentCardResolver, JsonRpcTransportFactory } from "@a2a-js/sdk/client";
+import {
+  ClientFactory,
+  DefaultAgentCardResolver,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+} from "@a2a-js/sdk/client";
 import { NexusAgent } from "@nexus/agent";
 
 import { NexusServer } from "../lib/nexus.mjs";
@@ -19,18 +25,36 @@ let agent;
 let operator;
 let viewer;
 
-/** A client of the SDK that authenticates with a Nexus API key. */
-async function clientWith(key) {
+/**
+ * A client of the SDK that authenticates with a Nexus API key; its factory picks the interface of
+ * the card that its one transport speaks.
+ */
+async function clientWith(key, binding = "JSONRPC") {
   const fetchImpl = (url, init = {}) => {
     const headers = new Headers(init.headers);
     headers.set("Authorization", `Bearer ${key}`);
     return fetch(url, { ...init, headers });
   };
+  const transport =
+    binding === "JSONRPC" ? new JsonRpcTransportFactory({ fetchImpl }) : new RestTransportFactory({ fetchImpl });
   const factory = new ClientFactory({
-    transports: [new JsonRpcTransportFactory({ fetchImpl })],
+    transports: [transport],
     cardResolver: new DefaultAgentCardResolver({ fetchImpl }),
   });
   return factory.createFromUrl(nexus.baseUrl);
+}
+
+function listRequest(contextId) {
+  return {
+    tenant: "",
+    contextId,
+    status: TaskState.TASK_STATE_UNSPECIFIED,
+    pageSize: 10,
+    pageToken: "",
+    historyLength: undefined,
+    statusTimestampAfter: undefined,
+    includeArtifacts: true,
+  };
 }
 
 function message(text, { skill = CAPABILITY, taskId = "", contextId = "" } = {}) {
@@ -93,7 +117,7 @@ after(async () => {
 });
 
 describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
-  test("the Agent Card names the JSON-RPC interface, streaming and one skill per capability", async () => {
+  test("the Agent Card names the JSON-RPC interface first, streaming and one skill per capability", async () => {
     const client = await clientWith(operator);
     const card = client.agentCard;
     assert.equal(card.supportedInterfaces[0].protocolBinding, "JSONRPC");
@@ -114,16 +138,7 @@ describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
     assert.equal(read.status.state, TaskState.TASK_STATE_COMPLETED);
     assert.deepEqual(dataOf(read), { echo: "hello" });
 
-    const listed = await client.listTasks({
-      tenant: "",
-      contextId: "js-context",
-      status: TaskState.TASK_STATE_UNSPECIFIED,
-      pageSize: 10,
-      pageToken: "",
-      historyLength: undefined,
-      statusTimestampAfter: undefined,
-      includeArtifacts: true,
-    });
+    const listed = await client.listTasks(listRequest("js-context"));
     assert.deepEqual(
       listed.tasks.map((each) => each.id),
       [task.id],
@@ -182,6 +197,84 @@ describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
     const client = await clientWith(operator);
     await assert.rejects(client.getTask({ tenant: "", id: "no-such-task" }), (error) => {
       assert.equal(error.name, "TaskNotFoundError");
+      return true;
+    });
+    await assert.rejects(client.sendMessage(send("no skill", { skill: "" })), (error) => {
+      assert.equal(error.name, "RequestMalformedError");
+      return true;
+    });
+  });
+});
+
+describe("Nexus as an A2A 1.0 server over HTTP+JSON, driven by @a2a-js/sdk's REST transport", () => {
+  const rest = (key) => clientWith(key, "HTTP+JSON");
+
+  test("the Agent Card names the HTTP+JSON interface, which the REST transport picks", async () => {
+    const client = await rest(operator);
+    const iface = client.agentCard.supportedInterfaces.find((each) => each.protocolBinding === "HTTP+JSON");
+    assert.equal(iface?.url, `${nexus.baseUrl}/api/a2a/v1`);
+    assert.equal(iface.protocolVersion, "1.0");
+  });
+
+  test("a blocking send returns the completed task, which is then read and listed", async () => {
+    const client = await rest(operator);
+    const task = await client.sendMessage(send("bonjour", { contextId: "js-rest-context" }));
+    assert.equal(task.status.state, TaskState.TASK_STATE_COMPLETED);
+    assert.deepEqual(dataOf(task), { echo: "bonjour" });
+    const read = await client.getTask({ tenant: "", id: task.id, historyLength: 0 });
+    assert.equal(read.status.state, TaskState.TASK_STATE_COMPLETED);
+    const listed = await client.listTasks(listRequest("js-rest-context"));
+    assert.deepEqual(
+      listed.tasks.map((each) => each.id),
+      [task.id],
+    );
+    assert.deepEqual(dataOf(listed.tasks[0]), { echo: "bonjour" });
+  });
+
+  test("a stream and a subscription start with the task and end with the result", async () => {
+    const client = await rest(operator);
+    const events = [];
+    for await (const event of client.sendMessageStream(send("slow"))) {
+      events.push(event.payload);
+    }
+    assert.equal(events[0].$case, "task");
+    assert.equal(events.at(-1).value.status.state, TaskState.TASK_STATE_COMPLETED);
+    assert.deepEqual(events.find((event) => event.$case === "artifactUpdate").value.artifact.parts[0].content.value, {
+      echo: "slow",
+    });
+
+    const task = await client.sendMessage(send("slow", {}, { returnImmediately: true, acceptedOutputModes: [] }));
+    const followed = [];
+    for await (const event of client.resubscribeTask({ tenant: "", id: task.id })) {
+      followed.push(event.payload);
+    }
+    assert.equal(followed[0].$case, "task");
+    assert.equal(followed.at(-1).value.status.state, TaskState.TASK_STATE_COMPLETED);
+  });
+
+  test("an operator cancels a running task; a viewer may not; a finished task is not cancelable", async () => {
+    const client = await rest(operator);
+    const reader = await rest(viewer);
+    const task = await client.sendMessage(send("wait", {}, { returnImmediately: true, acceptedOutputModes: [] }));
+    await assert.rejects(reader.cancelTask({ tenant: "", id: task.id, metadata: undefined }), (error) => {
+      assert.equal(error.statusCode, 403);
+      return true;
+    });
+    assert.equal((await reader.getTask({ tenant: "", id: task.id })).id, task.id);
+    const cancelled = await client.cancelTask({ tenant: "", id: task.id, metadata: undefined });
+    assert.equal(cancelled.status.state, TaskState.TASK_STATE_CANCELED);
+    await assert.rejects(client.cancelTask({ tenant: "", id: task.id, metadata: undefined }), (error) => {
+      assert.equal(error.name, "TaskNotCancelableError");
+      assert.equal(error.statusCode, 400);
+      return true;
+    });
+  });
+
+  test("errors come back as the SDK's A2A errors, from google.rpc.Status bodies", async () => {
+    const client = await rest(operator);
+    await assert.rejects(client.getTask({ tenant: "", id: "no-such-task" }), (error) => {
+      assert.equal(error.name, "TaskNotFoundError");
+      assert.equal(error.statusCode, 404);
       return true;
     });
     await assert.rejects(client.sendMessage(send("no skill", { skill: "" })), (error) => {

@@ -2,8 +2,11 @@ package io.nexus.server.a2a;
 
 import java.util.Map;
 
+import io.nexus.server.shared.NexusException;
+
 /**
- * An A2A error, answered as a JSON-RPC error object with its code (docs/interop.md).
+ * An A2A error, answered as a JSON-RPC error object with its code, or over HTTP+JSON as a
+ * {@code google.rpc.Status} ({@link A2aRestErrors}; docs/interop.md).
  */
 class A2aError extends RuntimeException {
 
@@ -57,6 +60,24 @@ class A2aError extends RuntimeException {
 
 	static A2aError taskNotFound(String id) {
 		return new A2aError(TASK_NOT_FOUND, "Task not found: " + id, Map.of("taskId", id));
+	}
+
+	static A2aError pushNotificationNotSupported() {
+		return new A2aError(PUSH_NOTIFICATION_NOT_SUPPORTED,
+				"Push notifications are not supported by this server (yet); use SubscribeToTask");
+	}
+
+	/**
+	 * The A2A error of a Nexus error that a method let through.
+	 * @param ex the Nexus error
+	 * @return invalid params for a bad request, task not found for a missing one
+	 */
+	static A2aError of(NexusException ex) {
+		return switch (ex.kind()) {
+			case BAD_REQUEST, UNPROCESSABLE, CONFLICT -> new A2aError(INVALID_PARAMS, ex.getMessage());
+			case NOT_FOUND -> new A2aError(TASK_NOT_FOUND, ex.getMessage());
+			default -> new A2aError(INTERNAL_ERROR, ex.getMessage());
+		};
 	}
 
 }

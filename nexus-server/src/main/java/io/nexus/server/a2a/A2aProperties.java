@@ -11,12 +11,14 @@ import org.springframework.validation.annotation.Validated;
 /**
  * The A2A server's settings ({@code nexus.a2a.*}, docs/configuration.md).
  *
- * @param enabled whether the Agent Card and the JSON-RPC endpoint are served
+ * @param enabled whether the Agent Card and both bindings (JSON-RPC, HTTP+JSON) are
+ * served
  * @param publicUrl the address clients reach Nexus at, for the card's interface URL; when
  * absent, the address of the request for the card
  * @param name the name the card gives
  * @param description what the card says Nexus does
- * @param maxRequestBytes the largest JSON-RPC request read; a larger one is refused
+ * @param maxRequestBytes the largest request body read, in either binding; a larger one
+ * is refused
  * @param blockingWait how long a blocking {@code SendMessage} waits for the task to
  * finish or stop for input before it answers with the task as it is
  * @param streamTimeout how long a stream stays open at most

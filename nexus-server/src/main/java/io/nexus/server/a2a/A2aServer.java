@@ -222,9 +222,8 @@ class A2aServer {
 			}
 			list.add(shape);
 		}
-		if (page.size() > pageSize) {
-			response.put("nextPageToken", Long.toString(page.get(pageSize - 1).seq()));
-		}
+		// always present, empty on the last page, as the specification says
+		response.put("nextPageToken", (page.size() > pageSize) ? Long.toString(page.get(pageSize - 1).seq()) : "");
 		response.put("pageSize", pageSize);
 		response.put("totalSize", this.rows.count(filter));
 		return response;

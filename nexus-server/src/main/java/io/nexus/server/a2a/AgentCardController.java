@@ -2,6 +2,7 @@ package io.nexus.server.a2a;
 
 import java.util.concurrent.TimeUnit;
 
+import io.nexus.server.security.SecurityProperties;
 import io.nexus.server.shared.Hashing;
 import io.swagger.v3.oas.annotations.Hidden;
 import org.jspecify.annotations.Nullable;
@@ -39,11 +40,14 @@ class AgentCardController {
 
 	private final A2aProperties properties;
 
+	private final SecurityProperties.Oidc oidc;
+
 	private final JsonMapper json;
 
-	AgentCardController(A2aTaskRows rows, A2aProperties properties, JsonMapper json) {
+	AgentCardController(A2aTaskRows rows, A2aProperties properties, SecurityProperties security, JsonMapper json) {
 		this.rows = rows;
 		this.properties = properties;
+		this.oidc = security.oidc();
 		this.json = json;
 	}
 
@@ -64,10 +68,9 @@ class AgentCardController {
 		ObjectNode card = this.json.createObjectNode();
 		card.put("name", this.properties.name());
 		card.put("description", this.properties.description());
-		ObjectNode jsonRpc = card.putArray("supportedInterfaces").addObject();
-		jsonRpc.put("url", baseUrl + A2aController.PATH);
-		jsonRpc.put("protocolBinding", "JSONRPC");
-		jsonRpc.put("protocolVersion", A2aController.VERSION);
+		ArrayNode interfaces = card.putArray("supportedInterfaces");
+		addInterface(interfaces, baseUrl + A2aController.PATH, "JSONRPC");
+		addInterface(interfaces, baseUrl + A2aRestController.BASE, "HTTP+JSON");
 		ObjectNode provider = card.putObject("provider");
 		provider.put("organization", "Nexus");
 		provider.put("url", baseUrl);
@@ -77,11 +80,7 @@ class AgentCardController {
 		capabilities.put("streaming", true);
 		capabilities.put("pushNotifications", false);
 		capabilities.put("extendedAgentCard", false);
-		ObjectNode bearer = card.putObject("securitySchemes").putObject("bearer").putObject("httpAuthSecurityScheme");
-		bearer.put("scheme", "Bearer");
-		bearer.put("description", "A Nexus API key (nxk_...) or an access token from /api/auth/login; "
-				+ "reading tasks needs the viewer role, sending and cancelling the operator role");
-		card.putArray("securityRequirements").addObject().putObject("schemes").putObject("bearer").putArray("list");
+		security(card);
 		card.putArray("defaultInputModes").add("text/plain").add("application/json");
 		card.putArray("defaultOutputModes").add("application/json").add("text/plain");
 		ArrayNode skills = card.putArray("skills");
@@ -96,6 +95,36 @@ class AgentCardController {
 			skill.putArray("tags").add("nexus").add(offer.capability());
 		}
 		return card;
+	}
+
+	private static void addInterface(ArrayNode interfaces, String url, String binding) {
+		ObjectNode entry = interfaces.addObject();
+		entry.put("url", url);
+		entry.put("protocolBinding", binding);
+		entry.put("protocolVersion", A2aRequests.VERSION);
+	}
+
+	/**
+	 * The schemes a client may authenticate with, either one: a Nexus API key or access
+	 * token as a bearer token, and, with single sign-on configured, an access token of
+	 * the OpenID Connect issuer (whose discovery document names its endpoints).
+	 */
+	private void security(ObjectNode card) {
+		ObjectNode schemes = card.putObject("securitySchemes");
+		ObjectNode bearer = schemes.putObject("bearer").putObject("httpAuthSecurityScheme");
+		bearer.put("scheme", "Bearer");
+		bearer.put("description", "A Nexus API key (nxk_...) or an access token from /api/auth/login; "
+				+ "reading tasks needs the viewer role, sending and cancelling the operator role");
+		ArrayNode requirements = card.putArray("securityRequirements");
+		requirements.addObject().putObject("schemes").putObject("bearer").putArray("list");
+		String issuer = this.oidc.issuerUri();
+		if (issuer != null && !issuer.isBlank()) {
+			ObjectNode openId = schemes.putObject("oidc").putObject("openIdConnectSecurityScheme");
+			openId.put("openIdConnectUrl", issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration");
+			openId.put("description", "An access token of the single sign-on issuer, sent as a bearer token; "
+					+ "its roles claim gives the Nexus role");
+			requirements.addObject().putObject("schemes").putObject("oidc").putArray("list");
+		}
 	}
 
 	private String baseUrl() {

@@ -1,9 +1,10 @@
 /**
  * Nexus as an A2A server (docs/interop.md): the Agent Card at
- * {@code /.well-known/agent-card.json} and the JSON-RPC binding of the A2A protocol 1.0
- * at {@code /api/a2a}. A message sent there becomes a Nexus task, created as
- * {@code POST /api/tasks} creates one; its state, progress and result are read back in
- * A2A's shapes, and streams follow it from the database, whichever node runs it.
+ * {@code /.well-known/agent-card.json} and the JSON-RPC ({@code /api/a2a}) and HTTP+JSON
+ * ({@code /api/a2a/v1}) bindings of the A2A protocol 1.0. A message sent there becomes a
+ * Nexus task, created as {@code POST /api/tasks} creates one; its state, progress and
+ * result are read back in A2A's shapes, and streams follow it from the database,
+ * whichever node runs it.
  */
 @NullMarked
 @ApplicationModule(allowedDependencies = { "agents", "audit", "dispatch", "security", "shared", "tasks" })

@@ -137,6 +137,9 @@ class SecurityConfiguration {
 				// operator role itself for the methods that write (docs/interop.md)
 				.requestMatchers(HttpMethod.POST, "/api/a2a")
 				.hasAnyRole(READERS)
+				// its HTTP+JSON binding subscribes with POST, a read
+				.requestMatchers(HttpMethod.POST, "/api/a2a/v1/tasks/{id}:subscribe")
+				.hasAnyRole(READERS)
 				// marks the caller's own notifications read
 				.requestMatchers(HttpMethod.POST, "/api/notifications/{id}/read", "/api/notifications/read-all")
 				.hasAnyRole(READERS)

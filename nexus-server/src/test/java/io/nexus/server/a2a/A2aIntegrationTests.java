@@ -229,6 +229,210 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 			.isEqualTo(401);
 	}
 
+	@Test
+	void httpJsonBindingSendsReadsListsAndRefusesToCancelAFinishedTask() {
+		agent("a2a-rest-agent", "a2a-rest", (task) -> java.util.Map.of("echo", task.payload().path("text").asString()));
+		Response sent = rest("POST", "/message:send", """
+				{"message": {"messageId": "m-rest-1", "role": "ROLE_USER", "contextId": "ctx-rest",
+				  "parts": [{"text": "bonjour"}], "metadata": {"skill": "a2a-rest"}}}
+				""");
+		assertThat(sent.status()).as(sent.body()).isEqualTo(200);
+		assertThat(sent.contentType()).startsWith("application/a2a+json");
+		JsonNode task = sent.json().path("task");
+		assertThat(task.path("status").path("state").asString()).isEqualTo("TASK_STATE_COMPLETED");
+		assertThat(task.path("artifacts").get(0).path("parts").get(0).path("data").path("echo").asString())
+			.isEqualTo("bonjour");
+		String id = task.path("id").asString();
+
+		JsonNode read = rest("GET", "/tasks/" + id + "?historyLength=5", null).json();
+		assertThat(read.path("id").asString()).isEqualTo(id);
+		assertThat(read.path("contextId").asString()).isEqualTo("ctx-rest");
+		JsonNode listed = rest("GET", "/tasks?contextId=ctx-rest&status=TASK_STATE_COMPLETED&pageSize=10", null).json();
+		assertThat(listed.path("tasks").findValuesAsString("id")).containsExactly(id);
+		assertThat(listed.path("tasks").get(0).has("artifacts")).isFalse();
+		assertThat(listed.path("nextPageToken").asString("absent")).as("always present, empty on the last page")
+			.isEmpty();
+		assertThat(rest("GET", "/tasks?contextId=ctx-rest&includeArtifacts=true", null).json()
+			.path("tasks")
+			.get(0)
+			.has("artifacts")).isTrue();
+
+		Response cancel = rest("POST", "/tasks/" + id + ":cancel", null);
+		assertThat(cancel.status()).isEqualTo(400);
+		assertThat(reason(cancel)).isEqualTo("TASK_NOT_CANCELABLE");
+		assertThat(cancel.json().path("error").path("status").asString()).isEqualTo("FAILED_PRECONDITION");
+		Response subscribe = rest("GET", "/tasks/" + id + ":subscribe", null);
+		assertThat(subscribe.status()).isEqualTo(400);
+		assertThat(reason(subscribe)).isEqualTo("UNSUPPORTED_OPERATION");
+	}
+
+	@Test
+	void httpJsonBindingStreamsATaskAndCancelsARunningOne() {
+		agent("a2a-rest-stream-agent", "a2a-rest-stream", (task) -> {
+			task.progress(50, "half way");
+			return java.util.Map.of("done", true);
+		});
+		Response stream = this.api.send("POST", "/api/a2a/v1/message:stream", HttpRequest.BodyPublishers.ofString("""
+				{"message": {"messageId": "m-rest-stream-1", "role": "ROLE_USER",
+				  "parts": [{"data": {"n": 1}}], "metadata": {"skill": "a2a-rest-stream"}}}
+				"""), "application/a2a+json", "A2A-Version", "1.0", "Accept", "text/event-stream");
+		assertThat(stream.status()).as(stream.body()).isEqualTo(200);
+		assertThat(stream.contentType()).startsWith("text/event-stream");
+		List<JsonNode> events = stream.body()
+			.lines()
+			.filter((line) -> line.startsWith("data:"))
+			.map((line) -> JSON.readTree(line.substring(5)))
+			.toList();
+		assertThat(events.get(0).has("task")).as("the snapshot first, not in a JSON-RPC envelope").isTrue();
+		assertThat(events.get(events.size() - 1).path("statusUpdate").path("status").path("state").asString())
+			.isEqualTo("TASK_STATE_COMPLETED");
+
+		CountDownLatch started = new CountDownLatch(1);
+		agent("a2a-rest-slow-agent", "a2a-rest-slow", (task) -> {
+			started.countDown();
+			while (!task.isCancelled()) {
+				Thread.sleep(20);
+			}
+			return null;
+		});
+		String id = rest("POST", "/message:send", """
+				{"message": {"messageId": "m-rest-slow-1", "role": "ROLE_USER",
+				  "parts": [{"text": "take your time"}], "metadata": {"skill": "a2a-rest-slow"}},
+				 "configuration": {"returnImmediately": true}}
+				""").json().path("task").path("id").asString();
+		await().atMost(Duration.ofSeconds(15)).until(() -> started.await(0, TimeUnit.SECONDS));
+		Response cancelled = rest("POST", "/tasks/" + id + ":cancel", null);
+		assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+		assertThat(cancelled.json().path("status").path("state").asString()).isEqualTo("TASK_STATE_CANCELED");
+	}
+
+	@Test
+	void httpJsonBindingAnswersBadRequestsWithA2aErrorsNeverAServerError() {
+		Response missing = rest("GET", "/tasks/no-such-task", null);
+		assertThat(missing.status()).isEqualTo(404);
+		assertThat(missing.json().path("error").path("status").asString()).isEqualTo("NOT_FOUND");
+		JsonNode info = missing.json().path("error").path("details").get(0);
+		assertThat(info.path("@type").asString()).isEqualTo("type.googleapis.com/google.rpc.ErrorInfo");
+		assertThat(info.path("domain").asString()).isEqualTo("a2a-protocol.org");
+		assertThat(info.path("reason").asString()).isEqualTo("TASK_NOT_FOUND");
+		assertThat(info.path("metadata").path("taskId").asString()).isEqualTo("no-such-task");
+		assertThat(rest("POST", "/tasks/no-such-task:cancel", null).status()).isEqualTo(404);
+		assertThat(rest("POST", "/tasks/no-such-task:subscribe", null).status()).isEqualTo(404);
+
+		Response notJson = rest("POST", "/message:send", "{not json");
+		assertThat(notJson.status()).isEqualTo(400);
+		assertThat(reason(notJson)).isEqualTo("JSON_PARSE");
+		assertThat(reason(rest("POST", "/message:send", "[]"))).isEqualTo("INVALID_REQUEST");
+		Response noSkill = rest("POST", "/message:send",
+				"{\"message\": {\"messageId\": \"m\", \"parts\": [{\"text\": \"x\"}]}}");
+		assertThat(noSkill.status()).isEqualTo(400);
+		assertThat(reason(noSkill)).isEqualTo("INVALID_PARAMS");
+		assertThat(noSkill.json().path("error").path("message").asString()).contains("metadata.skill");
+		for (String query : List.of("pageSize=1000", "pageSize=x", "pageSize=1&pageSize=2", "status=TASK_STATE_NONE",
+				"includeArtifacts=maybe", "historyLength=-1", "pageToken=forged", "statusTimestampAfter=yesterday")) {
+			assertThat(rest("GET", "/tasks?" + query, null).status()).as(query).isEqualTo(400);
+		}
+		assertThat(reason(rest("POST", "/tasks/x/pushNotificationConfigs", "{}")))
+			.isEqualTo("PUSH_NOTIFICATION_NOT_SUPPORTED");
+		assertThat(reason(rest("GET", "/extendedAgentCard", null))).isEqualTo("EXTENDED_AGENT_CARD_NOT_CONFIGURED");
+
+		Response noVersion = this.api.send("GET", "/api/a2a/v1/tasks/x", HttpRequest.BodyPublishers.noBody(), null);
+		assertThat(noVersion.status()).as("no A2A-Version means 0.3").isEqualTo(400);
+		assertThat(reason(noVersion)).isEqualTo("VERSION_NOT_SUPPORTED");
+		assertThat(noVersion.json()
+			.path("error")
+			.path("details")
+			.get(0)
+			.path("metadata")
+			.path("supportedVersions")
+			.asString()).isEqualTo("1.0");
+		Response huge = rest("POST", "/message:send", "{\"x\": \"" + "x".repeat(600_000) + "\"}");
+		assertThat(huge.status()).isEqualTo(413);
+		assertThat(huge.json().path("error").path("details").get(0).path("metadata").path("maxBytes").asString())
+			.isEqualTo("524288");
+		Response anonymous = this.api.withoutToken()
+			.send("GET", "/api/a2a/v1/tasks", HttpRequest.BodyPublishers.noBody(), null, "A2A-Version", "1.0");
+		assertThat(anonymous.status()).isEqualTo(401);
+		ApiClient viewer = this.api.withToken(key("viewer"));
+		assertThat(viewer
+			.send("POST", "/api/a2a/v1/message:send", HttpRequest.BodyPublishers.ofString("{}"), "application/json",
+					"A2A-Version", "1.0")
+			.status()).isEqualTo(403);
+		assertThat(
+				viewer.send("GET", "/api/a2a/v1/tasks", HttpRequest.BodyPublishers.noBody(), null, "A2A-Version", "1.0")
+					.status())
+			.isEqualTo(200);
+	}
+
+	@Test
+	void httpJsonBindingSurvivesHostileInput() {
+		List<String> texts = List.of("%00", "%FF%FE", "%E2%80%AE", "x%0D%0Ay", "'%20OR%201=1--", "..%2F..%2Fetc",
+				"9".repeat(40), "-1", "1e309", "%F0%9F%92%A5", "a".repeat(5000));
+		List<String> values = List.of("null", "true", "-1", "1e309", "99999999999999999999999", "\"\\u0000\"", "[]",
+				"{}", "\"" + "z".repeat(20_000) + "\"", "[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]");
+		List<String> failures = new java.util.ArrayList<>();
+		for (String text : texts) {
+			check(failures, rest("GET", "/tasks/" + text, null), "GET /tasks/" + text);
+			check(failures, rest("POST", "/tasks/" + text + ":cancel", null), "cancel " + text);
+			check(failures, rest("POST", "/tasks/" + text + ":subscribe", null), "subscribe " + text);
+			for (String parameter : List.of("contextId", "status", "pageSize", "pageToken", "historyLength",
+					"statusTimestampAfter", "includeArtifacts")) {
+				check(failures, rest("GET", "/tasks?" + parameter + "=" + text, null), parameter + "=" + text);
+			}
+		}
+		for (String value : values) {
+			for (String field : List.of("message", "messageId", "role", "contextId", "taskId", "parts", "metadata",
+					"skill", "priority", "labels", "fairness_key", "configuration")) {
+				String body = hostileSend(field, value);
+				check(failures, rest("POST", "/message:send", body), field + "=" + value);
+			}
+		}
+		assertThat(failures).isEmpty();
+	}
+
+	/**
+	 * A send that would run at once (without waiting) if it were valid, with one field
+	 * replaced.
+	 */
+	private static String hostileSend(String field, String value) {
+		java.util.Map<String, String> fields = new java.util.LinkedHashMap<>();
+		fields.put("messageId", "\"m-hostile-" + field + value.hashCode() + "\"");
+		fields.put("role", "\"ROLE_USER\"");
+		fields.put("contextId", "\"ctx-hostile\"");
+		fields.put("taskId", "null");
+		fields.put("parts", "[{\"text\": \"x\"}]");
+		fields.put("skill", "\"a2a-hostile\"");
+		fields.put("priority", "\"low\"");
+		fields.put("labels", "{}");
+		fields.put("fairness_key", "null");
+		fields.put("configuration", "{\"returnImmediately\": true}");
+		fields.put(field, value);
+		if (field.equals("configuration")) {
+			// a configuration that asks to wait would hold the call: no skill, so it is
+			// refused
+			fields.put("skill", "null");
+		}
+		String metadata = "{\"skill\": " + fields.get("skill") + ", \"priority\": " + fields.get("priority")
+				+ ", \"labels\": " + fields.get("labels") + ", \"fairness_key\": " + fields.get("fairness_key") + "}";
+		String message = "{\"messageId\": " + fields.get("messageId") + ", \"role\": " + fields.get("role")
+				+ ", \"contextId\": " + fields.get("contextId") + ", \"taskId\": " + fields.get("taskId")
+				+ ", \"parts\": " + fields.get("parts") + ", \"metadata\": "
+				+ (field.equals("metadata") ? value : metadata) + "}";
+		return "{\"message\": " + (field.equals("message") ? value : message) + ", \"configuration\": "
+				+ fields.get("configuration") + "}";
+	}
+
+	private static void check(List<String> failures, Response response, String what) {
+		if (response.status() >= 500
+				|| response.status() == 200 && response.contentType().startsWith("text/event-stream")
+				|| List.of("Exception", "\tat ", "java.", "org.springframework", "io.nexus.server")
+					.stream()
+					.anyMatch(response.body()::contains)) {
+			failures.add(what + " -> " + response.status() + " "
+					+ response.body().substring(0, Math.min(200, response.body().length())));
+		}
+	}
+
 	private void agent(String id, String capability, io.nexus.sdk.TaskHandler handler) {
 		String token = this.api
 			.post("/api/agents",
@@ -258,6 +462,16 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 				? this.api.send("POST", "/api/a2a", HttpRequest.BodyPublishers.ofString(body), "application/json",
 						"A2A-Version", version)
 				: this.api.send("POST", "/api/a2a", HttpRequest.BodyPublishers.ofString(body), "application/json");
+	}
+
+	private Response rest(String method, String path, String body) {
+		return this.api.send(method, "/api/a2a/v1" + path,
+				(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody(),
+				(body != null) ? "application/json" : null, "A2A-Version", "1.0");
+	}
+
+	private static String reason(Response response) {
+		return response.json().path("error").path("details").get(0).path("reason").asString();
 	}
 
 	private String envelope(String method, String params) {

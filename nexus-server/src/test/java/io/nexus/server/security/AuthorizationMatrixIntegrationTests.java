@@ -171,6 +171,54 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 		assertThat(failures).isEmpty();
 	}
 
+	/**
+	 * The A2A HTTP+JSON binding (hidden from the OpenAPI document) follows the API's
+	 * defaults: reads (and subscribing, a POST) take any role, the other writes need
+	 * operator or admin, agents and anonymous callers get nothing.
+	 */
+	@Test
+	void a2aHttpJsonRoutesAnswerEveryCallerAsTheRulesSay() {
+		String viewer = this.api.post("/api/api-keys", "{\"name\":\"rest-viewer\",\"role\":\"viewer\"}").field("key");
+		String operator = this.api.post("/api/api-keys", "{\"name\":\"rest-operator\",\"role\":\"operator\"}")
+			.field("key");
+		String agentToken = this.api.post("/api/agents", "{\"name\":\"rest-matrix\",\"capabilities\":[\"m\"]}")
+			.field("token");
+		Map<String, ApiClient> callers = Map.of("anonymous", this.api.withoutToken(), "agent",
+				this.api.withToken(agentToken), "viewer", this.api.withToken(viewer), "operator",
+				this.api.withToken(operator), "admin", this.api);
+		Map<String, Boolean> routes = Map.ofEntries(Map.entry("POST /message:send", true),
+				Map.entry("POST /message:stream", true), Map.entry("GET /tasks/matrix_missing", false),
+				Map.entry("GET /tasks", false), Map.entry("POST /tasks/matrix_missing:cancel", true),
+				Map.entry("GET /tasks/matrix_missing:subscribe", false),
+				Map.entry("POST /tasks/matrix_missing:subscribe", false),
+				Map.entry("POST /tasks/matrix_missing/pushNotificationConfigs", true),
+				Map.entry("GET /tasks/matrix_missing/pushNotificationConfigs", false),
+				Map.entry("GET /tasks/matrix_missing/pushNotificationConfigs/c1", false),
+				Map.entry("DELETE /tasks/matrix_missing/pushNotificationConfigs/c1", true),
+				Map.entry("GET /extendedAgentCard", false));
+		List<String> failures = new ArrayList<>();
+		routes.forEach((route, write) -> callers.forEach((name, client) -> {
+			Expected expected = switch (name) {
+				case "anonymous" -> Expected.UNAUTHORIZED;
+				case "agent" -> Expected.FORBIDDEN;
+				case "viewer" -> write ? Expected.FORBIDDEN : Expected.ALLOWED;
+				default -> Expected.ALLOWED;
+			};
+			String[] parts = route.split(" ");
+			Response response = client.send(parts[0], "/api/a2a/v1" + parts[1], BodyPublishers.ofString("{}"),
+					"application/json", "A2A-Version", "1.0");
+			Expected actual = switch (response.status()) {
+				case 401 -> Expected.UNAUTHORIZED;
+				case 403 -> Expected.FORBIDDEN;
+				default -> Expected.ALLOWED;
+			};
+			if (actual != expected || response.status() >= 500) {
+				failures.add(route + " as " + name + ": expected " + expected + ", got " + response.status());
+			}
+		}));
+		assertThat(failures).isEmpty();
+	}
+
 	/** A fresh login per call, so that logouts in the matrix do not end later calls. */
 	private ApiClient client(Caller caller, String agentToken) {
 		return switch (caller) {
