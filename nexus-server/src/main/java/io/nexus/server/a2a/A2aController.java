@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.nexus.server.security.ApiKeyAuthentication;
 import io.nexus.server.security.Role;
 import io.nexus.server.shared.NexusException;
 import io.nexus.server.tasks.Task;
@@ -53,7 +54,8 @@ class A2aController {
 	/** What a request without {@code A2A-Version} speaks, as the specification says. */
 	private static final String ABSENT_VERSION = "0.3";
 
-	private static final Set<String> WRITES = Set.of("SendMessage", "SendStreamingMessage", "CancelTask");
+	private static final Set<String> WRITES = Set.of("SendMessage", "SendStreamingMessage", "CancelTask",
+			"CreateTaskPushNotificationConfig", "DeleteTaskPushNotificationConfig");
 
 	private static final long MARGIN_MILLIS = 30_000;
 
@@ -69,7 +71,11 @@ class A2aController {
 
 	private final JsonMapper json;
 
-	A2aController(A2aServer server, A2aTasks shapes, A2aWatch watch, A2aProperties properties, JsonMapper json) {
+	private final A2aPushConfigs push;
+
+	A2aController(A2aServer server, A2aTasks shapes, A2aWatch watch, A2aProperties properties, JsonMapper json,
+			A2aPushConfigs push) {
+		this.push = push;
 		this.server = server;
 		this.shapes = shapes;
 		this.watch = watch;
@@ -108,7 +114,7 @@ class A2aController {
 				throw new AccessDeniedException(method + " needs the operator or admin role");
 			}
 			ObjectNode params = params(call);
-			return dispatch(method, params, id, caller.getName());
+			return dispatch(method, params, id, caller);
 		}
 		catch (A2aError ex) {
 			return answer(HttpStatus.OK, error(id, ex));
@@ -118,7 +124,9 @@ class A2aController {
 		}
 	}
 
-	private ResponseEntity<ResponseBodyEmitter> dispatch(String method, ObjectNode params, JsonNode id, String actor) {
+	private ResponseEntity<ResponseBodyEmitter> dispatch(String method, ObjectNode params, JsonNode id,
+			Authentication caller) {
+		String actor = caller.getName();
 		return switch (method) {
 			case "SendMessage" -> sendMessage(params, id, actor);
 			case "SendStreamingMessage" -> stream(this.server.send(params, actor), id, true);
@@ -128,8 +136,7 @@ class A2aController {
 			case "SubscribeToTask" -> subscribe(params, id);
 			case "CreateTaskPushNotificationConfig", "GetTaskPushNotificationConfig", "ListTaskPushNotificationConfigs",
 					"DeleteTaskPushNotificationConfig" ->
-				throw new A2aError(A2aError.PUSH_NOTIFICATION_NOT_SUPPORTED,
-						"Push notifications are not supported by this server (yet); use SubscribeToTask");
+				answer(HttpStatus.OK, result(id, this.push.call(method, params, pushCaller(caller))));
 			case "GetExtendedAgentCard" ->
 				throw new A2aError(A2aError.EXTENDED_CARD_NOT_CONFIGURED, "This server has no extended Agent Card");
 			default -> throw new A2aError(A2aError.METHOD_NOT_FOUND, "Method not found: " + shorten(method));
@@ -315,7 +322,7 @@ class A2aController {
 		return node;
 	}
 
-	private ObjectNode result(JsonNode id, ObjectNode result) {
+	private ObjectNode result(JsonNode id, JsonNode result) {
 		ObjectNode node = this.json.createObjectNode();
 		node.put("jsonrpc", "2.0");
 		node.set("id", id);
@@ -403,6 +410,12 @@ class A2aController {
 					+ "' is not supported; this server speaks " + VERSION + " (send the header A2A-Version: 1.0)",
 					data);
 		}
+	}
+
+	private static A2aPushConfigs.Caller pushCaller(Authentication caller) {
+		return new A2aPushConfigs.Caller(caller.getName(),
+				(caller instanceof ApiKeyAuthentication key) ? key.keyId() : null,
+				Role.of(caller.getAuthorities()).orElse(null) == Role.ADMIN);
 	}
 
 	private static boolean writer(Authentication caller) {

@@ -66,8 +66,11 @@ class A2aServer {
 
 	private final Clock clock;
 
+	private final A2aPushConfigs push;
+
 	A2aServer(TaskService tasks, TaskInputs inputs, TaskProperties defaults, A2aTaskRows rows, A2aTasks shapes,
-			AuditLog audit, JsonMapper json, Clock clock) {
+			AuditLog audit, JsonMapper json, Clock clock, A2aPushConfigs push) {
+		this.push = push;
 		this.tasks = tasks;
 		this.inputs = inputs;
 		this.defaults = defaults;
@@ -93,8 +96,12 @@ class A2aServer {
 		if (role != null && !"ROLE_USER".equals(role)) {
 			throw A2aError.invalidParams("message.role must be ROLE_USER, not '" + role + "'");
 		}
+		A2aPushConfigs.Request push = this.push.requested(object(params, "configuration", false));
 		String taskId = optionalText(message, "taskId");
 		if (taskId != null) {
+			if (push != null) {
+				this.push.attach(find(taskId).id(), push, A2aPushConfigs.Caller.of(actor));
+			}
 			return answer(taskId, parts, actor);
 		}
 		Map<String, JsonNode> metadata = new LinkedHashMap<>();
@@ -122,6 +129,9 @@ class A2aServer {
 			this.rows.insert(outcome.task().id(), contextId, actor, this.clock.instant());
 			this.audit.record("a2a.message_sent", outcome.task().id().value(), AuditLog.SUCCESS,
 					"new task for skill " + request.category());
+			if (push != null) {
+				this.push.attach(outcome.task().id(), push, A2aPushConfigs.Caller.of(actor));
+			}
 		}
 		return outcome.task();
 	}

@@ -41,7 +41,10 @@ class AgentCardController {
 
 	private final JsonMapper json;
 
-	AgentCardController(A2aTaskRows rows, A2aProperties properties, JsonMapper json) {
+	private final A2aPushProperties push;
+
+	AgentCardController(A2aTaskRows rows, A2aProperties properties, JsonMapper json, A2aPushProperties push) {
+		this.push = push;
 		this.rows = rows;
 		this.properties = properties;
 		this.json = json;
@@ -75,7 +78,7 @@ class AgentCardController {
 		card.put("version", (version != null) ? version : "dev");
 		ObjectNode capabilities = card.putObject("capabilities");
 		capabilities.put("streaming", true);
-		capabilities.put("pushNotifications", false);
+		capabilities.put("pushNotifications", this.push.enabled());
 		capabilities.put("extendedAgentCard", false);
 		ObjectNode bearer = card.putObject("securitySchemes").putObject("bearer").putObject("httpAuthSecurityScheme");
 		bearer.put("scheme", "Bearer");

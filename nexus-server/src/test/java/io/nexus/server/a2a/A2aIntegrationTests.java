@@ -216,7 +216,7 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 			.path("code")
 			.asInt()).isEqualTo(-32602);
 		assertThat(rpc("ListTasks", "{\"pageSize\": 1000}").path("error").path("code").asInt()).isEqualTo(-32602);
-		assertThat(rpc("CreateTaskPushNotificationConfig", "{}").path("error").path("code").asInt()).isEqualTo(-32003);
+		assertThat(rpc("CreateTaskPushNotificationConfig", "{}").path("error").path("code").asInt()).isEqualTo(-32602);
 		Response noVersion = raw(envelope("GetTask", "{\"id\": \"x\"}"), null);
 		assertThat(noVersion.json().path("error").path("code").asInt()).as("no A2A-Version means 0.3")
 			.isEqualTo(-32009);
