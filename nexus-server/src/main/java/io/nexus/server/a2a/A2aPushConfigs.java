@@ -173,7 +173,7 @@ class A2aPushConfigs {
 	private ObjectNode list(TaskId taskId, ObjectNode params, Caller caller) {
 		JsonNode size = params.get("pageSize");
 		if (size != null && !size.isNull() && (!size.isIntegralNumber() || size.asLong() < 0 || size.asLong() > 100)) {
-			throw A2aError.invalidParams("pageSize must be a whole number from 1 to 100");
+			throw A2aError.invalidParams("pageSize must be a whole number from 0 (all) to 100");
 		}
 		String token = A2aServer.optionalText(params, "pageToken");
 		if (token != null && !token.isEmpty()) {

@@ -99,10 +99,7 @@ class A2aServer {
 		A2aPushConfigs.Request push = this.push.requested(object(params, "configuration", false));
 		String taskId = optionalText(message, "taskId");
 		if (taskId != null) {
-			if (push != null) {
-				this.push.attach(find(taskId).id(), push, A2aPushConfigs.Caller.of(actor));
-			}
-			return answer(taskId, parts, actor);
+			return answer(taskId, parts, actor, push);
 		}
 		Map<String, JsonNode> metadata = new LinkedHashMap<>();
 		ObjectNode messageMetadata = object(message, "metadata", false);
@@ -258,7 +255,7 @@ class A2aServer {
 		return this.rows.contextOf(task.id()).orElse(task.id().value());
 	}
 
-	private Task answer(String taskId, List<ObjectNode> parts, String actor) {
+	private Task answer(String taskId, List<ObjectNode> parts, String actor, A2aPushConfigs.@Nullable Request push) {
 		Task task = find(taskId);
 		String state = A2aTasks.state(task);
 		if (!A2aTasks.INPUT_REQUIRED.equals(state)) {
@@ -266,6 +263,10 @@ class A2aServer {
 					"Task " + taskId + " is " + state
 							+ "; only a task in TASK_STATE_INPUT_REQUIRED takes a follow-up message",
 					Map.of("taskId", taskId, "state", state));
+		}
+		if (push != null) {
+			// saved before the answer, so that the change it causes is posted
+			this.push.attach(task.id(), push, A2aPushConfigs.Caller.of(actor));
 		}
 		try {
 			this.inputs.answer(task.id(), null, answerOf(parts), actor);

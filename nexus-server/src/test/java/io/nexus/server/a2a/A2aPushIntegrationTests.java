@@ -245,6 +245,16 @@ class A2aPushIntegrationTests extends ApiIntegrationTest {
 			.at("/result/url")
 			.asString()).as("replacing a config is not one more").isEqualTo(url("/replaced"));
 
+		assertThat(
+				code(this.api, "SendMessage",
+						"""
+								{"message": {"messageId": "m-push-follow", "role": "ROLE_USER", "taskId": "%s", "parts": [{"text": "x"}]},
+								 "configuration": {"taskPushNotificationConfig": {"id": "c-follow", "url": "%s"}}}
+								"""
+							.formatted(task, url("/follow"))))
+			.as("a refused follow-up saves no config")
+			.isEqualTo(-32004);
+
 		ApiClient viewer = this.api.withToken(key("viewer"));
 		assertThat(call(viewer, "CreateTaskPushNotificationConfig", create.formatted(url("/x"))).status())
 			.isEqualTo(403);
