@@ -43,7 +43,15 @@ export class NexusServer {
     const env = { ...process.env, NEXUS_DATA_DIR: join(this.dataDir, "db"), NEXUS_ADMIN_PASSWORD: ADMIN_PASSWORD };
     delete env.DATABASE_URL;
     delete env.PORT;
-    this.process = spawn("java", ["-jar", JAR, `--server.port=${port}`, "--nexus.a2a.poll-interval=200ms"], {
+    this.process = spawn("java", [
+      "-jar",
+      JAR,
+      `--server.port=${port}`,
+      "--nexus.a2a.poll-interval=200ms",
+      // the push notification receiver of the test listens on loopback
+      "--nexus.webhooks.allowed-networks=127.0.0.1/32",
+      "--nexus.webhooks.poll-interval=200ms",
+    ], {
       env,
       stdio: ["ignore", log, log],
     });

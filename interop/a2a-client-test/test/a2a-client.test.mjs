@@ -1,9 +1,10 @@
 // The official A2A JavaScript SDK's client (@a2a-js/sdk, A2A 1.0) driving Nexus's A2A server over
 // both of its bindings, JSON-RPC and HTTP+JSON: the Agent Card, send (blocking and not), stream,
-// get, list, cancel, subscribe, roles and errors. The work is done by a Nexus agent of the
-// TypeScript SDK (@nexus/agent).
+// get, list, cancel, subscribe, push notification configs (with a node:http receiver), roles and
+// errors. The work is done by a Nexus agent of the TypeScript SDK (@nexus/agent).
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -74,6 +75,33 @@ function send(text, options = {}, configuration = undefined) {
   return { tenant: "", message: message(text, options), configuration, metadata: undefined };
 }
 
+/** An HTTP receiver of push notifications on loopback that records what it gets. */
+async function pushReceiver() {
+  const received = [];
+  const server = createServer((request, response) => {
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      received.push({ path: request.url, headers: request.headers, body: JSON.parse(body) });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((done) => server.listen(0, "127.0.0.1", done));
+  const url = (path) => `http://127.0.0.1:${server.address().port}${path}`;
+  return { received, url, close: () => new Promise((done) => server.close(done)) };
+}
+
+async function until(condition, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}`);
+    }
+    await sleep(50);
+  }
+}
+
 function dataOf(task) {
   const part = task.artifacts?.[0]?.parts?.[0];
   assert.equal(part?.content?.$case, "data", `an artifact with a data part in ${JSON.stringify(task)}`);
@@ -123,6 +151,7 @@ describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
     assert.equal(card.supportedInterfaces[0].protocolBinding, "JSONRPC");
     assert.equal(card.supportedInterfaces[0].protocolVersion, "1.0");
     assert.equal(card.capabilities.streaming, true);
+    assert.equal(card.capabilities.pushNotifications, true);
     assert.ok(card.skills.some((skill) => skill.id === CAPABILITY), JSON.stringify(card.skills));
     assert.equal(client.protocolVersion, "1.0");
   });
@@ -191,6 +220,78 @@ describe("Nexus as an A2A 1.0 server, driven by @a2a-js/sdk", () => {
       assert.equal(error.name, "TaskNotCancelableError");
       return true;
     });
+  });
+
+  test("push notification configs are set, read, listed and deleted, and the receiver gets the task's changes", async () => {
+    const receiver = await pushReceiver();
+    try {
+      const client = await clientWith(operator);
+      const task = await client.sendMessage(
+        send("slow", {}, {
+          acceptedOutputModes: [],
+          returnImmediately: true,
+          historyLength: undefined,
+          taskPushNotificationConfig: {
+            tenant: "",
+            id: "js-push",
+            taskId: "",
+            url: receiver.url("/first"),
+            token: "tok-js",
+            authentication: { scheme: "Bearer", credentials: "js-secret" },
+          },
+        }),
+      );
+      const created = await client.createTaskPushNotificationConfig({
+        tenant: "",
+        id: "",
+        taskId: task.id,
+        url: receiver.url("/second"),
+        token: "tok-second",
+        authentication: undefined,
+      });
+      assert.ok(created.id, "Nexus names a config given without an id");
+      assert.equal(created.taskId, task.id);
+
+      const read = await client.getTaskPushNotificationConfig({ tenant: "", taskId: task.id, id: "js-push" });
+      assert.equal(read.url, receiver.url("/first"));
+      assert.equal(read.token, "tok-js");
+      assert.equal(read.authentication?.scheme, "Bearer");
+      assert.equal(read.authentication?.credentials, "", "credentials are never shown again");
+      const listed = await client.listTaskPushNotificationConfig({ tenant: "", taskId: task.id, pageSize: 0, pageToken: "" });
+      assert.deepEqual(listed.configs.map((config) => config.id).sort(), [created.id, "js-push"].sort());
+
+      // the states a receiver saw: of the snapshot, then of each status update
+      const statesAt = (path) =>
+        receiver.received
+          .filter((request) => request.path === path)
+          .map((request) => (request.body.task ?? request.body.statusUpdate)?.status?.state)
+          .filter(Boolean);
+      await until(() => statesAt("/first").includes("TASK_STATE_COMPLETED"), "the final status at /first");
+      await until(() => statesAt("/second").includes("TASK_STATE_COMPLETED"), "the final status at /second");
+      const first = receiver.received.filter((request) => request.path === "/first");
+      assert.equal(first[0].body.task?.id, task.id, "a snapshot first");
+      assert.ok(statesAt("/first").includes("TASK_STATE_WORKING"), `states ${statesAt("/first")}`);
+      assert.deepEqual(first.at(-2).body.artifactUpdate.artifact.parts[0].data, { echo: "slow" });
+      for (const request of first) {
+        assert.equal(request.headers["x-a2a-notification-token"], "tok-js");
+        assert.equal(request.headers.authorization, "Bearer js-secret");
+      }
+      assert.ok(
+        receiver.received.filter((request) => request.path === "/second").every(
+          (request) => request.headers["x-a2a-notification-token"] === "tok-second",
+        ),
+      );
+
+      await client.deleteTaskPushNotificationConfig({ tenant: "", taskId: task.id, id: created.id });
+      const left = await client.listTaskPushNotificationConfig({ tenant: "", taskId: task.id, pageSize: 0, pageToken: "" });
+      assert.deepEqual(left.configs.map((config) => config.id), ["js-push"]);
+      await assert.rejects(
+        client.getTaskPushNotificationConfig({ tenant: "", taskId: task.id, id: created.id }),
+        (error) => error.name === "TaskNotFoundError",
+      );
+    } finally {
+      await receiver.close();
+    }
   });
 
   test("errors come back as the SDK's A2A errors", async () => {

@@ -38,7 +38,8 @@ class A2aController {
 
 	static final String PATH = "/api/a2a";
 
-	private static final Set<String> WRITES = Set.of("SendMessage", "SendStreamingMessage", "CancelTask");
+	private static final Set<String> WRITES = Set.of("SendMessage", "SendStreamingMessage", "CancelTask",
+			"CreateTaskPushNotificationConfig", "DeleteTaskPushNotificationConfig");
 
 	private final A2aServer server;
 
@@ -48,7 +49,11 @@ class A2aController {
 
 	private final JsonMapper json;
 
-	A2aController(A2aServer server, A2aStreams streams, A2aProperties properties, JsonMapper json) {
+	private final A2aPushConfigs push;
+
+	A2aController(A2aServer server, A2aStreams streams, A2aProperties properties, JsonMapper json,
+			A2aPushConfigs push) {
+		this.push = push;
 		this.server = server;
 		this.streams = streams;
 		this.properties = properties;
@@ -83,7 +88,7 @@ class A2aController {
 				throw new AccessDeniedException(method + " needs the operator or admin role");
 			}
 			ObjectNode params = params(call);
-			return dispatch(method, params, id, caller.getName());
+			return dispatch(method, params, id, caller);
 		}
 		catch (A2aError ex) {
 			return answer(HttpStatus.OK, error(id, ex));
@@ -93,7 +98,9 @@ class A2aController {
 		}
 	}
 
-	private ResponseEntity<ResponseBodyEmitter> dispatch(String method, ObjectNode params, JsonNode id, String actor) {
+	private ResponseEntity<ResponseBodyEmitter> dispatch(String method, ObjectNode params, JsonNode id,
+			Authentication caller) {
+		String actor = caller.getName();
 		return switch (method) {
 			case "SendMessage" -> sendMessage(params, id, actor);
 			case "SendStreamingMessage" -> stream(this.server.send(params, actor), id, "send");
@@ -105,7 +112,7 @@ class A2aController {
 				stream(this.streams.subscribable(A2aServer.requiredText(params, "id")), id, "subscribe");
 			case "CreateTaskPushNotificationConfig", "GetTaskPushNotificationConfig", "ListTaskPushNotificationConfigs",
 					"DeleteTaskPushNotificationConfig" ->
-				throw A2aError.pushNotificationNotSupported();
+				answer(HttpStatus.OK, result(id, this.push.call(method, params, A2aPushConfigs.Caller.of(caller))));
 			case "GetExtendedAgentCard" ->
 				throw new A2aError(A2aError.EXTENDED_CARD_NOT_CONFIGURED, "This server has no extended Agent Card");
 			default ->
@@ -134,7 +141,7 @@ class A2aController {
 			.body(this.streams.stream(first, (event) -> result(id, event), why));
 	}
 
-	private ObjectNode result(JsonNode id, ObjectNode result) {
+	private ObjectNode result(JsonNode id, JsonNode result) {
 		ObjectNode node = this.json.createObjectNode();
 		node.put("jsonrpc", "2.0");
 		node.set("id", id);

@@ -61,7 +61,11 @@ class A2aRestController {
 
 	private final JsonMapper json;
 
-	A2aRestController(A2aServer server, A2aStreams streams, A2aProperties properties, JsonMapper json) {
+	private final A2aPushConfigs push;
+
+	A2aRestController(A2aServer server, A2aStreams streams, A2aProperties properties, JsonMapper json,
+			A2aPushConfigs push) {
+		this.push = push;
 		this.server = server;
 		this.streams = streams;
 		this.properties = properties;
@@ -170,21 +174,51 @@ class A2aRestController {
 		return stream(this.streams.subscribable(id), "subscribe");
 	}
 
-	/** The push-notification config methods. */
+	/**
+	 * {@code CreateTaskPushNotificationConfig} ({@code POST}, the config in the body) and
+	 * {@code ListTaskPushNotificationConfigs} ({@code GET}, paging in the query).
+	 */
 	@RequestMapping(path = "/tasks/{id}/pushNotificationConfigs", method = { RequestMethod.GET, RequestMethod.POST })
-	ResponseEntity<String> pushConfigs(@PathVariable String id,
-			@RequestHeader(name = A2aRequests.VERSION_HEADER, required = false) @Nullable String version) {
+	ResponseEntity<String> pushConfigs(@PathVariable String id, HttpServletRequest request,
+			@RequestParam(required = false) @Nullable String pageSize,
+			@RequestParam(required = false) @Nullable String pageToken,
+			@RequestHeader(name = A2aRequests.VERSION_HEADER, required = false) @Nullable String version,
+			Authentication caller) throws IOException {
 		A2aRequests.checkVersion(version);
-		throw A2aError.pushNotificationNotSupported();
+		boolean create = "POST".equals(request.getMethod());
+		ObjectNode params = create ? body(request, true) : this.json.createObjectNode();
+		params.put("taskId", id);
+		if (!create) {
+			Integer size = whole(pageSize, "pageSize", 1, A2aServer.MAX_PAGE);
+			if (size != null) {
+				params.put("pageSize", size);
+			}
+			params.put("pageToken", pageToken);
+		}
+		return ok(this.push.call(create ? "CreateTaskPushNotificationConfig" : "ListTaskPushNotificationConfigs",
+				params, A2aPushConfigs.Caller.of(caller)));
 	}
 
-	/** The push-notification config methods of one config. */
+	/**
+	 * {@code GetTaskPushNotificationConfig} ({@code GET}) and
+	 * {@code DeleteTaskPushNotificationConfig} ({@code DELETE}, answered with an empty
+	 * object).
+	 */
 	@RequestMapping(path = "/tasks/{id}/pushNotificationConfigs/{configId}",
 			method = { RequestMethod.GET, RequestMethod.DELETE })
 	ResponseEntity<String> pushConfig(@PathVariable String id, @PathVariable String configId,
-			@RequestHeader(name = A2aRequests.VERSION_HEADER, required = false) @Nullable String version) {
+			HttpServletRequest request,
+			@RequestHeader(name = A2aRequests.VERSION_HEADER, required = false) @Nullable String version,
+			Authentication caller) {
 		A2aRequests.checkVersion(version);
-		throw A2aError.pushNotificationNotSupported();
+		ObjectNode params = this.json.createObjectNode();
+		params.put("taskId", id);
+		params.put("id", configId);
+		if ("DELETE".equals(request.getMethod())) {
+			this.push.call("DeleteTaskPushNotificationConfig", params, A2aPushConfigs.Caller.of(caller));
+			return ok(this.json.createObjectNode());
+		}
+		return ok(this.push.call("GetTaskPushNotificationConfig", params, A2aPushConfigs.Caller.of(caller)));
 	}
 
 	/** {@code GetExtendedAgentCard}. */
@@ -254,7 +288,7 @@ class A2aRestController {
 		throw A2aError.invalidParams(name + " must be a whole number from " + min + " to " + max);
 	}
 
-	private ResponseEntity<String> ok(ObjectNode body) {
+	private ResponseEntity<String> ok(JsonNode body) {
 		return ResponseEntity.ok().contentType(A2A_JSON).body(this.json.writeValueAsString(body));
 	}
 

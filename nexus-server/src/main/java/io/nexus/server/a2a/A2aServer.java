@@ -66,8 +66,11 @@ class A2aServer {
 
 	private final Clock clock;
 
+	private final A2aPushConfigs push;
+
 	A2aServer(TaskService tasks, TaskInputs inputs, TaskProperties defaults, A2aTaskRows rows, A2aTasks shapes,
-			AuditLog audit, JsonMapper json, Clock clock) {
+			AuditLog audit, JsonMapper json, Clock clock, A2aPushConfigs push) {
+		this.push = push;
 		this.tasks = tasks;
 		this.inputs = inputs;
 		this.defaults = defaults;
@@ -93,9 +96,10 @@ class A2aServer {
 		if (role != null && !"ROLE_USER".equals(role)) {
 			throw A2aError.invalidParams("message.role must be ROLE_USER, not '" + role + "'");
 		}
+		A2aPushConfigs.Request push = this.push.requested(object(params, "configuration", false));
 		String taskId = optionalText(message, "taskId");
 		if (taskId != null) {
-			return answer(taskId, parts, actor);
+			return answer(taskId, parts, actor, push);
 		}
 		Map<String, JsonNode> metadata = new LinkedHashMap<>();
 		ObjectNode messageMetadata = object(message, "metadata", false);
@@ -122,6 +126,9 @@ class A2aServer {
 			this.rows.insert(outcome.task().id(), contextId, actor, this.clock.instant());
 			this.audit.record("a2a.message_sent", outcome.task().id().value(), AuditLog.SUCCESS,
 					"new task for skill " + request.category());
+			if (push != null) {
+				this.push.attach(outcome.task().id(), push, A2aPushConfigs.Caller.of(actor));
+			}
 		}
 		return outcome.task();
 	}
@@ -247,7 +254,7 @@ class A2aServer {
 		return this.rows.contextOf(task.id()).orElse(task.id().value());
 	}
 
-	private Task answer(String taskId, List<ObjectNode> parts, String actor) {
+	private Task answer(String taskId, List<ObjectNode> parts, String actor, A2aPushConfigs.@Nullable Request push) {
 		Task task = find(taskId);
 		String state = A2aTasks.state(task);
 		if (!A2aTasks.INPUT_REQUIRED.equals(state)) {
@@ -255,6 +262,10 @@ class A2aServer {
 					"Task " + taskId + " is " + state
 							+ "; only a task in TASK_STATE_INPUT_REQUIRED takes a follow-up message",
 					Map.of("taskId", taskId, "state", state));
+		}
+		if (push != null) {
+			// saved before the answer, so that the change it causes is posted
+			this.push.attach(task.id(), push, A2aPushConfigs.Caller.of(actor));
 		}
 		try {
 			this.inputs.answer(task.id(), null, answerOf(parts), actor);

@@ -44,7 +44,11 @@ class AgentCardController {
 
 	private final JsonMapper json;
 
-	AgentCardController(A2aTaskRows rows, A2aProperties properties, SecurityProperties security, JsonMapper json) {
+	private final A2aPushProperties push;
+
+	AgentCardController(A2aTaskRows rows, A2aProperties properties, SecurityProperties security, JsonMapper json,
+			A2aPushProperties push) {
+		this.push = push;
 		this.rows = rows;
 		this.properties = properties;
 		this.oidc = security.oidc();
@@ -78,7 +82,7 @@ class AgentCardController {
 		card.put("version", (version != null) ? version : "dev");
 		ObjectNode capabilities = card.putObject("capabilities");
 		capabilities.put("streaming", true);
-		capabilities.put("pushNotifications", false);
+		capabilities.put("pushNotifications", this.push.enabled());
 		capabilities.put("extendedAgentCard", false);
 		security(card);
 		card.putArray("defaultInputModes").add("text/plain").add("application/json");

@@ -23,6 +23,7 @@ import io.nexus.server.tasks.persistence.TaskRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -60,10 +61,13 @@ public class TaskLeases {
 
 	private final FairShare fairShare;
 
+	private final ApplicationEventPublisher events;
+
 	private volatile @Nullable Instant lastAgingRead;
 
 	TaskLeases(TaskRepository tasks, TaskLeaseRepository leases, TaskTransitions transitions, TaskProperties properties,
-			Clock clock, ObjectProvider<StartLimits> limits, FairShare fairShare) {
+			Clock clock, ObjectProvider<StartLimits> limits, FairShare fairShare, ApplicationEventPublisher events) {
+		this.events = events;
 		this.limits = limits;
 		this.fairShare = fairShare;
 		this.tasks = tasks;
@@ -282,11 +286,12 @@ public class TaskLeases {
 	 */
 	@Transactional(noRollbackFor = NexusException.class)
 	public void progress(Lease lease, @Nullable Double progress, @Nullable String message) {
-		if (!this.leases.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message,
-				this.clock.instant())) {
+		Instant now = this.clock.instant();
+		if (!this.leases.updateProgress(lease.taskId(), lease.agentId(), lease.epoch(), progress, message, now)) {
 			current(lease);
 			throw new StaleLeaseException(lease, "the task is not running");
 		}
+		this.events.publishEvent(new TaskProgressed(lease.taskId(), progress, message, now));
 	}
 
 	/**

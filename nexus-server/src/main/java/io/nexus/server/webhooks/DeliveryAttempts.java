@@ -3,7 +3,11 @@ package io.nexus.server.webhooks;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +35,8 @@ class DeliveryAttempts {
 
 	private static final Logger logger = LoggerFactory.getLogger(DeliveryAttempts.class);
 
+	private static final String WEBHOOK_METRIC = "nexus.webhook.deliveries";
+
 	private final DeliveryRepository deliveries;
 
 	private final SubscriptionRepository subscriptions;
@@ -47,8 +53,12 @@ class DeliveryAttempts {
 
 	private final Counter disabled;
 
+	private final Map<String, WebhookTargets> targets;
+
 	DeliveryAttempts(DeliveryRepository deliveries, SubscriptionRepository subscriptions, WebhookSender sender,
-			WebhookProperties properties, AuditLog audit, MeterRegistry meters, Clock clock) {
+			WebhookProperties properties, AuditLog audit, MeterRegistry meters, Clock clock,
+			List<WebhookTargets> targets) {
+		this.targets = targets.stream().collect(Collectors.toMap(WebhookTargets::kind, Function.identity()));
 		this.deliveries = deliveries;
 		this.subscriptions = subscriptions;
 		this.sender = sender;
@@ -67,6 +77,10 @@ class DeliveryAttempts {
 	 * @param node the node that claimed it
 	 */
 	void attempt(WebhookDelivery delivery, String node) {
+		if (delivery.targetKind() != null) {
+			attemptTarget(delivery, delivery.targetKind(), node);
+			return;
+		}
 		WebhookSubscription subscription = this.subscriptions.find(delivery.subscriptionId()).orElse(null);
 		SigningSecrets secrets = this.subscriptions.secrets(delivery.subscriptionId()).orElse(null);
 		Instant start = this.clock.instant();
@@ -92,19 +106,62 @@ class DeliveryAttempts {
 			this.subscriptions.succeeded(subscription.id());
 			return;
 		}
+		String error = recordFailure(delivery, node, result, durationMs, now, WEBHOOK_METRIC);
+		logger.debug("Webhook delivery {} to {} failed (attempt {}): {}", delivery.id(), subscription.id(),
+				delivery.attempts() + 1, error);
+		this.subscriptions.failed(subscription.id(), now)
+			.filter((since) -> !since.plus(this.properties.disableAfter()).isAfter(now))
+			.ifPresent((since) -> disable(subscription, since, now));
+	}
+
+	/**
+	 * An attempt at a delivery to a target of another module: sent with the target's
+	 * headers and unsigned; a target that is gone fails the delivery at once.
+	 */
+	private void attemptTarget(WebhookDelivery delivery, String kind, String node) {
+		WebhookTargets targets = this.targets.get(kind);
+		String metric = (targets != null) ? targets.metricName() : WEBHOOK_METRIC;
+		Instant start = this.clock.instant();
+		WebhookTargets.Receiver receiver = (targets != null && delivery.targetId() != null)
+				? targets.receiver(delivery.targetId()).orElse(null) : null;
+		if (receiver == null) {
+			if (this.deliveries.recordAttempt(delivery.id(), node, new Attempt(WebhookDelivery.FAILED, start, null, 0,
+					"the " + kind + " target is gone (deleted)", start))) {
+				count(metric, "failed");
+			}
+			return;
+		}
+		long began = System.nanoTime();
+		Result result = this.sender.send(receiver.url(), delivery.eventId(), start.getEpochSecond(), receiver.headers(),
+				delivery.payload());
+		long durationMs = Duration.ofNanos(System.nanoTime() - began).toMillis();
+		Instant now = this.clock.instant();
+		if (result.delivered()) {
+			if (this.deliveries.recordAttempt(delivery.id(), node,
+					new Attempt(WebhookDelivery.DELIVERED, now, result.statusCode(), durationMs, null, now))) {
+				count(metric, "delivered");
+			}
+			return;
+		}
+		String error = recordFailure(delivery, node, result, durationMs, now, metric);
+		logger.debug("Delivery {} to {} {} failed (attempt {}): {}", delivery.id(), kind, delivery.targetId(),
+				delivery.attempts() + 1, error);
+	}
+
+	/**
+	 * Schedules the next attempt after a failed one, or gives up past the retry period.
+	 */
+	private String recordFailure(WebhookDelivery delivery, String node, Result result, long durationMs, Instant now,
+			String metric) {
 		Instant next = now.plus(backoff(delivery.attempts() + 1));
 		boolean givenUp = next.isAfter(delivery.createdAt().plus(this.properties.retryPeriod()));
 		String error = shorten(result.error());
 		if (this.deliveries.recordAttempt(delivery.id(), node,
 				new Attempt(givenUp ? WebhookDelivery.FAILED : WebhookDelivery.PENDING, next, result.statusCode(),
 						durationMs, error, now))) {
-			count(givenUp ? "failed" : "retried");
+			count(metric, givenUp ? "failed" : "retried");
 		}
-		logger.debug("Webhook delivery {} to {} failed (attempt {}): {}", delivery.id(), subscription.id(),
-				delivery.attempts() + 1, error);
-		this.subscriptions.failed(subscription.id(), now)
-			.filter((since) -> !since.plus(this.properties.disableAfter()).isAfter(now))
-			.ifPresent((since) -> disable(subscription, since, now));
+		return error;
 	}
 
 	/**
@@ -140,8 +197,12 @@ class DeliveryAttempts {
 	}
 
 	private void count(String outcome) {
-		Counter.builder("nexus.webhook.deliveries")
-			.description("Webhook delivery attempts by outcome")
+		count(WEBHOOK_METRIC, outcome);
+	}
+
+	private void count(String metric, String outcome) {
+		Counter.builder(metric)
+			.description("Delivery attempts of the webhook outbox by outcome")
 			.tag("outcome", outcome)
 			.register(this.meters)
 			.increment();

@@ -18,13 +18,14 @@ import org.springframework.stereotype.Component;
  * whose host resolves only to public addresses, or to addresses in
  * {@code nexus.webhooks.allowed-networks}. Checked when a subscription is saved and again
  * before each attempt, after resolving the host anew, so that a name that later resolves
- * to an internal address (DNS rebinding) is refused then.
+ * to an internal address (DNS rebinding) is refused then. Other modules that send through
+ * the outbox (A2A push configs) check their URLs here too.
  */
 @Component
-class ReceiverAddresses {
+public class ReceiverAddresses {
 
 	/** The longest URL. */
-	static final int MAX_URL_LENGTH = 2048;
+	public static final int MAX_URL_LENGTH = 2048;
 
 	/**
 	 * Addresses that are not public though Java's address predicates miss them: "this
@@ -52,7 +53,7 @@ class ReceiverAddresses {
 	 * @throws InvalidRequestException (422, naming the field {@code url}) if it is too
 	 * long, not http(s), or points at a forbidden or unknown host
 	 */
-	URI validate(String url) {
+	public URI validate(String url) {
 		if (url.length() > MAX_URL_LENGTH) {
 			throw invalid("webhook_url_invalid", "url: at most " + MAX_URL_LENGTH + " characters");
 		}

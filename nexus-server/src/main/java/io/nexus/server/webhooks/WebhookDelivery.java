@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param seq its place in the log
  * @param id its id ({@code whd_...})
- * @param subscriptionId the subscription
+ * @param subscriptionId the subscription, {@code null} for a delivery to a target of
+ * another module
  * @param eventId the event's id, sent as {@code webhook-id}
  * @param eventType the event's type
  * @param payload the body that is sent
@@ -22,11 +23,14 @@ import org.jspecify.annotations.Nullable;
  * @param lastAttemptAt when the last attempt was made
  * @param createdAt when the event was recorded
  * @param deliveredAt when a receiver acknowledged it with a 2xx
+ * @param targetKind the kind of target of another module ({@link WebhookTargets}), or
+ * {@code null} for a subscription's delivery
+ * @param targetId the target, or {@code null} for a subscription's delivery
  */
-public record WebhookDelivery(long seq, String id, String subscriptionId, String eventId, String eventType,
+public record WebhookDelivery(long seq, String id, @Nullable String subscriptionId, String eventId, String eventType,
 		String payload, String status, int attempts, Instant nextAttemptAt, @Nullable Integer lastStatusCode,
 		@Nullable Long lastDurationMs, @Nullable String lastError, @Nullable Instant lastAttemptAt, Instant createdAt,
-		@Nullable Instant deliveredAt) {
+		@Nullable Instant deliveredAt, @Nullable String targetKind, @Nullable String targetId) {
 
 	/** Not yet acknowledged, still tried. */
 	public static final String PENDING = "pending";

@@ -28,6 +28,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 @Component
 public class WebhookEvents {
 
+	/** The key of a transaction's wake-up after deliveries to targets. */
+	private static final Object WAKE = new Object();
+
 	private final SubscriptionRepository subscriptions;
 
 	private final DeliveryRepository deliveries;
@@ -61,6 +64,42 @@ public class WebhookEvents {
 			throw new IllegalStateException("Webhook events are published inside the transaction of their change");
 		}
 		pending().add(new Event(Ids.next("msg"), type, new LinkedHashMap<>(data), this.clock.instant()));
+	}
+
+	/**
+	 * Records deliveries to a target of another module ({@link WebhookTargets}) at once,
+	 * in the caller's transaction, also from a synchronization's {@code beforeCommit};
+	 * the deliverer is woken after the commit.
+	 * @param kind the kind of target ({@link WebhookTargets#kind()})
+	 * @param targetId the target
+	 * @param bodies the bodies to send, in order, each with its event type
+	 * @throws IllegalStateException outside a transaction
+	 */
+	public void deliverTo(String kind, String targetId, List<Map.Entry<String, String>> bodies) {
+		if (!TransactionSynchronizationManager.isSynchronizationActive()
+				|| !TransactionSynchronizationManager.isActualTransactionActive()) {
+			throw new IllegalStateException("Deliveries are recorded inside the transaction of their change");
+		}
+		Instant now = this.clock.instant();
+		this.deliveries.insertForTarget(kind, targetId, bodies.stream()
+			.map((body) -> new NewDelivery(Ids.next("whd"), null, Ids.next("msg"), body.getKey(), body.getValue(), now))
+			.toList());
+		if (TransactionSynchronizationManager.getResource(WAKE) == null) {
+			TransactionSynchronizationManager.bindResource(WAKE, Boolean.TRUE);
+			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+				@Override
+				public void afterCommit() {
+					WebhookEvents.this.deliverer.wake();
+				}
+
+				@Override
+				public void afterCompletion(int status) {
+					TransactionSynchronizationManager.unbindResourceIfPossible(WAKE);
+				}
+
+			});
+		}
 	}
 
 	private List<Event> pending() {

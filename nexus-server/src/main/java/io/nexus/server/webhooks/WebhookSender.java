@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -50,20 +51,33 @@ class WebhookSender {
 	 * @return what happened
 	 */
 	Result send(String url, String messageId, long timestamp, String signature, String body) {
+		return send(url, messageId, timestamp, Map.of("webhook-signature", signature), body);
+	}
+
+	/**
+	 * Sends a message with headers of its own beside {@code webhook-id} and
+	 * {@code webhook-timestamp} (a delivery to a {@link WebhookTargets target}).
+	 * @param url the receiver
+	 * @param messageId the {@code webhook-id}
+	 * @param timestamp the {@code webhook-timestamp}
+	 * @param headers the other headers
+	 * @param body the body
+	 * @return what happened
+	 */
+	Result send(String url, String messageId, long timestamp, Map<String, String> headers, String body) {
 		URI uri = URI.create(url);
 		Optional<String> refused = this.addresses.refusal(uri);
 		if (refused.isPresent()) {
 			return new Result(null, "refused: " + refused.get());
 		}
-		HttpRequest request = HttpRequest.newBuilder(uri)
+		HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
 			.timeout(this.properties.requestTimeout())
 			.header("content-type", "application/json")
 			.header("user-agent", "Nexus-Webhooks/1")
 			.header("webhook-id", messageId)
-			.header("webhook-timestamp", Long.toString(timestamp))
-			.header("webhook-signature", signature)
-			.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-			.build();
+			.header("webhook-timestamp", Long.toString(timestamp));
+		headers.forEach(builder::header);
+		HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
 		try {
 			HttpResponse<InputStream> response = this.client.send(request, HttpResponse.BodyHandlers.ofInputStream());
 			// the body is not read: closing it drops what the receiver still sends

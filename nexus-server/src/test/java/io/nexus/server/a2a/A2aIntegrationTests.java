@@ -216,7 +216,7 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 			.path("code")
 			.asInt()).isEqualTo(-32602);
 		assertThat(rpc("ListTasks", "{\"pageSize\": 1000}").path("error").path("code").asInt()).isEqualTo(-32602);
-		assertThat(rpc("CreateTaskPushNotificationConfig", "{}").path("error").path("code").asInt()).isEqualTo(-32003);
+		assertThat(rpc("CreateTaskPushNotificationConfig", "{}").path("error").path("code").asInt()).isEqualTo(-32602);
 		Response noVersion = raw(envelope("GetTask", "{\"id\": \"x\"}"), null);
 		assertThat(noVersion.json().path("error").path("code").asInt()).as("no A2A-Version means 0.3")
 			.isEqualTo(-32009);
@@ -332,8 +332,7 @@ class A2aIntegrationTests extends ApiIntegrationTest {
 				"includeArtifacts=maybe", "historyLength=-1", "pageToken=forged", "statusTimestampAfter=yesterday")) {
 			assertThat(rest("GET", "/tasks?" + query, null).status()).as(query).isEqualTo(400);
 		}
-		assertThat(reason(rest("POST", "/tasks/x/pushNotificationConfigs", "{}")))
-			.isEqualTo("PUSH_NOTIFICATION_NOT_SUPPORTED");
+		assertThat(reason(rest("GET", "/tasks/x/pushNotificationConfigs", null))).isEqualTo("TASK_NOT_FOUND");
 		assertThat(reason(rest("GET", "/extendedAgentCard", null))).isEqualTo("EXTENDED_AGENT_CARD_NOT_CONFIGURED");
 
 		Response noVersion = this.api.send("GET", "/api/a2a/v1/tasks/x", HttpRequest.BodyPublishers.noBody(), null);

@@ -77,7 +77,8 @@ class AgentCardControllerTests {
 
 		};
 		return new AgentCardController(rows, binder.bindOrCreate("nexus.a2a", A2aProperties.class),
-				binder.bindOrCreate("nexus.security", SecurityProperties.class), JSON);
+				binder.bindOrCreate("nexus.security", SecurityProperties.class), JSON,
+				binder.bindOrCreate("nexus.a2a.push", A2aPushProperties.class));
 	}
 
 }

@@ -150,8 +150,12 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 				this.api.withToken(operator), "admin", this.api);
 		List<String> failures = new ArrayList<>();
 		for (String method : List.of("SendMessage", "SendStreamingMessage", "CancelTask", "GetTask", "ListTasks",
-				"SubscribeToTask")) {
-			boolean write = Set.of("SendMessage", "SendStreamingMessage", "CancelTask").contains(method);
+				"SubscribeToTask", "CreateTaskPushNotificationConfig", "GetTaskPushNotificationConfig",
+				"ListTaskPushNotificationConfigs", "DeleteTaskPushNotificationConfig")) {
+			boolean write = Set
+				.of("SendMessage", "SendStreamingMessage", "CancelTask", "CreateTaskPushNotificationConfig",
+						"DeleteTaskPushNotificationConfig")
+				.contains(method);
 			callers.forEach((name, client) -> {
 				int expected = switch (name) {
 					case "anonymous" -> 401;

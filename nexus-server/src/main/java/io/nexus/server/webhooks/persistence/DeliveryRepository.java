@@ -37,7 +37,7 @@ public class DeliveryRepository {
 
 	private static final String COLUMNS = "seq, id, subscription_id, event_id, event_type, payload, status, attempts, "
 			+ "next_attempt_at, last_status_code, last_duration_ms, last_error, last_attempt_at, created_at, "
-			+ "delivered_at";
+			+ "delivered_at, target_kind, target_id";
 
 	private final JdbcClient jdbc;
 
@@ -75,9 +75,37 @@ public class DeliveryRepository {
 	}
 
 	/**
-	 * Due deliveries that no live claim holds. Call it inside a transaction and then
-	 * {@link #claim}: on PostgreSQL the rows stay locked until the transaction ends, and
-	 * rows another node has locked are skipped.
+	 * Records new deliveries to a target of another module, due at once, in order.
+	 * @param kind the kind of target
+	 * @param targetId the target
+	 * @param deliveries the deliveries (their subscription is {@code null})
+	 */
+	public void insertForTarget(String kind, String targetId, List<NewDelivery> deliveries) {
+		if (deliveries.isEmpty()) {
+			return;
+		}
+		this.batch.batchUpdate("""
+				INSERT INTO webhook_deliveries (id, target_kind, target_id, event_id, event_type, payload, status,
+				                                attempts, next_attempt_at, created_at)
+				VALUES (:id, :kind, :target, :eventId, :eventType, :payload, 'pending', 0, :now, :now)
+				""",
+				deliveries.stream()
+					.map((delivery) -> new MapSqlParameterSource().addValue("id", delivery.id())
+						.addValue("kind", kind)
+						.addValue("target", targetId)
+						.addValue("eventId", delivery.eventId())
+						.addValue("eventType", delivery.eventType())
+						.addValue("payload", delivery.payload())
+						.addValue("now", SqlTimes.toDb(delivery.at())))
+					.toArray(SqlParameterSource[]::new));
+	}
+
+	/**
+	 * Due deliveries that no live claim holds; a delivery to a target waits for the
+	 * earlier pending ones to the same target, so that a target gets its deliveries one
+	 * at a time, in order. Call it inside a transaction and then {@link #claim}: on
+	 * PostgreSQL the rows stay locked until the transaction ends, and rows another node
+	 * has locked are skipped.
 	 * @param now the time
 	 * @param limit the most to return
 	 * @return their ids
@@ -87,6 +115,9 @@ public class DeliveryRepository {
 				SELECT d.id FROM webhook_deliveries d
 				WHERE d.status = 'pending' AND d.next_attempt_at <= :now
 				  AND (d.claimed_until IS NULL OR d.claimed_until < :now)
+				  AND (d.target_id IS NULL OR NOT EXISTS (
+				      SELECT 1 FROM webhook_deliveries e
+				      WHERE e.target_id = d.target_id AND e.status = 'pending' AND e.seq < d.seq))
 				ORDER BY d.next_attempt_at LIMIT :limit
 				""" + (this.skipLocked ? " FOR UPDATE SKIP LOCKED" : ""))
 			.param("now", SqlTimes.toDb(now))
@@ -259,7 +290,7 @@ public class DeliveryRepository {
 				(Integer) rs.getObject("last_status_code", Integer.class),
 				(Long) rs.getObject("last_duration_ms", Long.class), rs.getString("last_error"),
 				SqlTimes.fromDb(rs, "last_attempt_at"), SqlTimes.requiredFromDb(rs, "created_at"),
-				SqlTimes.fromDb(rs, "delivered_at"));
+				SqlTimes.fromDb(rs, "delivered_at"), rs.getString("target_kind"), rs.getString("target_id"));
 	}
 
 	private static boolean isPostgres(DataSource dataSource) {
@@ -277,14 +308,15 @@ public class DeliveryRepository {
 	 * A delivery to record.
 	 *
 	 * @param id its id
-	 * @param subscriptionId the subscription
+	 * @param subscriptionId the subscription, {@code null} for a delivery to a target of
+	 * another module
 	 * @param eventId the event's id
 	 * @param eventType the event's wire name
 	 * @param payload the body
 	 * @param at when the event happened
 	 */
-	public record NewDelivery(String id, String subscriptionId, String eventId, String eventType, String payload,
-			Instant at) {
+	public record NewDelivery(String id, @Nullable String subscriptionId, String eventId, String eventType,
+			String payload, Instant at) {
 
 	}
 
