@@ -6,7 +6,8 @@
  * A2A's shapes, and streams follow it from the database, whichever node runs it.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "audit", "dispatch", "security", "shared", "tasks" })
+@ApplicationModule(allowedDependencies = { "agents", "audit", "cluster", "dispatch", "encryption", "realtime",
+		"security", "shared", "tasks", "webhooks" })
 package io.nexus.server.a2a;
 
 import org.jspecify.annotations.NullMarked;
