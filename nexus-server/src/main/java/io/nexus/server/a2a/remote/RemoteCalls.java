@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -28,6 +29,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PreDestroy;
 import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -44,6 +47,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class RemoteCalls {
+
+	private static final Logger logger = LoggerFactory.getLogger(RemoteCalls.class);
 
 	/** The A2A version Nexus speaks to remote agents. */
 	static final String VERSION = "1.0";
@@ -115,7 +120,16 @@ class RemoteCalls {
 	 * @param work the work
 	 */
 	void run(Runnable work) {
-		this.executor.execute(work);
+		try {
+			this.executor.execute(work);
+		}
+		catch (RejectedExecutionException ex) {
+			// the queue is full (or the node stops): the work is dropped, never run on
+			// the
+			// caller's thread; an assignment not answered is taken back by the ack
+			// timeout
+			logger.warn("Dropped a call to a remote A2A agent: {} calls wait already", this.executor.getQueue().size());
+		}
 	}
 
 	/**
