@@ -54,6 +54,8 @@ class RemoteA2aAgentIntegrationTests extends ApiIntegrationTest {
 
 	private static final Map<String, Boolean> down = new ConcurrentHashMap<>();
 
+	private static final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
+
 	private static final List<JsonNode> received = new CopyOnWriteArrayList<>();
 
 	private static final List<String> cancelled = new CopyOnWriteArrayList<>();
@@ -154,6 +156,18 @@ class RemoteA2aAgentIntegrationTests extends ApiIntegrationTest {
 		assertThat(failed.path("status_reason").asString()).contains("boom");
 		JsonNode garbage = awaitStatus(task("garbage", "remote-run", 1, 60), "failed");
 		assertThat(garbage.path("status_reason").asString()).contains("not JSON");
+	}
+
+	@Test
+	void aRemoteAgentWithoutStreamingIsAskedWithSendMessageAndPolledWithGetTask() {
+		JsonNode registered = register("poll").json();
+		assertThat(registered.path("streaming").asBoolean()).isFalse();
+		String id = registered.path("id").asString();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.api.get("/api/agents/" + id).json().path("online").asBoolean());
+		JsonNode done = awaitStatus(task("poll me", "remote-poll", 1, 60), "completed");
+		assertThat(done.path("result").path("text").asString()).isEqualTo("polled");
+		assertThat(polls.values()).anySatisfy((count) -> assertThat(count.get()).isGreaterThanOrEqualTo(2));
 	}
 
 	@Test
@@ -258,9 +272,9 @@ class RemoteA2aAgentIntegrationTests extends ApiIntegrationTest {
 		respond(exchange, 200, "application/json", """
 				{"name": "Remote %s", "description": "a test agent", "version": "1",
 				 "supportedInterfaces": [{"url": "%s/rpc/%s", "protocolBinding": "JSONRPC", "protocolVersion": "1.0"}],
-				 "capabilities": {"streaming": true}, "defaultInputModes": ["text/plain"],
+				 "capabilities": {"streaming": %s}, "defaultInputModes": ["text/plain"],
 				 "defaultOutputModes": ["application/json"], "skills": %s}
-				""".formatted(name, base(), name, skills));
+				""".formatted(name, base(), name, !name.equals("poll"), skills));
 	}
 
 	private static void rpc(HttpExchange exchange) throws IOException {
@@ -275,6 +289,23 @@ class RemoteA2aAgentIntegrationTests extends ApiIntegrationTest {
 			respond(exchange, 200, "application/json",
 					"{\"jsonrpc\": \"2.0\", \"id\": \"" + id + "\", \"result\": {\"id\": \"" + remoteId
 							+ "\", \"status\": {\"state\": \"TASK_STATE_CANCELED\"}}}");
+			return;
+		}
+		if (method.equals("SendMessage")) {
+			String remoteId = "remote-" + request.path("params").path("message").path("messageId").asString();
+			respond(exchange, 200, "application/json",
+					"{\"jsonrpc\": \"2.0\", \"id\": \"" + id + "\", \"result\": {\"task\": {\"id\": \"" + remoteId
+							+ "\", \"contextId\": \"c\", \"status\": {\"state\": \"TASK_STATE_WORKING\"}}}}");
+			return;
+		}
+		if (method.equals("GetTask")) {
+			String remoteId = request.path("params").path("id").asString();
+			boolean done = polls.computeIfAbsent(remoteId, (key) -> new AtomicInteger()).incrementAndGet() >= 2;
+			respond(exchange, 200, "application/json", "{\"jsonrpc\": \"2.0\", \"id\": \"" + id
+					+ "\", \"result\": {\"id\": \"" + remoteId + "\", \"contextId\": \"c\", \"status\": {\"state\": \""
+					+ (done ? "TASK_STATE_COMPLETED" : "TASK_STATE_WORKING") + "\"}"
+					+ (done ? ", \"artifacts\": [{\"artifactId\": \"a\", \"parts\": [{\"text\": \"polled\"}]}]" : "")
+					+ "}}");
 			return;
 		}
 		if (!method.equals("SendStreamingMessage")) {
