@@ -5,10 +5,11 @@
  * Nexus task, created as {@code POST /api/tasks} creates one; its state, progress and
  * result are read back in A2A's shapes, streams follow it from the database, whichever
  * node runs it, and push notifications of its changes go out through the webhook outbox.
+ * Remote A2A agents ({@code remote}) are fleet members reached as an A2A client.
  */
 @NullMarked
-@ApplicationModule(allowedDependencies = { "agents", "audit", "dispatch", "encryption", "security", "shared", "tasks",
-		"webhooks" })
+@ApplicationModule(allowedDependencies = { "agents", "audit", "cluster", "dispatch", "encryption", "realtime",
+		"security", "shared", "tasks", "webhooks" })
 package io.nexus.server.a2a;
 
 import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package io.nexus.server.realtime;
 import java.time.Instant;
 
 import io.nexus.server.agents.AgentId;
+import io.nexus.server.dispatch.AgentChannel;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.web.socket.TextMessage;
@@ -12,7 +13,7 @@ import org.springframework.web.socket.TextMessage;
  */
 final class AgentConnection {
 
-	final SocketChannel channel;
+	final AgentChannel channel;
 
 	final @Nullable String bearer;
 
@@ -57,7 +58,7 @@ final class AgentConnection {
 		return whole;
 	}
 
-	AgentConnection(SocketChannel channel, @Nullable String bearer, Instant openedAt) {
+	AgentConnection(AgentChannel channel, @Nullable String bearer, Instant openedAt) {
 		this.channel = channel;
 		this.bearer = bearer;
 		this.openedAt = openedAt;

@@ -1,5 +1,6 @@
 package io.nexus.server.realtime;
 
+import java.util.List;
 import java.util.Map;
 
 import io.nexus.protocol.CloseCode;
@@ -113,6 +114,29 @@ class AgentRegistrations {
 			this.registrationAudit.refused(agentId.value(), channel.remoteAddress(), String.valueOf(ex.getMessage()));
 			throw ex;
 		}
+		connect(channel, agent, frame, issuedToken);
+		return agentId;
+	}
+
+	/**
+	 * Registers a connection that Nexus opened itself for an agent an administrator
+	 * registered (a remote A2A agent): no credentials are checked, as none travel.
+	 * @param channel the connection
+	 * @param agentId the agent, which must exist
+	 * @param runningTasks the tasks the connection still runs from an earlier connection
+	 * @throws NodeNotLiveException if this node is stopping or was declared dead
+	 */
+	void registerTrusted(AgentChannel channel, AgentId agentId, List<TaskLease> runningTasks) {
+		if (this.handover.isDraining()) {
+			throw new NodeNotLiveException(NodeHandover.RECONNECT_REASON);
+		}
+		Agent agent = this.registry.get(agentId);
+		connect(channel, agent, new AgentRegister(AgentRegister.TYPE, null, agentId.value(), agent.name(), null, null,
+				null, Frame.PROTOCOL_VERSION, runningTasks), null);
+	}
+
+	private void connect(AgentChannel channel, Agent agent, AgentRegister frame, @Nullable String issuedToken) {
+		AgentId agentId = agent.id();
 		LeaseReconciliation.Outcome reconciled = this.reconciliation.reconcile(agent, frame);
 		AgentConnections.Replacement replacement = this.connections.connect(channel, agent, reconciled.held());
 		replacement.replaced()
@@ -134,7 +158,6 @@ class AgentRegistrations {
 		}
 		logger.info("Agent {} connected from {} holding {} task(s)", agentId, channel.describe(), reconciled.held());
 		this.dispatcher.wake();
-		return agentId;
 	}
 
 	private static NewAgent newAgent(AgentId agentId, AgentRegister frame) {

@@ -159,7 +159,12 @@ class AgentSocketHandler extends TextWebSocketHandler {
 		handle(connection, agentFrame);
 	}
 
-	private void handle(AgentConnection connection, AgentFrame frame) {
+	/**
+	 * Handles one decoded frame of a connection: the registration, or a report,
+	 * heartbeat, status or message of a registered agent. The answer ({@code ack},
+	 * {@code error}) goes back through the connection's channel.
+	 */
+	void handle(AgentConnection connection, AgentFrame frame) {
 		try {
 			if (connection.agentId == null) {
 				if (!(frame instanceof AgentRegister register)) {

@@ -47,6 +47,11 @@ class RegistrationAudit {
 				"enrollment key " + keyId);
 	}
 
+	void trusted(String agentId, String channel) {
+		this.audit.recordAs("system", "agent.connected_trusted", agentId, AuditLog.SUCCESS,
+				"opened by Nexus for an agent an administrator registered (" + channel + "); no agent secret involved");
+	}
+
 	void refused(String claimedAgentId, @Nullable String address, String reason) {
 		Instant now = this.clock.instant();
 		String key = (address != null) ? address : "(unknown)";

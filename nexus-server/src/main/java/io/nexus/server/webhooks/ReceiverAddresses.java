@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import io.nexus.server.shared.InvalidRequestException;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -42,8 +43,27 @@ public class ReceiverAddresses {
 
 	private final List<Network> allowed;
 
+	private final String allowSetting;
+
+	@Autowired
 	ReceiverAddresses(WebhookProperties properties) {
-		this.allowed = properties.allowedNetworks().stream().map(Network::parse).toList();
+		this(properties.allowedNetworks(), "nexus.webhooks.allowed-networks");
+	}
+
+	private ReceiverAddresses(List<String> allowedNetworks, String allowSetting) {
+		this.allowed = allowedNetworks.stream().map(Network::parse).toList();
+		this.allowSetting = allowSetting;
+	}
+
+	/**
+	 * The same rules for other outbound calls, with an allow list of their own.
+	 * @param allowedNetworks the networks (CIDR) allowed although not public
+	 * @param allowSetting the setting that holds them, named in refusals
+	 * @return the rules
+	 * @throws IllegalArgumentException if a network is not a valid CIDR block
+	 */
+	public static ReceiverAddresses allowing(List<String> allowedNetworks, String allowSetting) {
+		return new ReceiverAddresses(allowedNetworks, allowSetting);
 	}
 
 	/**
@@ -54,31 +74,45 @@ public class ReceiverAddresses {
 	 * long, not http(s), or points at a forbidden or unknown host
 	 */
 	public URI validate(String url) {
+		return validate(url, "url", "webhook_url");
+	}
+
+	/**
+	 * Checks a URL for an outbound call.
+	 * @param url the URL
+	 * @param field the request field that holds it, named in the problem
+	 * @param problem the problem code's stem: {@code <stem>_invalid} or
+	 * {@code <stem>_forbidden}
+	 * @return the URL, parsed
+	 * @throws InvalidRequestException (422) if it is too long, not http(s), or points at
+	 * a forbidden or unknown host
+	 */
+	public URI validate(String url, String field, String problem) {
 		if (url.length() > MAX_URL_LENGTH) {
-			throw invalid("webhook_url_invalid", "url: at most " + MAX_URL_LENGTH + " characters");
+			throw invalid(problem + "_invalid", field + ": at most " + MAX_URL_LENGTH + " characters", field);
 		}
 		URI uri;
 		try {
 			uri = new URI(url);
 		}
 		catch (URISyntaxException ex) {
-			throw invalid("webhook_url_invalid", "url: not a valid URL");
+			throw invalid(problem + "_invalid", field + ": not a valid URL", field);
 		}
 		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
 		if (!scheme.equals("http") && !scheme.equals("https")) {
-			throw invalid("webhook_url_invalid", "url: only http and https URLs are allowed");
+			throw invalid(problem + "_invalid", field + ": only http and https URLs are allowed", field);
 		}
 		if (uri.getHost() == null || uri.getHost().isEmpty()) {
-			throw invalid("webhook_url_invalid", "url: the URL has no host");
+			throw invalid(problem + "_invalid", field + ": the URL has no host", field);
 		}
 		if (uri.getRawUserInfo() != null) {
-			throw invalid("webhook_url_invalid", "url: credentials in the URL are not allowed; use the signature");
+			throw invalid(problem + "_invalid", field + ": credentials in the URL are not allowed", field);
 		}
 		if (uri.getRawFragment() != null) {
-			throw invalid("webhook_url_invalid", "url: a fragment is not allowed");
+			throw invalid(problem + "_invalid", field + ": a fragment is not allowed", field);
 		}
 		refusal(uri).ifPresent((reason) -> {
-			throw invalid("webhook_url_forbidden", "url: " + reason);
+			throw invalid(problem + "_forbidden", field + ": " + reason, field);
 		});
 		return uri;
 	}
@@ -88,7 +122,7 @@ public class ReceiverAddresses {
 	 * @param uri the URL
 	 * @return why it may not be called, or empty if it may
 	 */
-	Optional<String> refusal(URI uri) {
+	public Optional<String> refusal(URI uri) {
 		String host = uri.getHost();
 		if (host == null) {
 			return Optional.of("the URL has no host");
@@ -103,7 +137,7 @@ public class ReceiverAddresses {
 		for (InetAddress address : addresses) {
 			if (!isPublic(address) && this.allowed.stream().noneMatch((network) -> network.contains(address))) {
 				return Optional.of("the host " + host + " resolves to " + address.getHostAddress()
-						+ ", which is not a public address (see nexus.webhooks.allowed-networks)");
+						+ ", which is not a public address (see " + this.allowSetting + ")");
 			}
 		}
 		return Optional.empty();
@@ -134,8 +168,8 @@ public class ReceiverAddresses {
 		return (bytes[10] == 0 && bytes[11] == 0) || (bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff);
 	}
 
-	private static InvalidRequestException invalid(String code, String message) {
-		return InvalidRequestException.unprocessable(code, message, Map.of("field", "url"));
+	private static InvalidRequestException invalid(String code, String message, String field) {
+		return InvalidRequestException.unprocessable(code, message, Map.of("field", field));
 	}
 
 }

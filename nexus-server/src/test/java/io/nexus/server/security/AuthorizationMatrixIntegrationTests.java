@@ -37,7 +37,7 @@ class AuthorizationMatrixIntegrationTests extends ApiIntegrationTest {
 
 	/** Read by every role, changed by admins only. */
 	private static final List<String> ADMIN_WRITES = List.of("/api/fleet/", "/api/policies", "/api/limits",
-			"/api/budgets", "/api/fair-share/", "/api/schedules");
+			"/api/budgets", "/api/fair-share/", "/api/schedules", "/api/a2a/agents");
 
 	/**
 	 * Writes open to every role: a dry run changes nothing; an approval decision is

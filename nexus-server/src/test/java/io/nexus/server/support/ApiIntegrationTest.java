@@ -16,7 +16,13 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "nexus.security.admin-password=" + ApiIntegrationTest.ADMIN_PASSWORD,
 				"spring.datasource.url=jdbc:h2:mem:nexus-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-						+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1" })
+						+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+				// remote A2A agents of tests listen on loopback; quick to notice (one
+				// context
+				// for all, see RemoteA2aAgentIntegrationTests)
+				"nexus.a2a.remote.allowed-networks=127.0.0.0/8", "nexus.a2a.remote.card-refresh-interval=200ms",
+				"nexus.a2a.remote.max-failures=2", "nexus.a2a.remote.call-timeout=3s",
+				"nexus.a2a.remote.poll-interval=100ms" })
 public abstract class ApiIntegrationTest {
 
 	/** The admin password of test servers. */
