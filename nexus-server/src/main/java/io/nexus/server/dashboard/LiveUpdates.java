@@ -18,6 +18,7 @@ import io.nexus.server.dispatch.ClusterEvents;
 import io.nexus.server.dispatch.ConnectedAgent;
 import io.nexus.server.tasks.TaskStatusChanged;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -35,9 +36,18 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Other nodes sharing the database hear of this node's changes: a tick that saw local
  * changes sends one {@link ClusterEvent#LIVE} event (at most four a second), and the
  * pages open on those nodes refresh too. Received hints are not sent on again.
+ * <p>
+ * A stopping node ends its streams before the web server's graceful shutdown: an open
+ * stream is a request that never finishes by itself (and one whose browser went away is
+ * only noticed at the next write, which no tick makes any more), so it would hold the
+ * shutdown for its whole timeout. The pages reconnect a second later, to a node that is
+ * up.
  */
 @Component
-class LiveUpdates {
+class LiveUpdates implements SmartLifecycle {
+
+	/** Before the web server's graceful shutdown (DEFAULT_PHASE - 1024). */
+	private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private static final long STREAM_TIMEOUT = Duration.ofMinutes(30).toMillis();
 
@@ -67,6 +77,8 @@ class LiveUpdates {
 
 	private int ticks;
 
+	private volatile boolean running;
+
 	LiveUpdates(AgentConnections connections, ClusterEvents cluster) {
 		this.connections = connections;
 		this.cluster = cluster;
@@ -79,11 +91,44 @@ class LiveUpdates {
 		emitter.onError((ex) -> this.emitters.remove(emitter));
 		this.emitters.add(emitter);
 		send(emitter, SseEmitter.event().name("hello").data("connected").reconnectTime(1000));
+		if (!this.running) {
+			// opened while the node stops: the page comes back in a second
+			this.emitters.remove(emitter);
+			emitter.complete();
+		}
 		return emitter;
 	}
 
 	int subscribers() {
 		return this.emitters.size();
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every open stream (also when the test framework pauses a cached context: its
+	 * pages are gone by then).
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (SseEmitter emitter : this.emitters) {
+			this.emitters.remove(emitter);
+			emitter.complete();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
 	}
 
 	@TransactionalEventListener(fallbackExecution = true)

@@ -92,6 +92,11 @@ class ProductionGuard implements InitializingBean {
 			problems.add("nexus.security.mfa.enforce is false, so admins could log in without MFA. Fix: remove "
 					+ "the setting (production enforces it); an admin without MFA gets an enrolment token at login");
 		}
+		if (this.properties.passwordHashCost() < SecurityProperties.DEFAULT_PASSWORD_HASH_COST) {
+			problems.add("nexus.security.password-hash-cost is " + this.properties.passwordHashCost()
+					+ ", which makes stolen password hashes cheap to guess. Fix: remove the setting (it defaults to "
+					+ SecurityProperties.DEFAULT_PASSWORD_HASH_COST + ")");
+		}
 		SecurityProperties.Oidc oidc = this.properties.oidc();
 		if (isPlainHttp(oidc.issuerUri()) || isPlainHttp(oidc.jwkSetUri())) {
 			problems.add("single sign-on reads the identity provider's keys over plain HTTP, where they can be "

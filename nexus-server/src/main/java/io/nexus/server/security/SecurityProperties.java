@@ -3,6 +3,9 @@ package io.nexus.server.security;
 import java.time.Duration;
 import java.util.List;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -23,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  * still live (a revocation on another node takes effect within this time)
  * @param behindTlsProxy whether a TLS-terminating proxy is in front of plain HTTP (the
  * production guard accepts plain HTTP only then)
+ * @param passwordHashCost the bcrypt cost of new password hashes (2^cost rounds, 4 to
+ * 31): each step doubles the work of every login and of every guess; a stored hash keeps
+ * the cost it was made with; the production guard refuses less than the default
  * @param login login throttling
  * @param rateLimit API rate limits per principal
  * @param cors cross-origin access for browsers
@@ -34,8 +40,11 @@ import org.springframework.validation.annotation.Validated;
 public record SecurityProperties(@Nullable String jwtSecret, @Nullable String adminPassword,
 		@DefaultValue("15m") Duration accessTokenTtl, @DefaultValue("14d") Duration refreshTokenTtl,
 		@DefaultValue("5s") Duration sessionCheckInterval, @DefaultValue("false") boolean behindTlsProxy,
-		@DefaultValue Login login, @DefaultValue RateLimit rateLimit, @DefaultValue Cors cors, @DefaultValue Mfa mfa,
-		@DefaultValue Oidc oidc) {
+		@DefaultValue("" + DEFAULT_PASSWORD_HASH_COST) @Min(4) @Max(31) int passwordHashCost, @DefaultValue Login login,
+		@DefaultValue RateLimit rateLimit, @DefaultValue Cors cors, @DefaultValue Mfa mfa, @DefaultValue Oidc oidc) {
+
+	/** The bcrypt cost of new password hashes unless configured (Spring Security's). */
+	public static final int DEFAULT_PASSWORD_HASH_COST = 10;
 
 	@Override
 	public String toString() {

@@ -61,6 +61,18 @@ class ProductionGuardTests {
 			.hasMessageNotContaining("NEXUS_JWT_SECRET");
 	}
 
+	@Test
+	void refusesACheapPasswordHash() {
+		assertThatThrownBy(() -> start("--nexus.env=production",
+				"--nexus.security.jwt-secret=0123456789abcdefghijklmnopqrstuvwxyzABCDEF",
+				"--nexus.security.admin-password=a-long-enough-password", "--nexus.security.behind-tls-proxy=true",
+				"--nexus.security.password-hash-cost=9"))
+			.rootCause()
+			.hasMessageContaining("nexus.security.password-hash-cost is 9")
+			.hasMessageNotContaining("NEXUS_JWT_SECRET")
+			.hasMessageNotContaining("mfa");
+	}
+
 	private static void start(String... args) {
 		String[] all = java.util.Arrays.copyOf(args, args.length + 2);
 		all[args.length] = "--server.port=0";

@@ -12,9 +12,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * Base of tests that drive a real Nexus on a random port over real HTTP. By default the
  * server runs on embedded H2; subclasses marked {@link PostgresDatabase} run the same
  * tests on PostgreSQL.
+ * <p>
+ * Passwords are hashed at bcrypt's lowest cost: every test logs in at least once, and at
+ * the default cost the suite's two thousand logins took minutes of CPU. The hashing code
+ * is the same; {@code ProductionGuardTests} and {@code PasswordHashCostTests} cover the
+ * cost itself.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "nexus.security.admin-password=" + ApiIntegrationTest.ADMIN_PASSWORD,
+				"nexus.security.password-hash-cost=4",
 				"spring.datasource.url=jdbc:h2:mem:nexus-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
 						+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
 				// remote A2A agents of tests listen on loopback; quick to notice (one
