@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -34,7 +35,13 @@ import org.springframework.transaction.event.TransactionalEventListener;
  * the work runs on one thread of its own, never on the thread that committed the change.
  */
 @Component
-class A2aWatch {
+class A2aWatch implements SmartLifecycle {
+
+	/**
+	 * Before the web server's graceful shutdown, which would otherwise wait for open
+	 * streams.
+	 */
+	private static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
 
 	private static final Logger logger = LoggerFactory.getLogger(A2aWatch.class);
 
@@ -47,6 +54,8 @@ class A2aWatch {
 	private final TaskService tasks;
 
 	private final A2aProperties properties;
+
+	private volatile boolean running;
 
 	A2aWatch(TaskService tasks, A2aProperties properties) {
 		this.tasks = tasks;
@@ -120,8 +129,44 @@ class A2aWatch {
 		}
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Ends every stream and wait as its timeout would (a stream is completed; a blocking
+	 * send answers with the task as it is), so that a stopping node's graceful shutdown
+	 * does not wait for them; clients read or subscribe again, on another node.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		for (List<Watcher> list : List.copyOf(this.watched.values())) {
+			for (Watcher watcher : list) {
+				try {
+					watcher.timedOut();
+				}
+				catch (RuntimeException ex) {
+					logger.debug("An A2A watcher of task {} failed to end", watcher.taskId(), ex);
+				}
+				unwatch(watcher);
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
 	@PreDestroy
-	void stop() {
+	void shutdown() {
 		this.worker.shutdownNow();
 	}
 

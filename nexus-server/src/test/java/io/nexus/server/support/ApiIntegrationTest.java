@@ -18,17 +18,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * is the same; {@code ProductionGuardTests} and {@code PasswordHashCostTests} cover the
  * cost itself.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "nexus.security.admin-password=" + ApiIntegrationTest.ADMIN_PASSWORD,
-				"nexus.security.password-hash-cost=4",
-				"spring.datasource.url=jdbc:h2:mem:nexus-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
-						+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
-				// remote A2A agents of tests listen on loopback; quick to notice (one
-				// context
-				// for all, see RemoteA2aAgentIntegrationTests)
-				"nexus.a2a.remote.allowed-networks=127.0.0.0/8", "nexus.a2a.remote.card-refresh-interval=200ms",
-				"nexus.a2a.remote.max-failures=2", "nexus.a2a.remote.call-timeout=3s",
-				"nexus.a2a.remote.poll-interval=100ms" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"nexus.security.admin-password=" + ApiIntegrationTest.ADMIN_PASSWORD, "nexus.security.password-hash-cost=4",
+		"spring.datasource.url=jdbc:h2:mem:nexus-${random.uuid};MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;"
+				+ "DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
+		// remote A2A agents of tests listen on loopback and are quick to notice;
+		// set here so that one context serves all (RemoteA2aAgentIntegrationTests)
+		"nexus.a2a.remote.allowed-networks=127.0.0.0/8", "nexus.a2a.remote.card-refresh-interval=200ms",
+		"nexus.a2a.remote.max-failures=2", "nexus.a2a.remote.call-timeout=3s", "nexus.a2a.remote.poll-interval=100ms" })
 public abstract class ApiIntegrationTest {
 
 	/** The admin password of test servers. */
