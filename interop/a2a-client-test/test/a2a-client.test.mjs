@@ -17,7 +17,7 @@ import {
 } from "@a2a-js/sdk/client";
 import { NexusAgent } from "@nexus/agent";
 
-import { NexusServer } from "../lib/nexus.mjs";
+import { NexusServer } from "../../support/nexus.mjs";
 
 const CAPABILITY = "a2a-js-echo";
 
@@ -109,7 +109,15 @@ function dataOf(task) {
 }
 
 before(async () => {
-  nexus = await NexusServer.start();
+  nexus = await NexusServer.start({
+    name: "a2a-client",
+    args: [
+      "--nexus.a2a.poll-interval=200ms",
+      // the push notification receiver of the test listens on loopback
+      "--nexus.webhooks.allowed-networks=127.0.0.1/32",
+      "--nexus.webhooks.poll-interval=200ms",
+    ],
+  });
   const token = await nexus.createAgent("a2a-js-agent", [CAPABILITY]);
   // "echo <text>" answers at once; "slow" reports progress for a while; "wait" runs until cancelled
   agent = new NexusAgent({

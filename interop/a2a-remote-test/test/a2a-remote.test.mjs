@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
-import { NexusServer } from "../lib/nexus.mjs";
+import { NexusServer } from "../../support/nexus.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SKILL = "js-remote-echo";
@@ -75,7 +75,15 @@ async function taskStatus(id) {
 }
 
 before(async () => {
-  nexus = await NexusServer.start();
+  nexus = await NexusServer.start({
+    name: "a2a-remote",
+    args: [
+      // the remote agents of the test listen on loopback
+      "--nexus.a2a.remote.allowed-networks=127.0.0.0/8",
+      "--nexus.a2a.remote.card-refresh-interval=500ms",
+      "--nexus.a2a.remote.max-failures=2",
+    ],
+  });
 });
 
 after(async () => {

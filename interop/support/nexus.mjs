@@ -1,6 +1,7 @@
-// The packaged Nexus server for this test (as in interop/a2a-client-test): a process on a free port with an embedded H2
-// database in a temporary directory (as sdk/python/tests/nexus_server.py starts it), and the
-// REST calls the test needs.
+// The packaged Nexus server for the interop tests: a process on a free port with an embedded H2
+// database in a temporary directory (as sdk/python/tests/nexus_server.py starts it), started with
+// the settings a test gives, and the REST calls the tests need. It imports only Node's own
+// modules, so each test package imports it by its path.
 import { spawn } from "node:child_process";
 import { mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
@@ -10,8 +11,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const JAR = process.env.NEXUS_SERVER_JAR ?? resolve(here, "../../../nexus-server/target/nexus-server.jar");
-const ADMIN_PASSWORD = "a2a-remote-test-pass-1234";
+export const JAR = process.env.NEXUS_SERVER_JAR ?? resolve(here, "../../nexus-server/target/nexus-server.jar");
+const ADMIN_PASSWORD = "interop-test-pass-1234";
 const START_TIMEOUT_MS = Number(process.env.NEXUS_START_TIMEOUT ?? "300") * 1000;
 
 async function freePort() {
@@ -26,27 +27,29 @@ async function freePort() {
 }
 
 export class NexusServer {
-  static async start() {
-    const server = new NexusServer(await freePort());
+  /**
+   * Starts a server and logs in as its admin.
+   * @param {{name: string, args?: string[]}} options a name for its temporary directory, and
+   *   settings (`--nexus.x=y`) for the test
+   */
+  static async start({ name, args = [] }) {
+    const server = new NexusServer(await freePort(), name, args);
     await server.waitHealthy();
     await server.login();
     return server;
   }
 
-  constructor(port) {
+  constructor(port, name, args) {
     this.port = port;
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.wsUrl = `ws://127.0.0.1:${port}/ws`;
-    this.dataDir = mkdtempSync(join(tmpdir(), "nexus-a2a-remote-"));
+    this.dataDir = mkdtempSync(join(tmpdir(), `nexus-${name}-`));
     this.logPath = join(this.dataDir, "server.log");
     const log = openSync(this.logPath, "w");
     const env = { ...process.env, NEXUS_DATA_DIR: join(this.dataDir, "db"), NEXUS_ADMIN_PASSWORD: ADMIN_PASSWORD };
     delete env.DATABASE_URL;
     delete env.PORT;
-    this.process = spawn("java", ["-jar", JAR, `--server.port=${port}`,
-      // the remote agents of the test listen on loopback
-      "--nexus.a2a.remote.allowed-networks=127.0.0.0/8", "--nexus.a2a.remote.card-refresh-interval=500ms",
-      "--nexus.a2a.remote.max-failures=2"], {
+    this.process = spawn("java", ["-jar", JAR, `--server.port=${port}`, ...args], {
       env,
       stdio: ["ignore", log, log],
     });
@@ -96,7 +99,7 @@ export class NexusServer {
 
   /** An API key with a role: viewer, operator or admin. */
   async apiKey(role) {
-    return (await this.call("POST", "/api/api-keys", { name: `a2a-${role}`, role })).key;
+    return (await this.call("POST", "/api/api-keys", { name: `interop-${role}`, role })).key;
   }
 
   /** Registers an agent; returns its token. */
