@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.InitializingBean;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -44,7 +45,20 @@ public class AdminAccountInitializer implements InitializingBean {
 			password = randomPassword();
 			this.generatedPassword = password;
 		}
-		this.users.createInitial(ADMIN, password, Role.ADMIN);
+		try {
+			this.users.createInitial(ADMIN, password, Role.ADMIN);
+		}
+		catch (DataIntegrityViolationException ex) {
+			// nodes of a new cluster started together: another one created it between the
+			// check and the insert, with the same NEXUS_ADMIN_PASSWORD or a generated one
+			// that it showed
+			if (!this.users.exists(ADMIN)) {
+				throw ex;
+			}
+			this.generatedPassword = null;
+			logger.info("The '{}' user was created by another node starting at the same time", ADMIN);
+			return;
+		}
 		logger.info("Created the '{}' user ({})", ADMIN,
 				(this.generatedPassword != null) ? "generated password" : "password from NEXUS_ADMIN_PASSWORD");
 	}
