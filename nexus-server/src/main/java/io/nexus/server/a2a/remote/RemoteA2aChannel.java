@@ -3,11 +3,9 @@ package io.nexus.server.a2a.remote;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 
 import io.nexus.protocol.frames.AgentFrame;
 import io.nexus.protocol.frames.ErrorFrame;
@@ -45,8 +43,6 @@ final class RemoteA2aChannel implements AgentChannel {
 
 	private static final Logger logger = LoggerFactory.getLogger(RemoteA2aChannel.class);
 
-	private static final int MAX_REASON = 480;
-
 	private final AgentId agentId;
 
 	private final URI rpcUrl;
@@ -65,7 +61,9 @@ final class RemoteA2aChannel implements AgentChannel {
 
 	private final Runnable onClosed;
 
-	private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
+	private final RemoteMessages messages;
+
+	private final Map<String, RemoteExchange> exchanges = new ConcurrentHashMap<>();
 
 	private final List<AgentFrame> pending = new ArrayList<>();
 
@@ -84,6 +82,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		this.json = json;
 		this.clock = clock;
 		this.onClosed = onClosed;
+		this.messages = new RemoteMessages(json);
 	}
 
 	/**
@@ -115,12 +114,12 @@ final class RemoteA2aChannel implements AgentChannel {
 			return;
 		}
 		if (frame instanceof TaskAssigned assigned) {
-			Exchange exchange = new Exchange(assigned.taskId(), assigned.leaseEpoch());
+			RemoteExchange exchange = new RemoteExchange(assigned.taskId(), assigned.leaseEpoch());
 			this.exchanges.put(exchange.key(), exchange);
 			this.calls.run(() -> deliver(exchange, assigned));
 		}
 		else if (frame instanceof TaskCancel cancel) {
-			Exchange exchange = this.exchanges.get(key(cancel.taskId(), cancel.leaseEpoch()));
+			RemoteExchange exchange = this.exchanges.get(RemoteExchange.key(cancel.taskId(), cancel.leaseEpoch()));
 			if (exchange != null) {
 				this.calls.run(() -> cancel(exchange));
 			}
@@ -147,7 +146,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 		this.closed = true;
 		logger.info("Closing the connection of remote A2A agent {}: {} {}", this.agentId, code, reason);
-		for (Exchange exchange : this.exchanges.values()) {
+		for (RemoteExchange exchange : this.exchanges.values()) {
 			exchange.stop();
 			if (!exchange.finished && exchange.remoteTaskId != null) {
 				this.calls.run(() -> cancelRemote(exchange));
@@ -180,8 +179,8 @@ final class RemoteA2aChannel implements AgentChannel {
 		return this.closed;
 	}
 
-	private void deliver(Exchange exchange, TaskAssigned assigned) {
-		ObjectNode params = request(assigned);
+	private void deliver(RemoteExchange exchange, TaskAssigned assigned) {
+		ObjectNode params = this.messages.request(assigned, this.skills);
 		if (this.streaming) {
 			RemoteCalls.Stream stream = this.calls.stream(this.rpcUrl, "SendStreamingMessage", params,
 					this.authorization, (result) -> answer(exchange, result));
@@ -202,38 +201,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 	}
 
-	/**
-	 * The message for an assignment: the title (and description) as text, the payload as
-	 * data, and the lease in {@code metadata.nexus}.
-	 */
-	private ObjectNode request(TaskAssigned assigned) {
-		ObjectNode params = this.json.createObjectNode();
-		ObjectNode message = params.putObject("message");
-		message.put("messageId", assigned.taskId() + "-" + assigned.leaseEpoch());
-		message.put("role", "ROLE_USER");
-		ArrayNode parts = message.putArray("parts");
-		String text = assigned.title() + ((assigned.description() != null && !assigned.description().isBlank())
-				? "\n\n" + assigned.description() : "");
-		parts.addObject().put("text", text);
-		if (assigned.payload() != null) {
-			parts.addObject().set("data", this.json.valueToTree(assigned.payload()));
-		}
-		ObjectNode nexus = this.json.createObjectNode();
-		nexus.put("taskId", assigned.taskId());
-		nexus.put("leaseEpoch", assigned.leaseEpoch());
-		nexus.put("attempt", assigned.attempt());
-		nexus.put("timeoutSeconds", assigned.timeoutSeconds());
-		ObjectNode messageMetadata = message.putObject("metadata");
-		messageMetadata.set("nexus", nexus);
-		String skill = assigned.requiredCapabilities().stream().filter(this.skills::contains).findFirst().orElse(null);
-		if (skill != null) {
-			messageMetadata.put("skill", skill);
-		}
-		params.putObject("metadata").set("nexus", nexus.deepCopy());
-		return params;
-	}
-
-	private void poll(Exchange exchange) {
+	private void poll(RemoteExchange exchange) {
 		if (exchange.finished || exchange.stopped || this.closed || exchange.remoteTaskId == null) {
 			return;
 		}
@@ -257,7 +225,7 @@ final class RemoteA2aChannel implements AgentChannel {
 	/**
 	 * One answer of the remote agent: a task, a message, a status or an artifact update.
 	 */
-	private synchronized void answer(Exchange exchange, JsonNode result) {
+	private synchronized void answer(RemoteExchange exchange, JsonNode result) {
 		if (exchange.finished) {
 			return;
 		}
@@ -280,7 +248,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		else if (result.has("message")) {
 			// a direct answer without a task
 			finish(exchange, new TaskComplete(TaskComplete.TYPE, null, exchange.taskId, exchange.epoch,
-					resultOf(List.of(result.get("message"))), null));
+					this.messages.resultOf(List.of(result.get("message"))), null));
 		}
 		else if (result.has("id") && result.has("status")) {
 			// GetTask answers with the task itself
@@ -291,7 +259,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 	}
 
-	private void task(Exchange exchange, JsonNode task) {
+	private void task(RemoteExchange exchange, JsonNode task) {
 		remoteId(exchange, task.path("id"));
 		JsonNode artifacts = task.path("artifacts");
 		if (artifacts.isArray()) {
@@ -303,7 +271,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		status(exchange, task.path("status"));
 	}
 
-	private void remoteId(Exchange exchange, JsonNode id) {
+	private void remoteId(RemoteExchange exchange, JsonNode id) {
 		if (exchange.remoteTaskId == null && id.isString() && !id.asString().isBlank()) {
 			exchange.remoteTaskId = id.asString();
 			if (exchange.cancelRequested) {
@@ -312,7 +280,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 	}
 
-	private void artifact(Exchange exchange, JsonNode artifact, boolean append) {
+	private void artifact(RemoteExchange exchange, JsonNode artifact, boolean append) {
 		if (!artifact.isObject()) {
 			return;
 		}
@@ -327,12 +295,12 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 	}
 
-	private void status(Exchange exchange, JsonNode status) {
+	private void status(RemoteExchange exchange, JsonNode status) {
 		if (!status.isObject()) {
 			return;
 		}
 		String state = status.path("state").asString("");
-		String text = text(status.path("message"));
+		String text = RemoteMessages.text(status.path("message"));
 		if (exchange.cancelRequested) {
 			// the lease is gone: a late answer that finishes the task goes to Nexus,
 			// whose
@@ -351,69 +319,50 @@ final class RemoteA2aChannel implements AgentChannel {
 			case "TASK_STATE_SUBMITTED" -> {
 			}
 			case "TASK_STATE_WORKING" -> receive(new TaskProgress(TaskProgress.TYPE, null, exchange.taskId,
-					exchange.epoch, null, (text != null) ? cut(text) : null));
+					exchange.epoch, null, (text != null) ? RemoteMessages.cut(text) : null));
 			case "TASK_STATE_COMPLETED" -> finish(exchange, complete(exchange));
-			case "TASK_STATE_FAILED" -> fail(exchange, "the remote agent failed the task" + said(text), true);
-			case "TASK_STATE_REJECTED" -> fail(exchange, "the remote agent rejected the task" + said(text), true);
-			case "TASK_STATE_CANCELED" -> fail(exchange, "the remote agent canceled the task" + said(text), true);
+			case "TASK_STATE_FAILED" ->
+				fail(exchange, "the remote agent failed the task" + RemoteMessages.said(text), true);
+			case "TASK_STATE_REJECTED" ->
+				fail(exchange, "the remote agent rejected the task" + RemoteMessages.said(text), true);
+			case "TASK_STATE_CANCELED" ->
+				fail(exchange, "the remote agent canceled the task" + RemoteMessages.said(text), true);
 			case "TASK_STATE_INPUT_REQUIRED", "TASK_STATE_AUTH_REQUIRED" -> {
 				fail(exchange,
 						"the remote agent asked for " + (state.endsWith("AUTH_REQUIRED") ? "authorization" : "input")
-								+ " (" + state + "), which Nexus does not relay to remote A2A agents" + said(text),
+								+ " (" + state + "), which Nexus does not relay to remote A2A agents"
+								+ RemoteMessages.said(text),
 						false);
 				this.calls.run(() -> cancelRemote(exchange));
 			}
-			default -> garbage(exchange, "the remote agent reported an unknown task state '" + cut(state) + "'");
+			default -> garbage(exchange,
+					"the remote agent reported an unknown task state '" + RemoteMessages.cut(state) + "'");
 		}
 	}
 
-	private TaskComplete complete(Exchange exchange) {
+	private TaskComplete complete(RemoteExchange exchange) {
 		return new TaskComplete(TaskComplete.TYPE, null, exchange.taskId, exchange.epoch,
-				resultOf(new ArrayList<>(exchange.artifacts.values())), null);
+				this.messages.resultOf(new ArrayList<>(exchange.artifacts.values())), null);
 	}
 
-	/**
-	 * A task's result from the remote agent's artifacts (or message): one data part is
-	 * the result itself, one text part becomes {@code {"text": ...}}, anything else
-	 * {@code {"artifacts": [...]}} as the remote agent sent them.
-	 */
-	private @Nullable Object resultOf(List<JsonNode> artifacts) {
-		List<JsonNode> parts = new ArrayList<>();
-		artifacts.forEach((artifact) -> artifact.path("parts").forEach(parts::add));
-		if (parts.isEmpty()) {
-			return null;
-		}
-		if (parts.size() == 1 && parts.get(0).has("data")) {
-			return parts.get(0).get("data");
-		}
-		if (parts.size() == 1 && parts.get(0).path("text").isString()) {
-			ObjectNode text = this.json.createObjectNode();
-			text.put("text", parts.get(0).get("text").asString());
-			return text;
-		}
-		ObjectNode all = this.json.createObjectNode();
-		ArrayNode list = all.putArray("artifacts");
-		artifacts.forEach(list::add);
-		return all;
-	}
-
-	private void garbage(Exchange exchange, String reason) {
+	private void garbage(RemoteExchange exchange, String reason) {
 		fail(exchange, reason, true);
 		exchange.stop();
 	}
 
-	private void fail(Exchange exchange, String reason, boolean retryable) {
-		finish(exchange, new TaskFail(TaskFail.TYPE, null, exchange.taskId, exchange.epoch, cut(reason), retryable));
+	private void fail(RemoteExchange exchange, String reason, boolean retryable) {
+		finish(exchange, new TaskFail(TaskFail.TYPE, null, exchange.taskId, exchange.epoch, RemoteMessages.cut(reason),
+				retryable));
 	}
 
-	private void finish(Exchange exchange, AgentFrame frame) {
+	private void finish(RemoteExchange exchange, AgentFrame frame) {
 		exchange.finished = true;
 		receive(frame);
 		exchange.stop();
 		this.exchanges.remove(exchange.key(), exchange);
 	}
 
-	private void streamEnded(Exchange exchange, @Nullable Throwable failure) {
+	private void streamEnded(RemoteExchange exchange, @Nullable Throwable failure) {
 		if (failure != null) {
 			failed(exchange, failure);
 		}
@@ -429,7 +378,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}
 	}
 
-	private synchronized void failed(Exchange exchange, Throwable failure) {
+	private synchronized void failed(RemoteExchange exchange, Throwable failure) {
 		if (exchange.finished || exchange.stopped || exchange.cancelRequested || this.closed) {
 			return;
 		}
@@ -446,7 +395,7 @@ final class RemoteA2aChannel implements AgentChannel {
 	 * agent is asked to cancel; its stream is read a little longer, so that a late answer
 	 * reaches lease fencing, and is then closed.
 	 */
-	private void cancel(Exchange exchange) {
+	private void cancel(RemoteExchange exchange) {
 		synchronized (this) {
 			if (exchange.finished) {
 				return;
@@ -465,7 +414,7 @@ final class RemoteA2aChannel implements AgentChannel {
 		}, this.calls.callTimeout());
 	}
 
-	private void cancelRemote(Exchange exchange) {
+	private void cancelRemote(RemoteExchange exchange) {
 		if (exchange.cancelSent || exchange.remoteTaskId == null) {
 			return;
 		}
@@ -487,78 +436,6 @@ final class RemoteA2aChannel implements AgentChannel {
 		else {
 			this.session.receive(frame);
 		}
-	}
-
-	private static @Nullable String text(JsonNode message) {
-		StringBuilder text = new StringBuilder();
-		message.path("parts").forEach((part) -> {
-			if (part.path("text").isString()) {
-				text.append((text.length() > 0) ? " " : "").append(part.get("text").asString());
-			}
-		});
-		return (text.length() > 0) ? text.toString() : null;
-	}
-
-	private static String said(@Nullable String text) {
-		return (text != null) ? ": " + text : "";
-	}
-
-	private static String cut(String text) {
-		return (text.length() > MAX_REASON) ? text.substring(0, MAX_REASON) : text;
-	}
-
-	private static String key(String taskId, long epoch) {
-		return taskId + "#" + epoch;
-	}
-
-	/**
-	 * One assignment sent to the remote agent, and what it answered so far.
-	 */
-	private static final class Exchange {
-
-		final String taskId;
-
-		final long epoch;
-
-		final Map<String, ObjectNode> artifacts = new LinkedHashMap<>();
-
-		volatile @Nullable String remoteTaskId;
-
-		volatile boolean accepted;
-
-		volatile boolean finished;
-
-		volatile boolean stopped;
-
-		volatile boolean cancelRequested;
-
-		volatile boolean cancelSent;
-
-		volatile RemoteCalls.@Nullable Stream stream;
-
-		volatile @Nullable ScheduledFuture<?> poll;
-
-		Exchange(String taskId, long epoch) {
-			this.taskId = taskId;
-			this.epoch = epoch;
-		}
-
-		String key() {
-			return RemoteA2aChannel.key(this.taskId, this.epoch);
-		}
-
-		void stop() {
-			this.stopped = true;
-			RemoteCalls.Stream current = this.stream;
-			if (current != null) {
-				current.stop();
-			}
-			ScheduledFuture<?> polling = this.poll;
-			if (polling != null) {
-				polling.cancel(false);
-			}
-		}
-
 	}
 
 }
