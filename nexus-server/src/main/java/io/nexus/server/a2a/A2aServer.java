@@ -1,27 +1,21 @@
 package io.nexus.server.a2a;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.nexus.protocol.TaskPriority;
 import io.nexus.server.audit.AuditLog;
-import io.nexus.server.shared.Limits;
 import io.nexus.server.shared.NexusException;
-import io.nexus.server.tasks.AgentSelector;
 import io.nexus.server.tasks.CreatedTask;
 import io.nexus.server.tasks.NewTask;
 import io.nexus.server.tasks.Task;
 import io.nexus.server.tasks.TaskId;
 import io.nexus.server.tasks.TaskInputs;
 import io.nexus.server.tasks.TaskNotFoundException;
-import io.nexus.server.tasks.TaskProperties;
 import io.nexus.server.tasks.TaskService;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -39,9 +33,6 @@ import org.springframework.stereotype.Service;
 @Service
 class A2aServer {
 
-	/** At most this many parts in one message. */
-	static final int MAX_PARTS = 100;
-
 	/** The longest message, context and skill ids taken. */
 	static final int MAX_ID = 128;
 
@@ -54,7 +45,7 @@ class A2aServer {
 
 	private final TaskInputs inputs;
 
-	private final TaskProperties defaults;
+	private final A2aMessages messages;
 
 	private final A2aTaskRows rows;
 
@@ -68,12 +59,12 @@ class A2aServer {
 
 	private final A2aPushConfigs push;
 
-	A2aServer(TaskService tasks, TaskInputs inputs, TaskProperties defaults, A2aTaskRows rows, A2aTasks shapes,
+	A2aServer(TaskService tasks, TaskInputs inputs, A2aMessages messages, A2aTaskRows rows, A2aTasks shapes,
 			AuditLog audit, JsonMapper json, Clock clock, A2aPushConfigs push) {
 		this.push = push;
 		this.tasks = tasks;
 		this.inputs = inputs;
-		this.defaults = defaults;
+		this.messages = messages;
 		this.rows = rows;
 		this.shapes = shapes;
 		this.audit = audit;
@@ -90,7 +81,7 @@ class A2aServer {
 	 */
 	Task send(ObjectNode params, String actor) {
 		ObjectNode message = object(params, "message", true);
-		List<ObjectNode> parts = parts(message);
+		List<ObjectNode> parts = A2aMessages.parts(message);
 		String messageId = id(message, "messageId", true);
 		String role = optionalText(message, "role");
 		if (role != null && !"ROLE_USER".equals(role)) {
@@ -114,7 +105,7 @@ class A2aServer {
 		if (contextId == null) {
 			contextId = UUID.randomUUID().toString();
 		}
-		NewTask request = newTask(messageId, contextId, parts, metadata);
+		NewTask request = this.messages.newTask(messageId, contextId, parts, metadata);
 		CreatedTask outcome;
 		try {
 			outcome = this.tasks.create(request, actor);
@@ -268,7 +259,7 @@ class A2aServer {
 			this.push.attach(task.id(), push, A2aPushConfigs.Caller.of(actor));
 		}
 		try {
-			this.inputs.answer(task.id(), null, answerOf(parts), actor);
+			this.inputs.answer(task.id(), null, this.messages.answerOf(parts), actor);
 		}
 		catch (NexusException ex) {
 			Map<String, Object> data = new LinkedHashMap<>(ex.properties());
@@ -277,185 +268,6 @@ class A2aServer {
 		}
 		this.audit.record("a2a.message_sent", taskId, AuditLog.SUCCESS, "answer to the task's input request");
 		return this.tasks.get(task.id());
-	}
-
-	/**
-	 * The answer a follow-up message gives: the value of its one data part, else its
-	 * text, else its parts.
-	 */
-	private JsonNode answerOf(List<ObjectNode> parts) {
-		List<ObjectNode> data = parts.stream().filter((part) -> part.has("data")).toList();
-		if (parts.size() == 1 && data.size() == 1) {
-			return data.get(0).get("data");
-		}
-		if (data.isEmpty() && parts.stream().allMatch((part) -> part.has("text"))) {
-			return this.json.getNodeFactory().stringNode(text(parts));
-		}
-		ArrayNode all = this.json.createArrayNode();
-		parts.forEach(all::add);
-		return all;
-	}
-
-	private NewTask newTask(String messageId, String contextId, List<ObjectNode> parts,
-			Map<String, JsonNode> metadata) {
-		String skill = metadataText(metadata, "skill");
-		if (skill == null) {
-			throw A2aError.invalidParams(
-					"metadata.skill is required: the capability the task needs (one of the Agent Card's skills)");
-		}
-		if (!skill.matches(Limits.NAME_PATTERN)) {
-			throw A2aError.invalidParams("metadata.skill '" + shorten(skill) + "' is not a capability name");
-		}
-		TaskPriority priority = TaskPriority.MEDIUM;
-		String wantedPriority = metadataText(metadata, "priority");
-		if (wantedPriority != null) {
-			try {
-				priority = TaskPriority.fromWireName(wantedPriority);
-			}
-			catch (IllegalArgumentException ex) {
-				throw A2aError.invalidParams("metadata.priority must be low, medium, high or critical");
-			}
-		}
-		String fairnessKey = metadataText(metadata, "fairness_key");
-		if (fairnessKey != null && !fairnessKey.matches(Limits.FAIRNESS_KEY_PATTERN)) {
-			throw A2aError.invalidParams("metadata.fairness_key '" + shorten(fairnessKey) + "' is not a fairness key");
-		}
-		AgentSelector selector = null;
-		JsonNode labels = metadata.get("labels");
-		if (labels != null && !labels.isNull()) {
-			if (!labels.isObject()) {
-				throw A2aError.invalidParams("metadata.labels must be an object of label keys and string values");
-			}
-			Map<String, String> matchLabels = new LinkedHashMap<>();
-			for (var entry : labels.properties()) {
-				if (!entry.getValue().isString()) {
-					throw A2aError.invalidParams("metadata.labels." + shorten(entry.getKey()) + " must be a string");
-				}
-				matchLabels.put(entry.getKey(), entry.getValue().asString());
-			}
-			try {
-				selector = matchLabels.isEmpty() ? null : AgentSelector.of(matchLabels, null);
-			}
-			catch (NexusException ex) {
-				throw A2aError.invalidParams("metadata.labels: " + ex.getMessage());
-			}
-		}
-		String text = text(parts);
-		String title = metadataText(metadata, "title");
-		if (title == null) {
-			title = text.isBlank() ? "A2A message " + messageId : text;
-		}
-		title = plain(title, Limits.MAX_TITLE);
-		if (title.isEmpty()) {
-			title = "A2A message";
-		}
-		return new NewTask(null, title, null, priority, skill, List.of(skill), List.of(),
-				payload(messageId, contextId, parts, text), null, this.defaults.defaultMaxAttempts(),
-				this.defaults.defaultTimeoutSeconds(), "a2a:" + messageId, selector, fairnessKey);
-	}
-
-	/**
-	 * The payload the agent gets: the message's text (joined), its one data part's value
-	 * (when it has exactly one), all its parts, and where it came from.
-	 */
-	private String payload(String messageId, String contextId, List<ObjectNode> parts, String text) {
-		ObjectNode payload = this.json.createObjectNode();
-		if (!text.isEmpty()) {
-			payload.put("text", text);
-		}
-		List<ObjectNode> data = parts.stream().filter((part) -> part.has("data")).toList();
-		if (data.size() == 1) {
-			payload.set("data", data.get(0).get("data"));
-		}
-		ArrayNode all = payload.putArray("parts");
-		parts.forEach(all::add);
-		ObjectNode a2a = payload.putObject("a2a");
-		a2a.put("messageId", messageId);
-		a2a.put("contextId", contextId);
-		String serialized = this.json.writeValueAsString(payload);
-		int size = serialized.getBytes(StandardCharsets.UTF_8).length;
-		if (size > Limits.MAX_PAYLOAD_BYTES) {
-			throw new A2aError(A2aError.INVALID_PARAMS,
-					"The message is larger than " + Limits.MAX_PAYLOAD_BYTES + " bytes as a task payload",
-					Map.of("maxBytes", Limits.MAX_PAYLOAD_BYTES, "bytes", size));
-		}
-		return serialized;
-	}
-
-	private static List<ObjectNode> parts(ObjectNode message) {
-		JsonNode node = message.get("parts");
-		if (node == null || !node.isArray() || node.isEmpty()) {
-			throw A2aError.invalidParams("message.parts must be a non-empty list");
-		}
-		if (node.size() > MAX_PARTS) {
-			throw A2aError.invalidParams("message.parts may hold at most " + MAX_PARTS + " parts");
-		}
-		List<ObjectNode> parts = new ArrayList<>();
-		for (JsonNode part : node) {
-			if (!(part instanceof ObjectNode object)) {
-				throw A2aError.invalidParams("message.parts holds something that is not a Part object");
-			}
-			int kinds = 0;
-			for (String kind : List.of("text", "raw", "url", "data")) {
-				if (object.has(kind) && !object.get(kind).isNull()) {
-					kinds++;
-				}
-			}
-			if (kinds != 1) {
-				throw A2aError.invalidParams("Each part must have exactly one of text, raw, url or data");
-			}
-			if (object.has("text") && !object.get("text").isString()) {
-				throw A2aError.invalidParams("A text part's text must be a string");
-			}
-			parts.add(object);
-		}
-		return parts;
-	}
-
-	private static String text(List<ObjectNode> parts) {
-		StringBuilder text = new StringBuilder();
-		for (ObjectNode part : parts) {
-			if (part.has("text")) {
-				if (!text.isEmpty()) {
-					text.append('\n');
-				}
-				text.append(part.get("text").asString());
-			}
-		}
-		return text.toString();
-	}
-
-	/** One line of plain text, without control characters or lone surrogates, cut. */
-	private static String plain(String text, int max) {
-		StringBuilder out = new StringBuilder();
-		text.codePoints().forEach((c) -> {
-			if (Character.isISOControl(c) || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)) {
-				out.append(' ');
-			}
-			else {
-				out.appendCodePoint(c);
-			}
-		});
-		String line = out.toString().strip().replaceAll(" {2,}", " ");
-		if (line.codePointCount(0, line.length()) > max) {
-			line = line.substring(0, line.offsetByCodePoints(0, max - 1)) + "…";
-		}
-		return line;
-	}
-
-	private static String shorten(String value) {
-		return (value.length() > 80) ? value.substring(0, 80) + "…" : value;
-	}
-
-	private static @Nullable String metadataText(Map<String, JsonNode> metadata, String name) {
-		JsonNode value = metadata.get(name);
-		if (value == null || value.isNull()) {
-			return null;
-		}
-		if (!value.isString()) {
-			throw A2aError.invalidParams("metadata." + name + " must be a string");
-		}
-		return value.asString();
 	}
 
 	static @Nullable ObjectNode object(ObjectNode parent, String name, boolean required) {
@@ -493,7 +305,8 @@ class A2aServer {
 
 	private static @Nullable String id(ObjectNode parent, String name, boolean required) {
 		String value = required ? requiredText(parent, name) : optionalText(parent, name);
-		if (value != null && (value.isEmpty() || value.length() > MAX_ID || !value.equals(plain(value, MAX_ID)))) {
+		if (value != null
+				&& (value.isEmpty() || value.length() > MAX_ID || !value.equals(A2aMessages.plain(value, MAX_ID)))) {
 			throw A2aError.invalidParams(name + " must be 1-" + MAX_ID + " characters of plain text");
 		}
 		return value;
