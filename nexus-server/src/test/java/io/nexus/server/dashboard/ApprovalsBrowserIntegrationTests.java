@@ -55,7 +55,8 @@ class ApprovalsBrowserIntegrationTests extends BrowserIntegrationTest {
 			.get("comment")
 			.asString()).isEqualTo("release notes read");
 
-		this.browser.findElement(By.id("reject-" + dropped)).click();
+		// the inbox is drawn again after the approval: the button is found afresh
+		Browsers.click(this.browser, By.id("reject-" + dropped));
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> this.browser.findElements(By.id("approval-" + dropped)).isEmpty());
 		assertThat(this.api.get("/api/tasks/" + dropped).field("status_reason")).isEqualTo("approval_rejected");

@@ -9,7 +9,9 @@ import java.util.Map;
 
 import io.nexus.server.support.TestServices;
 import org.junit.jupiter.api.Assumptions;
+import org.awaitility.Awaitility;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -69,6 +71,20 @@ final class Browsers {
 		}
 		driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
 		return driver;
+	}
+
+	/**
+	 * Clicks the element a locator finds, finding it again when the page replaced it
+	 * between the find and the click (a live update re-rendering a list).
+	 */
+	static void click(WebDriver driver, By locator) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.ignoreException(StaleElementReferenceException.class)
+			.until(() -> {
+				driver.findElement(locator).click();
+				return true;
+			});
 	}
 
 	static void logIn(WebDriver driver, String base, String username, String password) {
